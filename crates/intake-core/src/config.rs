@@ -1,0 +1,331 @@
+//! The widget's configuration and where it comes from.
+//!
+//! Sources, later wins: built-in defaults < `intake.config.json` on the widget's
+//! own origin < a few presentation-only URL parameters (`mode`, `lang`, `view`).
+//! The endpoint is never taken from the URL: a crafted link must not be able to
+//! send a patient's answers anywhere else. Every problem is reported, none is
+//! silently ignored.
+//!
+//! ```
+//! use intake_core::config::{resolve, Mode};
+//! let r = resolve(Ok(r#"{"endpoint": "/api/v1/submissions"}"#), "mode=kiosk&endpoint=https://evil.example");
+//! assert_eq!(r.config.endpoint.as_ref().map(|e| e.as_str()), Some("/api/v1/submissions"));
+//! assert_eq!(r.config.mode, Mode::Kiosk);
+//! ```
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::i18n::{Locale, Msg};
+use crate::phone::PhoneNumber;
+
+/// Where the widget runs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// The intake page on its own, for a patient at home.
+    #[default]
+    Standalone,
+    /// A shared tablet in the waiting room.
+    Kiosk,
+    /// Inside a frame on the clinic's website.
+    Embedded,
+}
+
+impl Mode {
+    fn parse(s: &str) -> Option<Mode> {
+        match s {
+            "standalone" => Some(Mode::Standalone),
+            "kiosk" => Some(Mode::Kiosk),
+            "embedded" => Some(Mode::Embedded),
+            _ => None,
+        }
+    }
+}
+
+/// What the patient sees first.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum StartView {
+    /// The education pages, with the intake one tap away.
+    #[default]
+    Learn,
+    /// Straight into the intake form.
+    Intake,
+}
+
+impl StartView {
+    fn parse(s: &str) -> Option<StartView> {
+        match s {
+            "learn" => Some(StartView::Learn),
+            "intake" => Some(StartView::Intake),
+            _ => None,
+        }
+    }
+}
+
+/// A checked submission address: `https://…`, `http://…`, or a path on the
+/// widget's own origin (`/api/v1/submissions`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Endpoint(String);
+
+impl Endpoint {
+    /// Accepts an absolute http(s) URL with a host, or a same-origin path.
+    pub fn parse(s: &str) -> Option<Endpoint> {
+        let s = s.trim();
+        if s.is_empty() || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return None;
+        }
+        let ok = if let Some(rest) = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://")) {
+            let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+            !host.is_empty() && !host.contains('@')
+        } else {
+            s.starts_with('/') && !s.starts_with("//")
+        };
+        ok.then(|| Endpoint(s.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The configuration the widget runs with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WidgetConfig {
+    /// Where submissions go; `None` means the intake cannot be sent.
+    pub endpoint: Option<Endpoint>,
+    pub clinic_name: String,
+    /// The clinic's number, for the `tel:` link.
+    pub clinic_phone: Option<PhoneNumber>,
+    pub locale: Locale,
+    pub mode: Mode,
+    pub view: StartView,
+}
+
+impl Default for WidgetConfig {
+    fn default() -> Self {
+        WidgetConfig {
+            endpoint: None,
+            clinic_name: "the clinic".to_owned(),
+            clinic_phone: None,
+            locale: Locale::En,
+            mode: Mode::Standalone,
+            view: StartView::Learn,
+        }
+    }
+}
+
+/// A problem with the configuration, shown to whoever looks at the widget.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConfigProblem {
+    /// `intake.config.json` could not be fetched or is not a JSON object.
+    Unreadable(String),
+    /// No endpoint is configured.
+    NoEndpoint,
+    /// The endpoint is not an http(s) address or a same-origin path.
+    BadEndpoint(String),
+    /// An option this version does not know (probably a typo).
+    UnknownOption(String),
+    /// A known option with a value that cannot be used; its default stays.
+    BadValue(String),
+}
+
+impl ConfigProblem {
+    /// The message and its arguments, for the notice in the widget.
+    pub fn message(&self) -> (Msg, Vec<(&'static str, String)>) {
+        match self {
+            ConfigProblem::Unreadable(detail) => (Msg::ConfigUnreadable, vec![("detail", detail.clone())]),
+            ConfigProblem::NoEndpoint => (Msg::ConfigNoEndpoint, vec![]),
+            ConfigProblem::BadEndpoint(value) => (Msg::ConfigBadEndpoint, vec![("value", value.clone())]),
+            ConfigProblem::UnknownOption(name) => (Msg::ConfigUnknownOption, vec![("option", name.clone())]),
+            ConfigProblem::BadValue(name) => (Msg::ConfigBadValue, vec![("option", name.clone())]),
+        }
+    }
+}
+
+/// The configuration in force and every problem found on the way.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResolvedConfig {
+    pub config: WidgetConfig,
+    pub problems: Vec<ConfigProblem>,
+}
+
+/// Combines the defaults, the configuration file (its text, or why it could not
+/// be fetched) and the page's query string (`mode=kiosk&lang=en`).
+pub fn resolve(file: Result<&str, String>, query: &str) -> ResolvedConfig {
+    let mut config = WidgetConfig::default();
+    let mut problems = Vec::new();
+    match file.and_then(|text| match serde_json::from_str::<Value>(text) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err("it must be a JSON object, like {\"endpoint\": \"/api/v1/submissions\"}".to_owned()),
+        Err(e) => Err(format!("it is not valid JSON ({e})")),
+    }) {
+        Ok(map) => {
+            apply_file(&mut config, &mut problems, &map);
+            if config.endpoint.is_none() && !problems.iter().any(|p| matches!(p, ConfigProblem::BadEndpoint(_))) {
+                problems.push(ConfigProblem::NoEndpoint);
+            }
+        }
+        Err(detail) => problems.push(ConfigProblem::Unreadable(detail)),
+    }
+    apply_query(&mut config, &mut problems, query);
+    ResolvedConfig { config, problems }
+}
+
+fn apply_file(config: &mut WidgetConfig, problems: &mut Vec<ConfigProblem>, map: &Map<String, Value>) {
+    for (name, value) in map {
+        let text = value.as_str();
+        let applied = match name.as_str() {
+            "endpoint" => {
+                match text.and_then(Endpoint::parse) {
+                    Some(endpoint) => config.endpoint = Some(endpoint),
+                    None => problems.push(ConfigProblem::BadEndpoint(text.map_or_else(|| value.to_string(), str::to_owned))),
+                }
+                true
+            }
+            "format" => text == Some("json"),
+            "clinic_name" => match text.map(str::trim).filter(|t| !t.is_empty() && t.chars().count() <= 80) {
+                Some(t) => {
+                    config.clinic_name = t.to_owned();
+                    true
+                }
+                None => false,
+            },
+            "clinic_phone" => match text.map(PhoneNumber::parse) {
+                Some(Ok(phone)) => {
+                    config.clinic_phone = Some(phone);
+                    true
+                }
+                _ => false,
+            },
+            "locale" => set(&mut config.locale, text.and_then(Locale::from_tag)),
+            "mode" => set(&mut config.mode, text.and_then(Mode::parse)),
+            "view" => set(&mut config.view, text.and_then(StartView::parse)),
+            _ => {
+                problems.push(ConfigProblem::UnknownOption(name.clone()));
+                true
+            }
+        };
+        if !applied {
+            problems.push(ConfigProblem::BadValue(name.clone()));
+        }
+    }
+}
+
+fn apply_query(config: &mut WidgetConfig, problems: &mut Vec<ConfigProblem>, query: &str) {
+    for pair in query.trim_start_matches('?').split('&').filter(|p| !p.is_empty()) {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let applied = match name {
+            "mode" => set(&mut config.mode, Mode::parse(value)),
+            "lang" => set(&mut config.locale, Locale::from_tag(value)),
+            "view" => set(&mut config.view, StartView::parse(value)),
+            // Everything else, the endpoint above all, is not the URL's to set.
+            _ => true,
+        };
+        if !applied {
+            problems.push(ConfigProblem::BadValue(name.to_owned()));
+        }
+    }
+}
+
+fn set<T>(slot: &mut T, value: Option<T>) -> bool {
+    match value {
+        Some(v) => {
+            *slot = v;
+            true
+        }
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_good_file_is_applied_without_problems() {
+        let r = resolve(
+            Ok(r#"{"endpoint":"https://intake.example.org/api/v1/submissions","clinic_name":"Harbor Clinic",
+                 "clinic_phone":"401-423-4433","mode":"kiosk","view":"intake","locale":"en","format":"json"}"#),
+            "",
+        );
+        assert_eq!(r.problems, vec![]);
+        assert_eq!(r.config.endpoint.map(|e| e.0), Some("https://intake.example.org/api/v1/submissions".into()));
+        assert_eq!(r.config.clinic_name, "Harbor Clinic");
+        assert_eq!(r.config.clinic_phone.map(|p| p.e164()), Some("+14014234433".into()));
+        assert_eq!((r.config.mode, r.config.view), (Mode::Kiosk, StartView::Intake));
+    }
+
+    #[test]
+    fn no_endpoint_is_reported() {
+        let r = resolve(Ok("{}"), "");
+        assert_eq!(r.problems, vec![ConfigProblem::NoEndpoint]);
+        assert_eq!(r.config.endpoint, None);
+    }
+
+    #[test]
+    fn an_endpoint_that_is_not_http_is_reported_with_its_value() {
+        for bad in ["ftp://files.example/x", "javascript:alert(1)", "//evil.example/x", "https://", "api/v1", "https://a b"] {
+            let file = serde_json::json!({ "endpoint": bad }).to_string();
+            let r = resolve(Ok(&file), "");
+            assert_eq!(r.problems, vec![ConfigProblem::BadEndpoint(bad.into())], "{bad}");
+            assert_eq!(r.config.endpoint, None, "{bad}");
+        }
+        let r = resolve(Ok(r#"{"endpoint": 42}"#), "");
+        assert_eq!(r.problems, vec![ConfigProblem::BadEndpoint("42".into())]);
+    }
+
+    #[test]
+    fn the_url_cannot_set_the_endpoint() {
+        let r = resolve(Ok(r#"{"endpoint":"/api/v1/submissions"}"#), "?endpoint=https://evil.example/steal&mode=kiosk");
+        assert_eq!(r.config.endpoint.map(|e| e.0), Some("/api/v1/submissions".into()));
+        assert_eq!(r.config.mode, Mode::Kiosk);
+        let r = resolve(Ok("{}"), "endpoint=https://evil.example/steal");
+        assert_eq!(r.config.endpoint, None);
+    }
+
+    #[test]
+    fn unknown_options_and_bad_values_are_named_and_defaults_kept() {
+        let r = resolve(Ok(r#"{"endpoint":"/api","endpiont":"/x","mode":"party","clinic_phone":"12"}"#), "view=sideways");
+        assert_eq!(
+            r.problems,
+            vec![
+                ConfigProblem::BadValue("clinic_phone".into()),
+                ConfigProblem::UnknownOption("endpiont".into()),
+                ConfigProblem::BadValue("mode".into()),
+                ConfigProblem::BadValue("view".into()),
+            ]
+        );
+        assert_eq!((r.config.mode, r.config.view, r.config.clinic_phone), (Mode::Standalone, StartView::Learn, None));
+    }
+
+    #[test]
+    fn an_unreadable_file_says_why() {
+        let r = resolve(Err("the server answered 404".into()), "");
+        assert_eq!(r.problems, vec![ConfigProblem::Unreadable("the server answered 404".into())]);
+        let r = resolve(Ok("{not json"), "");
+        assert!(matches!(&r.problems[..], [ConfigProblem::Unreadable(d)] if d.contains("not valid JSON")));
+        let r = resolve(Ok("[1,2]"), "");
+        assert!(matches!(&r.problems[..], [ConfigProblem::Unreadable(d)] if d.contains("JSON object")));
+    }
+
+    #[test]
+    fn every_problem_has_a_message_with_its_details_filled() {
+        let en = crate::i18n::Catalog::english();
+        for p in [
+            ConfigProblem::Unreadable("boom".into()),
+            ConfigProblem::NoEndpoint,
+            ConfigProblem::BadEndpoint("ftp://x".into()),
+            ConfigProblem::UnknownOption("endpiont".into()),
+            ConfigProblem::BadValue("mode".into()),
+        ] {
+            let (msg, args) = p.message();
+            let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let text = en.format(msg, &args);
+            assert!(!text.contains('{'), "{text}");
+            for (_, v) in args {
+                assert!(text.contains(v), "{text}");
+            }
+        }
+    }
+}

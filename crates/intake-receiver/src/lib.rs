@@ -1,0 +1,239 @@
+//! The reference receiver: accepts submissions from the widget, validates them
+//! with the same `intake-core` rules the widget uses, stores each one once in
+//! SQLite, and serves the built widget.
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! use intake_receiver::{serve, Settings};
+//! let settings = Settings::new("data/intake.sqlite3".into());
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
+//! serve(listener, settings, std::future::pending()).await
+//! # }
+//! ```
+
+pub mod store;
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use intake_core::validate::is_uuid_v4;
+use intake_core::{ErrorCode, FieldError, Submission};
+use serde_json::json;
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+pub use store::{Store, Stored};
+
+/// The Content-Security-Policy the widget is served with: no inline script,
+/// no eval, nothing loaded from elsewhere.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+     style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'self'; \
+     base-uri 'none'; form-action 'none'; object-src 'none'";
+
+/// The submissions endpoint.
+pub const SUBMISSIONS_PATH: &str = "/api/v1/submissions";
+
+/// How the receiver runs.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// The SQLite file.
+    pub db: PathBuf,
+    /// The built widget (`dist/`), served at `/` when set.
+    pub dist: Option<PathBuf>,
+    /// A widget configuration served at `/intake.config.json` instead of the
+    /// one in `dist/`, so a clinic can change it without rebuilding.
+    pub widget_config: Option<PathBuf>,
+    /// The largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+}
+
+impl Settings {
+    /// Defaults: no static files, a 2 MB body limit (room for a prescription photo).
+    pub fn new(db: PathBuf) -> Settings {
+        Settings { db, dist: None, widget_config: None, max_body_bytes: 2 * 1024 * 1024 }
+    }
+}
+
+#[derive(Clone)]
+struct AppState {
+    store: Store,
+}
+
+/// Opens the database and builds the router.
+pub fn app(settings: &Settings) -> Result<Router, rusqlite::Error> {
+    let store = Store::open(&settings.db)?;
+    let api = Router::new()
+        .route(SUBMISSIONS_PATH, post(submit))
+        .route("/healthz", get(|| async { "ok" }))
+        .layer(DefaultBodyLimit::max(settings.max_body_bytes))
+        .with_state(AppState { store });
+    let mut router = api;
+    if let Some(file) = &settings.widget_config {
+        router = router.route_service("/intake.config.json", ServeFile::new(file));
+    }
+    if let Some(dist) = &settings.dist {
+        router = router.fallback_service(ServeDir::new(dist).append_index_html_on_directories(true));
+    }
+    Ok(router
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
+        .layer(middleware::from_fn(log_request)))
+}
+
+/// Serves until `shutdown` completes, then finishes the requests under way.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    settings: Settings,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let router = app(&settings).map_err(|e| std::io::Error::other(format!("cannot open {}: {e}", settings.db.display())))?;
+    axum::serve(listener, router).with_graceful_shutdown(shutdown).await
+}
+
+static REQUEST_COUNTER: AtomicU64 = AtomicU64::new(1);
+
+/// One log line a request: id, method, path (never the query), status, size,
+/// latency. Never a header value or a body: they may hold patient data.
+async fn log_request(request: Request, next: Next) -> Response {
+    let id = format!("r{:06}", REQUEST_COUNTER.fetch_add(1, Ordering::Relaxed));
+    let started = Instant::now();
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let size = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(0);
+    let mut response = next.run(request).await;
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert("x-request-id", value);
+    }
+    tracing::info!(
+        request_id = %id,
+        %method,
+        path = %path,
+        status = response.status().as_u16(),
+        bytes = size,
+        latency_ms = started.elapsed().as_secs_f64() * 1000.0,
+        "request"
+    );
+    response
+}
+
+fn error(status: StatusCode, code: &str) -> Response {
+    (status, Json(json!({ "error": code }))).into_response()
+}
+
+fn invalid(errors: &[FieldError]) -> Response {
+    (StatusCode::UNPROCESSABLE_ENTITY, Json(json!({ "error": "invalid_submission", "errors": errors }))).into_response()
+}
+
+async fn submit(State(state): State<AppState>, headers: HeaderMap, body: Result<Bytes, BytesRejection>) -> Response {
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
+    if !is_json {
+        return error(StatusCode::UNSUPPORTED_MEDIA_TYPE, "content_type_not_json");
+    }
+    let body = match body {
+        Ok(body) => body,
+        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            return error(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large")
+        }
+        Err(rejection) => return error(rejection.status(), "body_unreadable"),
+    };
+    let key = match headers.get("idempotency-key").map(|v| v.to_str()) {
+        None => return error(StatusCode::BAD_REQUEST, "idempotency_key_missing"),
+        Some(Ok(key)) if is_uuid_v4(key) => key.to_owned(),
+        Some(_) => return error(StatusCode::BAD_REQUEST, "idempotency_key_invalid"),
+    };
+    let submission = match parse(&body) {
+        Ok(submission) => submission,
+        Err(response) => return response,
+    };
+    if submission.submission_id != key {
+        return invalid(&[FieldError::new("submission_id", ErrorCode::IdMismatch)]);
+    }
+    let errors = submission.validate();
+    if !errors.is_empty() {
+        return invalid(&errors);
+    }
+    let canonical = match serde_json::to_string(&submission) {
+        Ok(text) => text,
+        Err(_) => return error(StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+    };
+    let store = state.store.clone();
+    let stored = tokio::task::spawn_blocking(move || store.insert(&key, &canonical)).await;
+    match stored {
+        Ok(Ok(Stored::Created { reference } | Stored::Repeat { reference })) => {
+            (StatusCode::CREATED, Json(json!({ "reference": reference }))).into_response()
+        }
+        Ok(Ok(Stored::Conflict)) => error(StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused"),
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, "storing a submission failed");
+            error(StatusCode::SERVICE_UNAVAILABLE, "storage_unavailable")
+        }
+        Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+    }
+}
+
+/// Parses the body, naming the path of a structural problem without ever
+/// echoing a submitted value (serde's own messages may quote them).
+#[allow(clippy::result_large_err)]
+fn parse(body: &[u8]) -> Result<Submission, Response> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let submission: Submission = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let parent = e.path().to_string();
+        let inner = e.into_inner();
+        if !inner.is_data() {
+            return error(StatusCode::BAD_REQUEST, "malformed_json");
+        }
+        let text = inner.to_string();
+        let (code, field) = if text.starts_with("unknown field") {
+            (ErrorCode::UnknownField, first_backticked(&text))
+        } else if text.starts_with("missing field") {
+            (ErrorCode::MissingField, first_backticked(&text))
+        } else {
+            (ErrorCode::InvalidValue, None)
+        };
+        let parent = if parent == "." { String::new() } else { parent };
+        let path = match (parent.is_empty(), field) {
+            (_, None) => parent,
+            (true, Some(field)) => field.to_owned(),
+            (false, Some(field)) if parent.ends_with(field) => parent,
+            (false, Some(field)) => format!("{parent}.{field}"),
+        };
+        invalid(&[FieldError::new(&path, code)])
+    })?;
+    // Anything after the object makes the body as malformed as a syntax error.
+    de.end().map_err(|_| error(StatusCode::BAD_REQUEST, "malformed_json"))?;
+    Ok(submission)
+}
+
+/// The field name serde quotes in `unknown field `x`` and `missing field `x``.
+/// Only the names of fields are taken, never values.
+fn first_backticked(text: &str) -> Option<&str> {
+    let rest = text.split_once('`')?.1;
+    let name = rest.split_once('`')?.0;
+    name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_').then_some(name)
+}

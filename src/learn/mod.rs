@@ -1,0 +1,46 @@
+//! The education view: what medical massage is, rendered from the texts.
+
+use intake_core::Msg;
+use leptos::prelude::*;
+
+use crate::text::use_texts;
+
+/// The sections, each a heading and a body.
+const SECTIONS: &[(Msg, Msg)] = &[
+    (Msg::LearnWhatTitle, Msg::LearnWhatBody),
+    (Msg::LearnPrescriptionTitle, Msg::LearnPrescriptionBody),
+];
+
+/// Short education, then the way into the intake (when it can be sent).
+#[component]
+pub fn Learn(can_start: bool, on_start: Callback<()>) -> impl IntoView {
+    let texts = use_texts();
+    let sections = SECTIONS
+        .iter()
+        .map(|(title, body)| {
+            view! {
+                <section class="mi-card mi-learn-section">
+                    <h3>{move || texts.t(*title)}</h3>
+                    <p>{move || texts.t(*body)}</p>
+                </section>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="mi-learn" aria-labelledby="mi-learn-heading">
+            <h2 id="mi-learn-heading" tabindex="-1">{move || texts.t(Msg::LearnHeading)}</h2>
+            {sections}
+            <p class="mi-disclaimer">{move || texts.t(Msg::LearnDisclaimer)}</p>
+            {if can_start {
+                view! {
+                    <button type="button" class="mi-button mi-button--primary" on:click=move |_| on_start.run(())>
+                        {move || texts.t(Msg::LearnStartIntake)}
+                    </button>
+                }
+                .into_any()
+            } else {
+                view! { <p class="mi-notice">{move || texts.t(Msg::ConfigIntakeUnavailable)}</p> }.into_any()
+            }}
+        </section>
+    }
+}
