@@ -1,7 +1,8 @@
 //! The top component: loads the configuration, then Learn -> Intake -> Done.
 
 use intake_core::config::{ResolvedConfig, StartView, WidgetConfig};
-use intake_core::{Catalog, Msg};
+use intake_core::{parts, Catalog, Msg, Part};
+use leptos::either::{Either, EitherOf4};
 use leptos::prelude::*;
 
 use crate::intake::IntakeForm;
@@ -27,10 +28,10 @@ pub fn App() -> impl IntoView {
         resolved.set(Some(crate::config::load().await));
     });
     view! {
-        <div class="mi-root" lang=move || texts.lang()>
+        <div class="mi-root" lang=texts.lang()>
             {move || match resolved.get() {
-                None => view! { <p class="mi-loading" role="status">{texts.t(Msg::AppLoading)}</p> }.into_any(),
-                Some(resolved) => view! { <Widget resolved /> }.into_any(),
+                None => Either::Left(view! { <p class="mi-loading" role="status">{texts.t(Msg::AppLoading)}</p> }),
+                Some(resolved) => Either::Right(view! { <Widget resolved /> }),
             }}
         </div>
     }
@@ -57,7 +58,7 @@ pub fn Widget(resolved: ResolvedConfig) -> impl IntoView {
             .collect_view();
         view! {
             <section class="mi-notice" aria-labelledby="mi-notice-title">
-                <h2 id="mi-notice-title">{move || texts.t(Msg::ConfigNoticeTitle)}</h2>
+                <h2 id="mi-notice-title">{texts.t(Msg::ConfigNoticeTitle)}</h2>
                 <ul>{items}</ul>
             </section>
         }
@@ -70,28 +71,28 @@ pub fn Widget(resolved: ResolvedConfig) -> impl IntoView {
     let body = {
         let config = config.clone();
         move || match stage.get() {
-            Stage::Learn => view! {
+            Stage::Learn => EitherOf4::A(view! {
                 <Learn can_start=can_send on_start=Callback::new(move |()| go(Stage::Intake, "mi-intake-heading")) />
-            }
-            .into_any(),
+            }),
             Stage::Intake => match config.endpoint.clone() {
-                Some(endpoint) => view! {
+                Some(endpoint) => EitherOf4::B(view! {
                     <IntakeForm
                         endpoint
                         mode=config.mode
                         on_done=Callback::new(move |reference| go(Stage::Done { reference }, "mi-done-heading"))
                     />
-                }
-                .into_any(),
-                None => view! { <p class="mi-notice">{texts.t(Msg::ConfigIntakeUnavailable)}</p> }.into_any(),
+                }),
+                None => EitherOf4::C(
+                    view! { <p class="mi-notice">{texts.t(Msg::ConfigIntakeUnavailable)}</p> },
+                ),
             },
-            Stage::Done { reference } => view! { <Done reference /> }.into_any(),
+            Stage::Done { reference } => EitherOf4::D(view! { <Done reference /> }),
         }
     };
     view! {
         <header class="mi-header">
             <p class="mi-brand">{config.clinic_name.clone()}</p>
-            <h1 class="mi-title">{move || texts.t(Msg::AppTitle)}</h1>
+            <h1 class="mi-title">{texts.t(Msg::AppTitle)}</h1>
         </header>
         {notice}
         <main class="mi-main">{body}</main>
@@ -103,14 +104,14 @@ pub fn Widget(resolved: ResolvedConfig) -> impl IntoView {
 #[component]
 fn Done(reference: String) -> impl IntoView {
     let texts = use_texts();
-    let (before, after) = split_placeholder(&texts.t(Msg::DoneReference), "{reference}");
+    let (before, after) = split_placeholder(texts.t(Msg::DoneReference), "reference");
     view! {
         <section class="mi-card mi-done" aria-labelledby="mi-done-heading">
-            <h2 id="mi-done-heading" tabindex="-1">{move || texts.t(Msg::DoneHeading)}</h2>
+            <h2 id="mi-done-heading" tabindex="-1">{texts.t(Msg::DoneHeading)}</h2>
             <p class="mi-done-reference">
                 {before}<strong class="mi-reference" data-reference=reference.clone()>{reference.clone()}</strong>{after}
             </p>
-            <p>{move || texts.t(Msg::DoneNext)}</p>
+            <p>{texts.t(Msg::DoneNext)}</p>
         </section>
     }
 }
@@ -121,7 +122,7 @@ fn ClinicFooter(config: WidgetConfig) -> impl IntoView {
     let texts = use_texts();
     config.clinic_phone.map(|phone| {
         let sentence = texts.f(Msg::ClinicCall, &[("clinic", &config.clinic_name)]);
-        let (before, after) = split_placeholder(&sentence, "{phone}");
+        let (before, after) = split_placeholder(&sentence, "phone");
         view! {
             <footer class="mi-footer">
                 <p>{before}<a class="mi-tel" href=format!("tel:{}", phone.e164())>{phone.display()}</a>{after}</p>
@@ -130,13 +131,23 @@ fn ClinicFooter(config: WidgetConfig) -> impl IntoView {
     })
 }
 
-/// Splits a text around a placeholder, so a link or emphasis can sit inside a
-/// translated sentence wherever that language puts it.
-pub fn split_placeholder(text: &str, placeholder: &str) -> (String, String) {
-    match text.split_once(placeholder) {
-        Some((before, after)) => (before.to_owned(), after.to_owned()),
-        None => (text.to_owned(), String::new()),
+/// Splits a text around the placeholder `name`, so a link or emphasis can sit
+/// inside a translated sentence wherever that language puts it.
+pub fn split_placeholder(text: &str, name: &str) -> (String, String) {
+    let (mut before, mut after, mut seen) = (String::new(), String::new(), false);
+    for part in parts(text) {
+        match part {
+            Part::Placeholder(p) if p == name && !seen => seen = true,
+            Part::Placeholder(p) => {
+                let side = if seen { &mut after } else { &mut before };
+                side.push('{');
+                side.push_str(p);
+                side.push('}');
+            }
+            Part::Text(t) => (if seen { &mut after } else { &mut before }).push_str(t),
+        }
     }
+    (before, after)
 }
 
 /// Moves keyboard and screen-reader focus to the element `id` once it exists.
@@ -162,8 +173,21 @@ mod tests {
 
     #[test]
     fn placeholders_split_wherever_the_language_puts_them() {
-        assert_eq!(split_placeholder("Call {phone} now.", "{phone}"), ("Call ".into(), " now.".into()));
-        assert_eq!(split_placeholder("{phone}", "{phone}"), (String::new(), String::new()));
-        assert_eq!(split_placeholder("No number", "{phone}"), ("No number".into(), String::new()));
+        assert_eq!(
+            split_placeholder("Call {phone} now.", "phone"),
+            ("Call ".into(), " now.".into())
+        );
+        assert_eq!(
+            split_placeholder("{phone}", "phone"),
+            (String::new(), String::new())
+        );
+        assert_eq!(
+            split_placeholder("No number", "phone"),
+            ("No number".into(), String::new())
+        );
+        assert_eq!(
+            split_placeholder("{a} then {phone}", "phone"),
+            ("{a} then ".into(), String::new())
+        );
     }
 }

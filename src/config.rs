@@ -2,8 +2,7 @@
 //! origin, then the presentation-only URL parameters. The rules live in
 //! `intake_core::config`; this file only fetches.
 
-use gloo_net::http::Request;
-use intake_core::config::{resolve, ResolvedConfig};
+use intake_core::config::{resolve_entries, ResolvedConfig};
 
 /// The configuration file, relative to the page so the widget can live under a path.
 pub const CONFIG_FILE: &str = "intake.config.json";
@@ -14,20 +13,34 @@ pub async fn load() -> ResolvedConfig {
     let query = web_sys::window()
         .and_then(|w| w.location().search().ok())
         .unwrap_or_default();
-    let resolved = resolve(file.as_deref().map_err(Clone::clone), &query);
+    let resolved = resolve_entries(
+        file.and_then(|text| crate::json::config_entries(&text)),
+        &query,
+    );
+    let english = intake_core::Catalog::english();
     for problem in &resolved.problems {
-        web_sys::console::warn_1(&format!("massage-intake configuration: {problem:?}").into());
+        let (msg, args) = problem.message();
+        let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        web_sys::console::warn_1(
+            &format!(
+                "massage-intake configuration: {}",
+                english.format(msg, &args)
+            )
+            .into(),
+        );
     }
     resolved
 }
 
 async fn fetch_config() -> Result<String, String> {
-    let response = Request::get(CONFIG_FILE)
-        .send()
+    let reply = crate::fetch::fetch(CONFIG_FILE, None)
         .await
         .map_err(|_| format!("{CONFIG_FILE} could not be fetched"))?;
-    if !response.ok() {
-        return Err(format!("the server answered {} for {CONFIG_FILE}", response.status()));
+    if !(200..300).contains(&reply.status) {
+        return Err(format!(
+            "the server answered {} for {CONFIG_FILE}",
+            reply.status
+        ));
     }
-    response.text().await.map_err(|_| format!("{CONFIG_FILE} could not be read"))
+    Ok(reply.body)
 }

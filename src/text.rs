@@ -1,33 +1,37 @@
-//! The texts in force, shared through context so every component reads the
-//! same catalog (and a language switch re-renders everything).
-
-use std::sync::Arc;
+//! The texts in force, shared through context.
+//!
+//! A catalog is immutable and there is at most one per shipped language, so it
+//! lives for the whole page (`&'static`): components get a `Copy` handle and
+//! render plain `&'static str`, the cheapest thing the renderer knows. A
+//! language switch re-renders the widget with another catalog; the answers
+//! live in signals above the views and are kept.
 
 use intake_core::{Catalog, FieldError, Msg};
 use leptos::prelude::*;
 
-/// A handle on the current catalog; cheap to copy into closures.
+/// A handle on one language's texts.
 #[derive(Clone, Copy)]
-pub struct Texts(RwSignal<Arc<Catalog>>);
+pub struct Texts(&'static Catalog);
 
 impl Texts {
+    /// Keeps `catalog` for the rest of the page's life (one per language).
     pub fn new(catalog: Catalog) -> Texts {
-        Texts(RwSignal::new(Arc::new(catalog)))
+        Texts(Box::leak(Box::new(catalog)))
     }
 
-    /// The text of `msg` (reactive: re-read when the language changes).
-    pub fn t(self, msg: Msg) -> String {
-        self.0.with(|c| c.text(msg).to_owned())
+    /// The text of `msg`.
+    pub fn t(self, msg: Msg) -> &'static str {
+        self.0.text(msg)
     }
 
     /// The text of `msg` with its `{placeholders}` filled.
     pub fn f(self, msg: Msg, args: &[(&str, &str)]) -> String {
-        self.0.with(|c| c.format(msg, args))
+        self.0.format(msg, args)
     }
 
     /// The language tag of the texts, for the `lang` attribute and the submission.
     pub fn lang(self) -> &'static str {
-        self.0.with(|c| c.locale().tag())
+        self.0.locale().tag()
     }
 
     /// The words a patient reads for a validation error.

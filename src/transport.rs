@@ -5,7 +5,6 @@
 //! What a reply means is decided by [`classify`], plain logic tested natively.
 
 use intake_core::{FieldError, Submission};
-use serde::Deserialize;
 
 /// What came of one attempt.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -22,54 +21,72 @@ pub enum SendOutcome {
     Rejected(u16),
 }
 
-#[derive(Deserialize)]
-struct Accepted {
-    reference: String,
-}
-
-#[derive(Deserialize)]
-struct Invalid {
-    errors: Vec<FieldError>,
+/// What a reply's JSON body said, as far as the widget cares.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Reply {
+    /// `reference` of a `201`.
+    pub reference: Option<String>,
+    /// `errors` of a `422`.
+    pub errors: Vec<FieldError>,
 }
 
 /// Interprets a reply's status and body.
-pub fn classify(status: u16, body: &str) -> SendOutcome {
+pub fn classify(status: u16, reply: Reply) -> SendOutcome {
     match status {
-        200..=299 => match serde_json::from_str::<Accepted>(body) {
-            Ok(ok) if !ok.reference.trim().is_empty() => SendOutcome::Accepted { reference: ok.reference },
+        200..=299 => match reply.reference {
+            Some(reference) if !reference.trim().is_empty() => SendOutcome::Accepted { reference },
             // Stored, but the reply is unusable: sending again with the same key is safe.
             _ => SendOutcome::ServerError(status),
         },
-        422 => match serde_json::from_str::<Invalid>(body) {
-            Ok(invalid) if !invalid.errors.is_empty() => SendOutcome::Invalid(invalid.errors),
-            _ => SendOutcome::Rejected(status),
-        },
+        422 if !reply.errors.is_empty() => SendOutcome::Invalid(reply.errors),
         408 | 429 | 500..=599 => SendOutcome::ServerError(status),
         _ => SendOutcome::Rejected(status),
+    }
+}
+
+/// Reads a reply body with the browser's JSON parser.
+#[cfg(target_arch = "wasm32")]
+fn read_reply(body: &str) -> Reply {
+    use crate::json::{array_at, number_at, parse, string_at};
+    use intake_core::ErrorCode;
+    let Some(value) = parse(body) else {
+        return Reply::default();
+    };
+    let errors = array_at(&value, "errors")
+        .map(|list| {
+            list.iter()
+                .filter_map(|e| {
+                    Some(FieldError {
+                        path: string_at(&e, "path")?,
+                        code: ErrorCode::from_code(&string_at(&e, "code")?),
+                        max: number_at(&e, "max").map(|m| m as usize),
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Reply {
+        reference: string_at(&value, "reference"),
+        errors,
     }
 }
 
 /// Posts `submission` as JSON to `endpoint` once.
 #[cfg(target_arch = "wasm32")]
 pub async fn send(endpoint: &str, submission: &Submission) -> SendOutcome {
-    use gloo_net::http::Request;
+    use crate::fetch::{fetch, FetchError};
     let Ok(body) = serde_json::to_string(submission) else {
         return SendOutcome::Rejected(0);
     };
-    let request = Request::post(endpoint)
-        .header("Content-Type", "application/json")
-        .header("Idempotency-Key", &submission.submission_id)
-        .body(body);
-    let Ok(request) = request else {
-        return SendOutcome::Unreachable;
-    };
-    match request.send().await {
-        Err(_) => SendOutcome::Unreachable,
-        Ok(response) => {
-            let status = response.status();
-            let body = response.text().await.unwrap_or_default();
-            classify(status, &body)
-        }
+    let headers = [
+        ("Content-Type", "application/json"),
+        ("Idempotency-Key", submission.submission_id.as_str()),
+    ];
+    match fetch(endpoint, Some((&body, &headers))).await {
+        Ok(reply) => classify(reply.status, read_reply(&reply.body)),
+        Err(FetchError::Network) => SendOutcome::Unreachable,
+        // The endpoint itself is unusable; only the clinic can fix that.
+        Err(FetchError::Request) => SendOutcome::Rejected(0),
     }
 }
 
@@ -84,37 +101,64 @@ mod tests {
     use super::*;
     use intake_core::ErrorCode;
 
+    fn reference(r: &str) -> Reply {
+        Reply {
+            reference: Some(r.into()),
+            errors: vec![],
+        }
+    }
+
     #[test]
     fn created_with_a_reference_is_accepted() {
         assert_eq!(
-            classify(201, r#"{"reference":"MI-7K3P-9QX2"}"#),
-            SendOutcome::Accepted { reference: "MI-7K3P-9QX2".into() }
+            classify(201, reference("MI-7K3P-9QX2")),
+            SendOutcome::Accepted {
+                reference: "MI-7K3P-9QX2".into()
+            }
         );
     }
 
     #[test]
     fn a_success_without_a_usable_reference_is_retried_not_trusted() {
-        assert_eq!(classify(201, "<html>"), SendOutcome::ServerError(201));
-        assert_eq!(classify(200, r#"{"reference":"  "}"#), SendOutcome::ServerError(200));
+        assert_eq!(
+            classify(201, Reply::default()),
+            SendOutcome::ServerError(201)
+        );
+        assert_eq!(
+            classify(200, reference("  ")),
+            SendOutcome::ServerError(200)
+        );
     }
 
     #[test]
     fn field_errors_go_back_to_their_fields() {
-        let body = r#"{"error":"invalid_submission","errors":[{"path":"patient.phone","code":"phone_invalid"}]}"#;
+        let errors = vec![FieldError::new("patient.phone", ErrorCode::PhoneInvalid)];
         assert_eq!(
-            classify(422, body),
-            SendOutcome::Invalid(vec![FieldError::new("patient.phone", ErrorCode::PhoneInvalid)])
+            classify(
+                422,
+                Reply {
+                    reference: None,
+                    errors: errors.clone()
+                }
+            ),
+            SendOutcome::Invalid(errors)
         );
-        assert_eq!(classify(422, r#"{"error":"idempotency_key_reused"}"#), SendOutcome::Rejected(422));
+        assert_eq!(classify(422, Reply::default()), SendOutcome::Rejected(422));
     }
 
     #[test]
     fn transient_failures_are_retryable_and_others_are_not() {
         for status in [408, 429, 500, 502, 503, 504] {
-            assert_eq!(classify(status, ""), SendOutcome::ServerError(status));
+            assert_eq!(
+                classify(status, Reply::default()),
+                SendOutcome::ServerError(status)
+            );
         }
         for status in [400, 403, 404, 409, 413, 415] {
-            assert_eq!(classify(status, ""), SendOutcome::Rejected(status));
+            assert_eq!(
+                classify(status, Reply::default()),
+                SendOutcome::Rejected(status)
+            );
         }
     }
 }

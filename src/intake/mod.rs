@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use crate::app::focus_by_id;
 use crate::text::use_texts;
 use crate::transport::{send, SendOutcome};
-use field::{field_id, CheckField, TextField};
+use field::{field_id, FieldKind, InputField};
 
 /// Where sending stands.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -18,7 +18,10 @@ pub enum SendState {
     Idle,
     Sending,
     /// The last attempt failed; the message says what to do.
-    Failed { msg: Msg, status: u16 },
+    Failed {
+        msg: Msg,
+        status: u16,
+    },
 }
 
 /// The submission being sent, with the draft it was made from: pressing Send
@@ -48,7 +51,7 @@ pub fn IntakeForm(endpoint: Endpoint, mode: Mode, on_done: Callback<String>) -> 
     };
     let show_errors = move |found: Vec<FieldError>| {
         let summary_text = match found.len() {
-            1 => texts.t(Msg::IntakeErrorSummaryOne),
+            1 => texts.t(Msg::IntakeErrorSummaryOne).to_owned(),
             n => texts.f(Msg::IntakeErrorSummary, &[("count", &n.to_string())]),
         };
         if let Some(first) = found.first() {
@@ -62,12 +65,19 @@ pub fn IntakeForm(endpoint: Endpoint, mode: Mode, on_done: Callback<String>) -> 
             return;
         }
         let current = draft.get_untracked();
-        let reuse = pending.with_value(|p| p.as_ref().filter(|p| p.draft == current).map(|p| p.submission.clone()));
+        let reuse = pending.with_value(|p| {
+            p.as_ref()
+                .filter(|p| p.draft == current)
+                .map(|p| p.submission.clone())
+        });
         let submission = match reuse {
             Some(submission) => submission,
             None => {
                 let Some(ctx) = submit_context(mode, texts.lang()) else {
-                    state.set(SendState::Failed { msg: Msg::SendRejected, status: 0 });
+                    state.set(SendState::Failed {
+                        msg: Msg::SendRejected,
+                        status: 0,
+                    });
                     return;
                 };
                 match current.to_submission(&ctx) {
@@ -80,7 +90,10 @@ pub fn IntakeForm(endpoint: Endpoint, mode: Mode, on_done: Callback<String>) -> 
                 }
             }
         };
-        pending.set_value(Some(Pending { draft: current, submission: submission.clone() }));
+        pending.set_value(Some(Pending {
+            draft: current,
+            submission: submission.clone(),
+        }));
         errors.set(Vec::new());
         summary.set(String::new());
         state.set(SendState::Sending);
@@ -97,25 +110,43 @@ pub fn IntakeForm(endpoint: Endpoint, mode: Mode, on_done: Callback<String>) -> 
                     checked_once.set(true);
                     show_errors(found);
                 }
-                SendOutcome::Unreachable => state.set(SendState::Failed { msg: Msg::SendOffline, status: 0 }),
-                SendOutcome::ServerError(status) => state.set(SendState::Failed { msg: Msg::SendServerError, status }),
-                SendOutcome::Rejected(status) => state.set(SendState::Failed { msg: Msg::SendRejected, status }),
+                SendOutcome::Unreachable => state.set(SendState::Failed {
+                    msg: Msg::SendOffline,
+                    status: 0,
+                }),
+                SendOutcome::ServerError(status) => state.set(SendState::Failed {
+                    msg: Msg::SendServerError,
+                    status,
+                }),
+                SendOutcome::Rejected(status) => state.set(SendState::Failed {
+                    msg: Msg::SendRejected,
+                    status,
+                }),
             }
         });
     };
-    let text_value = move |get: fn(&IntakeDraft) -> &String| Signal::derive(move || draft.with(|d| get(d).clone()));
+    let text_value = move |get: fn(&IntakeDraft) -> &String| {
+        Signal::derive(move || draft.with(|d| get(d).clone()))
+    };
     let text_setter = move |set: fn(&mut IntakeDraft, String)| {
         Callback::new(move |v: String| {
             draft.update(|d| set(d, v));
             recheck();
         })
     };
+    let text_kind = move |input_type, token, inputmode, value, on_input| FieldKind::Text {
+        input_type,
+        autocomplete: autocomplete(mode, token),
+        inputmode,
+        value,
+        on_input,
+    };
     let sending = move || state.get() == SendState::Sending;
     view! {
         <section class="mi-card mi-intake" aria-labelledby="mi-intake-heading">
-            <h2 id="mi-intake-heading" tabindex="-1">{move || texts.t(Msg::IntakeHeading)}</h2>
-            <p>{move || texts.t(Msg::IntakeIntro)}</p>
-            <p class="mi-hint">{move || texts.t(Msg::IntakeRequiredNote)}</p>
+            <h2 id="mi-intake-heading" tabindex="-1">{texts.t(Msg::IntakeHeading)}</h2>
+            <p>{texts.t(Msg::IntakeIntro)}</p>
+            <p class="mi-hint">{texts.t(Msg::IntakeRequiredNote)}</p>
             <form
                 class="mi-form"
                 novalidate=true
@@ -124,42 +155,36 @@ pub fn IntakeForm(endpoint: Endpoint, mode: Mode, on_done: Callback<String>) -> 
                     submit();
                 }
             >
-                <TextField
+                <InputField
                     path=paths::GIVEN_NAME
                     label=Msg::FieldGivenName
-                    autocomplete=autocomplete(mode, "given-name")
-                    value=text_value(|d| &d.given_name)
-                    on_input=text_setter(|d, v| d.given_name = v)
+                    kind=text_kind("text", "given-name", None, text_value(|d| &d.given_name), text_setter(|d, v| d.given_name = v))
                     errors
                 />
-                <TextField
+                <InputField
                     path=paths::FAMILY_NAME
                     label=Msg::FieldFamilyName
-                    autocomplete=autocomplete(mode, "family-name")
-                    value=text_value(|d| &d.family_name)
-                    on_input=text_setter(|d, v| d.family_name = v)
+                    kind=text_kind("text", "family-name", None, text_value(|d| &d.family_name), text_setter(|d, v| d.family_name = v))
                     errors
                 />
-                <TextField
+                <InputField
                     path=paths::PHONE
                     label=Msg::FieldPhone
                     hint=Msg::FieldPhoneHint
-                    kind="tel"
-                    inputmode="tel"
-                    autocomplete=autocomplete(mode, "tel")
-                    value=text_value(|d| &d.phone)
-                    on_input=text_setter(|d, v| d.phone = v)
+                    kind=text_kind("tel", "tel", Some("tel"), text_value(|d| &d.phone), text_setter(|d, v| d.phone = v))
                     errors
                 />
-                <CheckField
+                <InputField
                     path=paths::CONSENT_TREATMENT
                     label=Msg::FieldConsentTreatment
                     hint=Msg::FieldConsentTreatmentHint
-                    checked=Signal::derive(move || draft.with(|d| d.consent_treatment))
-                    on_change=Callback::new(move |v| {
-                        draft.update(|d| d.consent_treatment = v);
-                        recheck();
-                    })
+                    kind=FieldKind::Check {
+                        checked: Signal::derive(move || draft.with(|d| d.consent_treatment)),
+                        on_change: Callback::new(move |v| {
+                            draft.update(|d| d.consent_treatment = v);
+                            recheck();
+                        }),
+                    }
                     errors
                 />
                 <p class="mi-sr-only" role="status" aria-live="polite">{move || summary.get()}</p>
@@ -193,7 +218,11 @@ fn autocomplete(mode: Mode, token: &'static str) -> &'static str {
 /// The context of a real Submit press: a fresh id and the current time.
 fn submit_context(mode: Mode, lang: &str) -> Option<SubmitContext> {
     let mut bytes = [0u8; 16];
-    web_sys::window()?.crypto().ok()?.get_random_values_with_u8_array(&mut bytes).ok()?;
+    web_sys::window()?
+        .crypto()
+        .ok()?
+        .get_random_values_with_u8_array(&mut bytes)
+        .ok()?;
     Some(SubmitContext {
         submission_id: uuid_v4_from_bytes(bytes),
         submitted_at: js_sys::Date::new_0().to_iso_string().as_string()?,
@@ -233,6 +262,9 @@ mod tests {
             phone: "401-423-4433".into(),
             consent_treatment: true,
         };
-        assert!(draft.to_submission(&ctx).is_ok(), "the envelope must not add errors of its own");
+        assert!(
+            draft.to_submission(&ctx).is_ok(),
+            "the envelope must not add errors of its own"
+        );
     }
 }

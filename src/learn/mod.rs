@@ -1,6 +1,7 @@
 //! The education view: what medical massage is, rendered from the texts.
 
 use intake_core::Msg;
+use leptos::either::Either;
 use leptos::prelude::*;
 
 use crate::text::use_texts;
@@ -20,26 +21,25 @@ pub fn Learn(can_start: bool, on_start: Callback<()>) -> impl IntoView {
         .map(|(title, body)| {
             view! {
                 <section class="mi-card mi-learn-section">
-                    <h3>{move || texts.t(*title)}</h3>
-                    <p>{move || texts.t(*body)}</p>
+                    <h3>{texts.t(*title)}</h3>
+                    <p>{texts.t(*body)}</p>
                 </section>
             }
         })
         .collect_view();
     view! {
         <section class="mi-learn" aria-labelledby="mi-learn-heading">
-            <h2 id="mi-learn-heading" tabindex="-1">{move || texts.t(Msg::LearnHeading)}</h2>
+            <h2 id="mi-learn-heading" tabindex="-1">{texts.t(Msg::LearnHeading)}</h2>
             {sections}
-            <p class="mi-disclaimer">{move || texts.t(Msg::LearnDisclaimer)}</p>
+            <p class="mi-disclaimer">{texts.t(Msg::LearnDisclaimer)}</p>
             {if can_start {
-                view! {
+                Either::Left(view! {
                     <button type="button" class="mi-button mi-button--primary" on:click=move |_| on_start.run(())>
-                        {move || texts.t(Msg::LearnStartIntake)}
+                        {texts.t(Msg::LearnStartIntake)}
                     </button>
-                }
-                .into_any()
+                })
             } else {
-                view! { <p class="mi-notice">{move || texts.t(Msg::ConfigIntakeUnavailable)}</p> }.into_any()
+                Either::Right(view! { <p class="mi-notice">{texts.t(Msg::ConfigIntakeUnavailable)}</p> })
             }}
         </section>
     }

@@ -1,1 +1,366 @@
-fn main() {}
+//! `cargo xtask <command>`: the project's own build, demo, test and bench tasks.
+//!
+//! Everything a fresh machine needs beyond rustup's Rust and a Debian-like
+//! system is installed by `setup`, only when missing or at the wrong version.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+use xtask::{measure, BundleSizes, BUDGET_GZIP_BYTES, LIMIT_GZIP_BYTES};
+
+const TRUNK_VERSION: &str = "0.21.14";
+const WASM_OPT_VERSION: u32 = 132;
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+type Result<T = ()> = std::result::Result<T, String>;
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+commands:
+  setup              install what the build and tests need (only what is missing)
+  dist               build the widget in release mode into dist/ and print its size
+  demo [--port N]    build, then serve the widget and receive submissions (default port 8080)
+  test               formatting, lints, native tests, browser tests and end-to-end tests
+  bench              print the release bundle's sizes (raw and gzip)";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let outcome = match args.first().map(String::as_str) {
+        Some("setup") => setup(Browser::Needed),
+        Some("dist") => setup(Browser::NotNeeded).and_then(|()| dist()).map(|_| ()),
+        Some("demo") => demo(&args[1..]),
+        Some("test") => test(),
+        Some("bench") => bench(),
+        Some("help" | "-h" | "--help") => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        _ => Err(USAGE.to_owned()),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("\nxtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+fn cargo() -> Command {
+    let mut c = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()));
+    c.current_dir(root());
+    c
+}
+
+/// Runs a command in the foreground, echoing it first.
+fn run(command: &mut Command) -> Result {
+    let shown = format!(
+        "{} {}",
+        command.get_program().to_string_lossy(),
+        command
+            .get_args()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    println!("$ {shown}");
+    let status = command
+        .status()
+        .map_err(|e| format!("could not start `{shown}`: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{shown}` failed ({status})"))
+    }
+}
+
+/// The trimmed stdout of a command that succeeded, if it did.
+fn output(program: &str, args: &[&str]) -> Option<String> {
+    let out = Command::new(program).args(args).output().ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+}
+
+fn is_root() -> bool {
+    output("id", &["-u"]).as_deref() == Some("0")
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Browser {
+    Needed,
+    NotNeeded,
+}
+
+/// Installs whatever is missing: the wasm target, trunk, wasm-bindgen-cli at the
+/// Cargo.lock version, wasm-opt (binaryen 132) and, for tests, Chromium and chromedriver.
+fn setup(browser: Browser) -> Result {
+    println!("== setup");
+    let targets = output("rustup", &["target", "list", "--installed"]).unwrap_or_default();
+    if !targets.lines().any(|t| t.trim() == WASM_TARGET) {
+        run(Command::new("rustup").args(["target", "add", WASM_TARGET])).map_err(|e| {
+            format!("{e}\nthe wasm target is needed; install rustup's Rust (https://rustup.rs)")
+        })?;
+    }
+
+    let bindgen = wasm_bindgen_version()?;
+    let pinned = trunk_pinned_wasm_bindgen()?;
+    if pinned != bindgen {
+        return Err(format!(
+            "Trunk.toml pins wasm_bindgen = \"{pinned}\" but Cargo.lock has wasm-bindgen {bindgen}: \
+             set `wasm_bindgen = \"{bindgen}\"` under [tools] in Trunk.toml"
+        ));
+    }
+
+    if output("trunk", &["--version"]).as_deref() != Some(&format!("trunk {TRUNK_VERSION}")) {
+        println!("installing trunk {TRUNK_VERSION} (several minutes on 2 cores)");
+        run(cargo().args(["install", "--locked", "trunk", "--version", TRUNK_VERSION]))?;
+    }
+    if output("wasm-bindgen", &["--version"]).as_deref() != Some(&format!("wasm-bindgen {bindgen}"))
+    {
+        println!("installing wasm-bindgen-cli {bindgen} (the version in Cargo.lock)");
+        // Not --locked: its lockfile pins a crate version the registry may lack.
+        run(cargo().args([
+            "install",
+            "wasm-bindgen-cli",
+            "--version",
+            &bindgen,
+            "--force",
+        ]))?;
+    }
+    if wasm_opt_version() != Some(WASM_OPT_VERSION) {
+        if output("npm", &["--version"]).is_none() {
+            apt_install(&["npm"], "npm is needed to install binaryen's wasm-opt")?;
+        }
+        println!(
+            "installing wasm-opt from binaryen {WASM_OPT_VERSION} (the npm registry's `binaryen`)"
+        );
+        run(Command::new("npm").args([
+            "install",
+            "-g",
+            "--prefix",
+            "/usr/local",
+            &format!("binaryen@{WASM_OPT_VERSION}"),
+        ]))?;
+        if wasm_opt_version() != Some(WASM_OPT_VERSION) {
+            return Err(format!(
+                "wasm-opt on PATH is not version {WASM_OPT_VERSION}; put /usr/local/bin first in PATH \
+                 (Debian's binaryen 108 builds a page that stays blank)"
+            ));
+        }
+    }
+    if browser == Browser::Needed
+        && !(Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists())
+    {
+        apt_install(
+            &["chromium", "chromium-driver"],
+            "the browser tests need Chromium and chromedriver",
+        )?;
+    }
+    // Trunk builds offline: every crate must already be in cargo's cache.
+    run(cargo().args(["fetch", "--locked"]))?;
+    println!("setup: ready");
+    Ok(())
+}
+
+fn apt_install(packages: &[&str], why: &str) -> Result {
+    if !is_root() {
+        return Err(format!(
+            "{why}: run `sudo apt-get install {}` and try again",
+            packages.join(" ")
+        ));
+    }
+    println!("installing {} from Debian ({why})", packages.join(", "));
+    run(Command::new("apt-get")
+        .arg("update")
+        .env("DEBIAN_FRONTEND", "noninteractive"))?;
+    run(Command::new("apt-get")
+        .args(["install", "-y", "--no-install-recommends"])
+        .args(packages)
+        .env("DEBIAN_FRONTEND", "noninteractive"))
+}
+
+/// The wasm-bindgen version in Cargo.lock.
+fn wasm_bindgen_version() -> Result<String> {
+    let lock = std::fs::read_to_string(root().join("Cargo.lock"))
+        .map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() == "name = \"wasm-bindgen\"" {
+            if let Some(version) = lines
+                .next()
+                .and_then(|l| l.trim().strip_prefix("version = \""))
+            {
+                return Ok(version.trim_end_matches('"').to_owned());
+            }
+        }
+    }
+    Err("Cargo.lock has no wasm-bindgen entry".to_owned())
+}
+
+fn trunk_pinned_wasm_bindgen() -> Result<String> {
+    let toml = std::fs::read_to_string(root().join("Trunk.toml"))
+        .map_err(|e| format!("cannot read Trunk.toml: {e}"))?;
+    toml.lines()
+        .find_map(|l| l.trim().strip_prefix("wasm_bindgen = \""))
+        .map(|v| v.trim_end_matches('"').to_owned())
+        .ok_or_else(|| "Trunk.toml has no `wasm_bindgen = \"...\"` under [tools]".to_owned())
+}
+
+fn wasm_opt_version() -> Option<u32> {
+    // "wasm-opt version 132 (version_132)"
+    output("wasm-opt", &["--version"])?
+        .split_whitespace()
+        .nth(2)?
+        .parse()
+        .ok()
+}
+
+/// Builds the widget in release mode into `dist/` and prints its sizes.
+fn dist() -> Result<BundleSizes> {
+    println!("== dist");
+    run(Command::new("trunk")
+        .current_dir(root())
+        .args(["build", "index.html", "--release"]))?;
+    let sizes = measure(&root().join("dist")).map_err(|e| e.to_string())?;
+    print_sizes(&sizes);
+    Ok(sizes)
+}
+
+fn print_sizes(sizes: &BundleSizes) {
+    println!("{:<48} {:>10} {:>10}", "file", "raw B", "gzip B");
+    for asset in sizes.wasm.iter().chain(&sizes.js).chain(&sizes.css) {
+        println!("{:<48} {:>10} {:>10}", asset.name, asset.raw, asset.gzip);
+    }
+    println!(
+        "{:<48} {:>10} {:>10}  ({:.1} KB gzip; budget {} KB, hard limit {} KB)",
+        "wasm + js",
+        sizes.code_raw(),
+        sizes.code_gzip(),
+        sizes.code_gzip() as f64 / 1024.0,
+        BUDGET_GZIP_BYTES / 1024,
+        LIMIT_GZIP_BYTES / 1024
+    );
+}
+
+fn demo(args: &[String]) -> Result {
+    let port = match args {
+        [] => 8080,
+        [flag, value] if flag == "--port" => value
+            .parse::<u16>()
+            .map_err(|_| format!("--port takes a port number, not `{value}`"))?,
+        _ => return Err("usage: cargo xtask demo [--port N]".to_owned()),
+    };
+    setup(Browser::NotNeeded)?;
+    dist()?;
+    println!("== demo");
+    run(cargo().args(["build", "--package", "intake-receiver"]))?;
+    let receiver = root().join("target/debug/intake-receiver");
+    println!("\nmassage-intake demo");
+    println!("  intake page:  http://127.0.0.1:{port}/");
+    println!("  kiosk mode:   http://127.0.0.1:{port}/?mode=kiosk");
+    println!(
+        "  submissions:  POST http://127.0.0.1:{port}/api/v1/submissions -> data/intake.sqlite3"
+    );
+    println!("  stop with Ctrl-C\n");
+    run(Command::new(receiver).current_dir(root()).args([
+        "--addr",
+        &format!("127.0.0.1:{port}"),
+        "--dist",
+        "dist",
+        "--db",
+        "data/intake.sqlite3",
+    ]))
+}
+
+fn test() -> Result {
+    let started = Instant::now();
+    setup(Browser::Needed)?;
+    let mut steps: Vec<(&str, f64)> = Vec::new();
+    let mut step = |name: &'static str, f: &mut dyn FnMut() -> Result| -> Result {
+        println!("\n== {name}");
+        let t = Instant::now();
+        f().map_err(|e| format!("{name}: {e}"))?;
+        steps.push((name, t.elapsed().as_secs_f64()));
+        Ok(())
+    };
+    step("format", &mut || {
+        run(cargo().args(["fmt", "--all", "--", "--check"]))
+    })?;
+    step("clippy (native)", &mut || {
+        run(cargo().args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]))
+    })?;
+    step("clippy (wasm)", &mut || {
+        run(cargo().args([
+            "clippy",
+            "--package",
+            "massage-intake",
+            "--target",
+            WASM_TARGET,
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]))
+    })?;
+    step("native tests", &mut || {
+        run(cargo().args(["test", "--workspace", "--exclude", "intake-e2e"]))
+    })?;
+    step(
+        "browser tests (wasm-bindgen-test in headless Chromium)",
+        &mut || {
+            run(cargo()
+                .args([
+                    "test",
+                    "--package",
+                    "massage-intake",
+                    "--target",
+                    WASM_TARGET,
+                ])
+                .env("CHROMEDRIVER", CHROMEDRIVER))
+        },
+    )?;
+    step("release build", &mut || dist().map(|_| ()))?;
+    step(
+        "end-to-end tests (Chromium + receiver + SQLite)",
+        &mut || {
+            run(cargo()
+                .args(["test", "--package", "intake-e2e"])
+                .env("INTAKE_DIST", root().join("dist")))
+        },
+    )?;
+    println!("\n== summary");
+    for (name, secs) in &steps {
+        println!("  ok  {name:<56} {secs:>7.1} s");
+    }
+    println!(
+        "all checks passed in {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+fn bench() -> Result {
+    setup(Browser::NotNeeded)?;
+    let sizes = dist()?;
+    println!("\n== bench: release bundle");
+    print_sizes(&sizes);
+    Ok(())
+}

@@ -14,7 +14,6 @@
 //! ```
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 
 use crate::i18n::{Locale, Msg};
 use crate::phone::PhoneNumber;
@@ -75,7 +74,10 @@ impl Endpoint {
         if s.is_empty() || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return None;
         }
-        let ok = if let Some(rest) = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://")) {
+        let ok = if let Some(rest) = s
+            .strip_prefix("https://")
+            .or_else(|| s.strip_prefix("http://"))
+        {
             let host = rest.split(['/', '?', '#']).next().unwrap_or("");
             !host.is_empty() && !host.contains('@')
         } else {
@@ -134,10 +136,16 @@ impl ConfigProblem {
     /// The message and its arguments, for the notice in the widget.
     pub fn message(&self) -> (Msg, Vec<(&'static str, String)>) {
         match self {
-            ConfigProblem::Unreadable(detail) => (Msg::ConfigUnreadable, vec![("detail", detail.clone())]),
+            ConfigProblem::Unreadable(detail) => {
+                (Msg::ConfigUnreadable, vec![("detail", detail.clone())])
+            }
             ConfigProblem::NoEndpoint => (Msg::ConfigNoEndpoint, vec![]),
-            ConfigProblem::BadEndpoint(value) => (Msg::ConfigBadEndpoint, vec![("value", value.clone())]),
-            ConfigProblem::UnknownOption(name) => (Msg::ConfigUnknownOption, vec![("option", name.clone())]),
+            ConfigProblem::BadEndpoint(value) => {
+                (Msg::ConfigBadEndpoint, vec![("value", value.clone())])
+            }
+            ConfigProblem::UnknownOption(name) => {
+                (Msg::ConfigUnknownOption, vec![("option", name.clone())])
+            }
             ConfigProblem::BadValue(name) => (Msg::ConfigBadValue, vec![("option", name.clone())]),
         }
     }
@@ -150,19 +158,79 @@ pub struct ResolvedConfig {
     pub problems: Vec<ConfigProblem>,
 }
 
-/// Combines the defaults, the configuration file (its text, or why it could not
+/// A value in the configuration file. Every option today is a string; any
+/// other value is kept as its JSON text, to be named in a message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConfigValue {
+    Text(String),
+    /// A number, boolean, `null`, array or object, as JSON text.
+    Other(String),
+}
+
+impl ConfigValue {
+    fn as_text(&self) -> Option<&str> {
+        match self {
+            ConfigValue::Text(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    fn shown(&self) -> String {
+        match self {
+            ConfigValue::Text(t) | ConfigValue::Other(t) => t.clone(),
+        }
+    }
+}
+
+/// Why a configuration file is not a JSON object.
+pub const NOT_AN_OBJECT: &str =
+    "it must be a JSON object, like {\"endpoint\": \"/api/v1/submissions\"}";
+
+/// The options of a configuration file's text (native callers; the browser
+/// parses with its own `JSON.parse` and calls [`resolve_entries`]).
+pub fn parse_file(text: &str) -> Result<Vec<(String, ConfigValue)>, String> {
+    use serde_json::Value;
+    match serde_json::from_str::<Value>(text) {
+        Ok(Value::Object(map)) => Ok(map
+            .into_iter()
+            .map(|(k, v)| {
+                let v = match v {
+                    Value::String(s) => ConfigValue::Text(s),
+                    other => ConfigValue::Other(other.to_string()),
+                };
+                (k, v)
+            })
+            .collect()),
+        Ok(_) => Err(NOT_AN_OBJECT.to_owned()),
+        Err(e) => Err(format!(
+            "it is not valid JSON (line {}, column {})",
+            e.line(),
+            e.column()
+        )),
+    }
+}
+
+/// Combines the defaults, the configuration file's text (or why it could not
 /// be fetched) and the page's query string (`mode=kiosk&lang=en`).
 pub fn resolve(file: Result<&str, String>, query: &str) -> ResolvedConfig {
+    resolve_entries(file.and_then(parse_file), query)
+}
+
+/// [`resolve`] for a file already parsed into its options.
+pub fn resolve_entries(
+    file: Result<Vec<(String, ConfigValue)>, String>,
+    query: &str,
+) -> ResolvedConfig {
     let mut config = WidgetConfig::default();
     let mut problems = Vec::new();
-    match file.and_then(|text| match serde_json::from_str::<Value>(text) {
-        Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => Err("it must be a JSON object, like {\"endpoint\": \"/api/v1/submissions\"}".to_owned()),
-        Err(e) => Err(format!("it is not valid JSON ({e})")),
-    }) {
-        Ok(map) => {
-            apply_file(&mut config, &mut problems, &map);
-            if config.endpoint.is_none() && !problems.iter().any(|p| matches!(p, ConfigProblem::BadEndpoint(_))) {
+    match file {
+        Ok(entries) => {
+            apply_file(&mut config, &mut problems, &entries);
+            if config.endpoint.is_none()
+                && !problems
+                    .iter()
+                    .any(|p| matches!(p, ConfigProblem::BadEndpoint(_)))
+            {
                 problems.push(ConfigProblem::NoEndpoint);
             }
         }
@@ -172,19 +240,26 @@ pub fn resolve(file: Result<&str, String>, query: &str) -> ResolvedConfig {
     ResolvedConfig { config, problems }
 }
 
-fn apply_file(config: &mut WidgetConfig, problems: &mut Vec<ConfigProblem>, map: &Map<String, Value>) {
-    for (name, value) in map {
-        let text = value.as_str();
+fn apply_file(
+    config: &mut WidgetConfig,
+    problems: &mut Vec<ConfigProblem>,
+    entries: &[(String, ConfigValue)],
+) {
+    for (name, value) in entries {
+        let text = value.as_text();
         let applied = match name.as_str() {
             "endpoint" => {
                 match text.and_then(Endpoint::parse) {
                     Some(endpoint) => config.endpoint = Some(endpoint),
-                    None => problems.push(ConfigProblem::BadEndpoint(text.map_or_else(|| value.to_string(), str::to_owned))),
+                    None => problems.push(ConfigProblem::BadEndpoint(value.shown())),
                 }
                 true
             }
             "format" => text == Some("json"),
-            "clinic_name" => match text.map(str::trim).filter(|t| !t.is_empty() && t.chars().count() <= 80) {
+            "clinic_name" => match text
+                .map(str::trim)
+                .filter(|t| !t.is_empty() && t.chars().count() <= 80)
+            {
                 Some(t) => {
                     config.clinic_name = t.to_owned();
                     true
@@ -213,7 +288,11 @@ fn apply_file(config: &mut WidgetConfig, problems: &mut Vec<ConfigProblem>, map:
 }
 
 fn apply_query(config: &mut WidgetConfig, problems: &mut Vec<ConfigProblem>, query: &str) {
-    for pair in query.trim_start_matches('?').split('&').filter(|p| !p.is_empty()) {
+    for pair in query
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|p| !p.is_empty())
+    {
         let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
         let applied = match name {
             "mode" => set(&mut config.mode, Mode::parse(value)),
@@ -245,15 +324,26 @@ mod tests {
     #[test]
     fn a_good_file_is_applied_without_problems() {
         let r = resolve(
-            Ok(r#"{"endpoint":"https://intake.example.org/api/v1/submissions","clinic_name":"Harbor Clinic",
-                 "clinic_phone":"401-423-4433","mode":"kiosk","view":"intake","locale":"en","format":"json"}"#),
+            Ok(
+                r#"{"endpoint":"https://intake.example.org/api/v1/submissions","clinic_name":"Harbor Clinic",
+                 "clinic_phone":"401-423-4433","mode":"kiosk","view":"intake","locale":"en","format":"json"}"#,
+            ),
             "",
         );
         assert_eq!(r.problems, vec![]);
-        assert_eq!(r.config.endpoint.map(|e| e.0), Some("https://intake.example.org/api/v1/submissions".into()));
+        assert_eq!(
+            r.config.endpoint.map(|e| e.0),
+            Some("https://intake.example.org/api/v1/submissions".into())
+        );
         assert_eq!(r.config.clinic_name, "Harbor Clinic");
-        assert_eq!(r.config.clinic_phone.map(|p| p.e164()), Some("+14014234433".into()));
-        assert_eq!((r.config.mode, r.config.view), (Mode::Kiosk, StartView::Intake));
+        assert_eq!(
+            r.config.clinic_phone.map(|p| p.e164()),
+            Some("+14014234433".into())
+        );
+        assert_eq!(
+            (r.config.mode, r.config.view),
+            (Mode::Kiosk, StartView::Intake)
+        );
     }
 
     #[test]
@@ -265,10 +355,21 @@ mod tests {
 
     #[test]
     fn an_endpoint_that_is_not_http_is_reported_with_its_value() {
-        for bad in ["ftp://files.example/x", "javascript:alert(1)", "//evil.example/x", "https://", "api/v1", "https://a b"] {
+        for bad in [
+            "ftp://files.example/x",
+            "javascript:alert(1)",
+            "//evil.example/x",
+            "https://",
+            "api/v1",
+            "https://a b",
+        ] {
             let file = serde_json::json!({ "endpoint": bad }).to_string();
             let r = resolve(Ok(&file), "");
-            assert_eq!(r.problems, vec![ConfigProblem::BadEndpoint(bad.into())], "{bad}");
+            assert_eq!(
+                r.problems,
+                vec![ConfigProblem::BadEndpoint(bad.into())],
+                "{bad}"
+            );
             assert_eq!(r.config.endpoint, None, "{bad}");
         }
         let r = resolve(Ok(r#"{"endpoint": 42}"#), "");
@@ -277,8 +378,14 @@ mod tests {
 
     #[test]
     fn the_url_cannot_set_the_endpoint() {
-        let r = resolve(Ok(r#"{"endpoint":"/api/v1/submissions"}"#), "?endpoint=https://evil.example/steal&mode=kiosk");
-        assert_eq!(r.config.endpoint.map(|e| e.0), Some("/api/v1/submissions".into()));
+        let r = resolve(
+            Ok(r#"{"endpoint":"/api/v1/submissions"}"#),
+            "?endpoint=https://evil.example/steal&mode=kiosk",
+        );
+        assert_eq!(
+            r.config.endpoint.map(|e| e.0),
+            Some("/api/v1/submissions".into())
+        );
         assert_eq!(r.config.mode, Mode::Kiosk);
         let r = resolve(Ok("{}"), "endpoint=https://evil.example/steal");
         assert_eq!(r.config.endpoint, None);
@@ -286,7 +393,10 @@ mod tests {
 
     #[test]
     fn unknown_options_and_bad_values_are_named_and_defaults_kept() {
-        let r = resolve(Ok(r#"{"endpoint":"/api","endpiont":"/x","mode":"party","clinic_phone":"12"}"#), "view=sideways");
+        let r = resolve(
+            Ok(r#"{"endpoint":"/api","endpiont":"/x","mode":"party","clinic_phone":"12"}"#),
+            "view=sideways",
+        );
         assert_eq!(
             r.problems,
             vec![
@@ -296,17 +406,27 @@ mod tests {
                 ConfigProblem::BadValue("view".into()),
             ]
         );
-        assert_eq!((r.config.mode, r.config.view, r.config.clinic_phone), (Mode::Standalone, StartView::Learn, None));
+        assert_eq!(
+            (r.config.mode, r.config.view, r.config.clinic_phone),
+            (Mode::Standalone, StartView::Learn, None)
+        );
     }
 
     #[test]
     fn an_unreadable_file_says_why() {
         let r = resolve(Err("the server answered 404".into()), "");
-        assert_eq!(r.problems, vec![ConfigProblem::Unreadable("the server answered 404".into())]);
+        assert_eq!(
+            r.problems,
+            vec![ConfigProblem::Unreadable("the server answered 404".into())]
+        );
         let r = resolve(Ok("{not json"), "");
-        assert!(matches!(&r.problems[..], [ConfigProblem::Unreadable(d)] if d.contains("not valid JSON")));
+        assert!(
+            matches!(&r.problems[..], [ConfigProblem::Unreadable(d)] if d.contains("not valid JSON"))
+        );
         let r = resolve(Ok("[1,2]"), "");
-        assert!(matches!(&r.problems[..], [ConfigProblem::Unreadable(d)] if d.contains("JSON object")));
+        assert!(
+            matches!(&r.problems[..], [ConfigProblem::Unreadable(d)] if d.contains("JSON object"))
+        );
     }
 
     #[test]

@@ -1,10 +1,11 @@
 //! Every user-visible string, by key, in every shipped language.
 //!
-//! Keys are a Rust enum ([`Msg`]) so code cannot ask for a text that does not
-//! exist; the texts are data (`locales/<lang>.txt`, one `key = text` a line) so
-//! a new language is a file, not a rewrite. [`Catalog::parse`] is strict: an
-//! unknown, duplicated, empty or missing key is an error, and a test parses
-//! every shipped file with it.
+//! The texts are data (`locales/<lang>.txt`, one `key = text` a line), so a new
+//! language is a file, not a rewrite. English is the list of keys: the build
+//! turns `locales/en.txt` into the [`Msg`] enum, so code cannot ask for a text
+//! that does not exist, and into the built-in English table. [`Catalog::parse`]
+//! is strict (an unknown, duplicated, empty or missing key is an error) and a
+//! test parses every shipped file with it.
 //!
 //! ```
 //! use intake_core::{Catalog, Msg};
@@ -13,85 +14,10 @@
 //!            "Your reference number is MI-7K3P.");
 //! ```
 
+use std::borrow::Cow;
 use std::fmt;
 
-macro_rules! messages {
-    ($( $name:ident => $key:literal, )*) => {
-        /// The key of one user-visible text.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-        pub enum Msg { $( $name, )* }
-
-        impl Msg {
-            /// Every key, in declaration order (the order of a catalog's table).
-            pub const ALL: &'static [Msg] = &[ $( Msg::$name, )* ];
-
-            /// The key as it is written in the locale files.
-            pub const fn key(self) -> &'static str {
-                match self { $( Msg::$name => $key, )* }
-            }
-
-            /// The key named `key` in a locale file, if there is one.
-            pub fn from_key(key: &str) -> Option<Msg> {
-                match key { $( $key => Some(Msg::$name), )* _ => None }
-            }
-        }
-    };
-}
-
-messages! {
-    AppTitle => "app.title",
-    AppLoading => "app.loading",
-    ClinicCall => "clinic.call",
-
-    ConfigNoticeTitle => "config.notice.title",
-    ConfigNoEndpoint => "config.no_endpoint",
-    ConfigBadEndpoint => "config.bad_endpoint",
-    ConfigUnreadable => "config.unreadable",
-    ConfigUnknownOption => "config.unknown_option",
-    ConfigBadValue => "config.bad_value",
-    ConfigIntakeUnavailable => "config.intake_unavailable",
-
-    LearnHeading => "learn.heading",
-    LearnWhatTitle => "learn.what.title",
-    LearnWhatBody => "learn.what.body",
-    LearnPrescriptionTitle => "learn.prescription.title",
-    LearnPrescriptionBody => "learn.prescription.body",
-    LearnDisclaimer => "learn.disclaimer",
-    LearnStartIntake => "learn.start_intake",
-
-    IntakeHeading => "intake.heading",
-    IntakeIntro => "intake.intro",
-    IntakeRequiredNote => "intake.required_note",
-    FieldGivenName => "field.given_name",
-    FieldFamilyName => "field.family_name",
-    FieldPhone => "field.phone",
-    FieldPhoneHint => "field.phone.hint",
-    FieldConsentTreatment => "field.consent_treatment",
-    FieldConsentTreatmentHint => "field.consent_treatment.hint",
-    IntakeSubmit => "intake.submit",
-    IntakeSending => "intake.sending",
-    IntakeErrorSummary => "intake.error_summary",
-    IntakeErrorSummaryOne => "intake.error_summary_one",
-
-    SendOffline => "send.offline",
-    SendServerError => "send.server_error",
-    SendRejected => "send.rejected",
-    SendTryAgain => "send.try_again",
-
-    DoneHeading => "done.heading",
-    DoneReference => "done.reference",
-    DoneNext => "done.next",
-
-    ErrRequired => "error.required",
-    ErrTooLong => "error.too_long",
-    ErrPhoneInvalid => "error.phone_invalid",
-    ErrConsentRequired => "error.consent_required",
-    ErrSchemaUnsupported => "error.schema_unsupported",
-    ErrIdInvalid => "error.id_invalid",
-    ErrTimestampInvalid => "error.timestamp_invalid",
-    ErrLocaleUnsupported => "error.locale_unsupported",
-    ErrStructure => "error.structure",
-}
+include!(concat!(env!("OUT_DIR"), "/messages.rs"));
 
 /// A language the widget ships texts for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
@@ -113,7 +39,11 @@ impl Locale {
 
     /// The shipped language that best matches a BCP 47 tag (`en-US` -> English).
     pub fn from_tag(tag: &str) -> Option<Locale> {
-        let primary = tag.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+        let primary = tag
+            .split(['-', '_'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
         Locale::ALL.iter().copied().find(|l| l.tag() == primary)
     }
 
@@ -158,7 +88,7 @@ impl std::error::Error for CatalogError {}
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Catalog {
     locale: Locale,
-    texts: Vec<String>,
+    texts: Vec<Cow<'static, str>>,
 }
 
 impl Catalog {
@@ -171,18 +101,26 @@ impl Catalog {
             if trimmed.is_empty() || trimmed.starts_with('#') {
                 continue;
             }
-            let (key, text) = trimmed.split_once('=').ok_or(CatalogError::Syntax { line })?;
+            let (key, text) = trimmed
+                .split_once('=')
+                .ok_or(CatalogError::Syntax { line })?;
             let (key, text) = (key.trim(), text.trim());
             let msg = Msg::from_key(key).ok_or_else(|| CatalogError::UnknownKey {
                 line,
                 key: key.to_owned(),
             })?;
             if text.is_empty() {
-                return Err(CatalogError::Empty { line, key: key.to_owned() });
+                return Err(CatalogError::Empty {
+                    line,
+                    key: key.to_owned(),
+                });
             }
             let slot = &mut texts[msg as usize];
             if slot.is_some() {
-                return Err(CatalogError::Duplicate { line, key: key.to_owned() });
+                return Err(CatalogError::Duplicate {
+                    line,
+                    key: key.to_owned(),
+                });
             }
             *slot = Some(text.replace("\\n", "\n"));
         }
@@ -197,18 +135,22 @@ impl Catalog {
         }
         Ok(Catalog {
             locale,
-            texts: texts.into_iter().map(Option::unwrap_or_default).collect(),
+            texts: texts
+                .into_iter()
+                .map(|t| Cow::Owned(t.unwrap_or_default()))
+                .collect(),
         })
     }
 
-    /// The built-in catalog of `locale`. The shipped files are checked by tests;
-    /// should one still be broken, its keys stand in for the texts it lacks
-    /// rather than leaving the patient a blank page.
+    /// The built-in catalog of `locale`, a table made at build time.
     pub fn builtin(locale: Locale) -> Catalog {
-        Catalog::parse(locale, locale.source()).unwrap_or_else(|_| Catalog {
+        let table: &'static [&'static str] = match locale {
+            Locale::En => &EN,
+        };
+        Catalog {
             locale,
-            texts: Msg::ALL.iter().map(|m| m.key().to_owned()).collect(),
-        })
+            texts: table.iter().map(|t| Cow::Borrowed(*t)).collect(),
+        }
     }
 
     /// The built-in English catalog.
@@ -223,17 +165,64 @@ impl Catalog {
 
     /// The text of `msg`.
     pub fn text(&self, msg: Msg) -> &str {
-        self.texts.get(msg as usize).map(String::as_str).unwrap_or("")
+        self.texts
+            .get(msg as usize)
+            .map(|t| t.as_ref())
+            .unwrap_or("")
     }
 
-    /// The text of `msg` with each `{name}` replaced by its value.
+    /// The text of `msg` with each `{name}` replaced by its value; a
+    /// placeholder without a value stays as written.
     pub fn format(&self, msg: Msg, args: &[(&str, &str)]) -> String {
-        let mut out = self.text(msg).to_owned();
-        for (name, value) in args {
-            out = out.replace(&format!("{{{name}}}"), value);
+        let mut out = String::new();
+        for part in parts(self.text(msg)) {
+            match part {
+                Part::Text(text) => out.push_str(text),
+                Part::Placeholder(name) => match args.iter().find(|(n, _)| *n == name) {
+                    Some((_, value)) => out.push_str(value),
+                    None => {
+                        out.push('{');
+                        out.push_str(name);
+                        out.push('}');
+                    }
+                },
+            }
         }
         out
     }
+}
+
+/// A piece of a text: words, or a `{placeholder}` the program fills in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Part<'a> {
+    Text(&'a str),
+    Placeholder(&'a str),
+}
+
+/// Splits a text into words and `{placeholders}`, so a link or emphasis can
+/// stand where each language puts it. A `{` without a closing `}` is text.
+pub fn parts(text: &str) -> impl Iterator<Item = Part<'_>> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let bytes = rest.as_bytes();
+        if bytes[0] == b'{' {
+            if let Some(end) = bytes.iter().position(|&b| b == b'}') {
+                let name = &rest[1..end];
+                rest = &rest[end + 1..];
+                return Some(Part::Placeholder(name));
+            }
+            let all = rest;
+            rest = "";
+            return Some(Part::Text(all));
+        }
+        let end = bytes.iter().position(|&b| b == b'{').unwrap_or(bytes.len());
+        let (text, tail) = rest.split_at(end);
+        rest = tail;
+        Some(Part::Text(text))
+    })
 }
 
 #[cfg(test)]
@@ -249,6 +238,18 @@ mod tests {
     }
 
     #[test]
+    fn the_built_in_tables_equal_the_parsed_files() {
+        for locale in Locale::ALL {
+            assert_eq!(
+                Catalog::parse(*locale, locale.source()).ok(),
+                Some(Catalog::builtin(*locale)),
+                "{}",
+                locale.tag()
+            );
+        }
+    }
+
+    #[test]
     fn a_missing_key_is_reported_by_name() {
         let without_title: String = Locale::En
             .source()
@@ -258,7 +259,9 @@ mod tests {
             .join("\n");
         assert_eq!(
             Catalog::parse(Locale::En, &without_title),
-            Err(CatalogError::Missing { keys: vec!["app.title"] })
+            Err(CatalogError::Missing {
+                keys: vec!["app.title"]
+            })
         );
     }
 
@@ -268,17 +271,26 @@ mod tests {
         let line = source.lines().count();
         assert_eq!(
             Catalog::parse(Locale::En, &source),
-            Err(CatalogError::UnknownKey { line, key: "app.titel".into() })
+            Err(CatalogError::UnknownKey {
+                line,
+                key: "app.titel".into()
+            })
         );
     }
 
     #[test]
     fn duplicate_empty_and_malformed_lines_are_rejected() {
         let dup = format!("{}\napp.title = Again", Locale::En.source());
-        assert!(matches!(Catalog::parse(Locale::En, &dup), Err(CatalogError::Duplicate { .. })));
+        assert!(matches!(
+            Catalog::parse(Locale::En, &dup),
+            Err(CatalogError::Duplicate { .. })
+        ));
         assert_eq!(
             Catalog::parse(Locale::En, "app.title =   "),
-            Err(CatalogError::Empty { line: 1, key: "app.title".into() })
+            Err(CatalogError::Empty {
+                line: 1,
+                key: "app.title".into()
+            })
         );
         assert_eq!(
             Catalog::parse(Locale::En, "# fine\n\njust words"),
@@ -289,9 +301,52 @@ mod tests {
     #[test]
     fn format_fills_every_placeholder() {
         let en = Catalog::english();
-        let text = en.format(Msg::ClinicCall, &[("clinic", "Harbor Clinic"), ("phone", "401-555-0100")]);
-        assert!(text.contains("Harbor Clinic") && text.contains("401-555-0100"), "{text}");
+        let text = en.format(
+            Msg::ClinicCall,
+            &[("clinic", "Harbor Clinic"), ("phone", "401-555-0100")],
+        );
+        assert!(
+            text.contains("Harbor Clinic") && text.contains("401-555-0100"),
+            "{text}"
+        );
         assert!(!text.contains('{'), "{text}");
+    }
+
+    #[test]
+    fn parts_split_words_from_placeholders() {
+        let got: Vec<Part> = parts("Call {clinic} at {phone}.").collect();
+        assert_eq!(
+            got,
+            vec![
+                Part::Text("Call "),
+                Part::Placeholder("clinic"),
+                Part::Text(" at "),
+                Part::Placeholder("phone"),
+                Part::Text("."),
+            ]
+        );
+        assert_eq!(
+            parts("{x}").collect::<Vec<_>>(),
+            vec![Part::Placeholder("x")]
+        );
+        assert_eq!(
+            parts("a { b").collect::<Vec<_>>(),
+            vec![Part::Text("a "), Part::Text("{ b")]
+        );
+        assert_eq!(parts("").count(), 0);
+    }
+
+    #[test]
+    fn format_keeps_unfilled_placeholders_visible() {
+        let en = Catalog::english();
+        assert_eq!(
+            en.format(Msg::DoneReference, &[]),
+            "Your reference number is {reference}."
+        );
+        assert_eq!(
+            en.format(Msg::DoneReference, &[("reference", "{x}")]),
+            "Your reference number is {x}."
+        );
     }
 
     #[test]

@@ -10,7 +10,12 @@ pub mod phone;
 pub mod submission;
 pub mod validate;
 
-pub use config::{ConfigProblem, Endpoint, Mode, ResolvedConfig, StartView, WidgetConfig};
-pub use i18n::{Catalog, Locale, Msg};
-pub use submission::{uuid_v4_from_bytes, ConsentRecord, Consents, IntakeDraft, Patient, Submission, SubmitContext, SCHEMA};
+pub use config::{
+    ConfigProblem, ConfigValue, Endpoint, Mode, ResolvedConfig, StartView, WidgetConfig,
+};
+pub use i18n::{parts, Catalog, Locale, Msg, Part};
+pub use submission::{
+    uuid_v4_from_bytes, ConsentRecord, Consents, IntakeDraft, Patient, Submission, SubmitContext,
+    SCHEMA,
+};
 pub use validate::{ErrorCode, FieldError};

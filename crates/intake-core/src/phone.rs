@@ -89,7 +89,11 @@ mod tests {
             "1-401-423-4433",
             "  +14014234433 ",
         ] {
-            assert_eq!(PhoneNumber::parse(typed).map(|n| n.e164()), Ok("+14014234433".into()), "{typed}");
+            assert_eq!(
+                PhoneNumber::parse(typed).map(|n| n.e164()),
+                Ok("+14014234433".into()),
+                "{typed}"
+            );
         }
     }
 
@@ -99,17 +103,41 @@ mod tests {
         assert_eq!(PhoneNumber::parse("401-423-44333"), Err(PhoneError::Length));
         assert_eq!(PhoneNumber::parse(""), Err(PhoneError::Length));
         assert_eq!(PhoneNumber::parse("call me"), Err(PhoneError::Characters));
-        assert_eq!(PhoneNumber::parse("401-423-4433 x12"), Err(PhoneError::Characters));
-        assert_eq!(PhoneNumber::parse("+44 20 7946 0958"), Err(PhoneError::Country));
-        assert_eq!(PhoneNumber::parse("101-423-4433"), Err(PhoneError::Numbering));
-        assert_eq!(PhoneNumber::parse("911-423-4433"), Err(PhoneError::Numbering));
-        assert_eq!(PhoneNumber::parse("401-123-4433"), Err(PhoneError::Numbering));
-        assert_eq!(PhoneNumber::parse("401-911-4433"), Err(PhoneError::Numbering));
-        assert_eq!(PhoneNumber::parse("491-423-4433"), Err(PhoneError::Numbering));
+        assert_eq!(
+            PhoneNumber::parse("401-423-4433 x12"),
+            Err(PhoneError::Characters)
+        );
+        assert_eq!(
+            PhoneNumber::parse("+44 20 7946 0958"),
+            Err(PhoneError::Country)
+        );
+        assert_eq!(
+            PhoneNumber::parse("101-423-4433"),
+            Err(PhoneError::Numbering)
+        );
+        assert_eq!(
+            PhoneNumber::parse("911-423-4433"),
+            Err(PhoneError::Numbering)
+        );
+        assert_eq!(
+            PhoneNumber::parse("401-123-4433"),
+            Err(PhoneError::Numbering)
+        );
+        assert_eq!(
+            PhoneNumber::parse("401-911-4433"),
+            Err(PhoneError::Numbering)
+        );
+        assert_eq!(
+            PhoneNumber::parse("491-423-4433"),
+            Err(PhoneError::Numbering)
+        );
     }
 
     #[test]
     fn displays_for_people() {
-        assert_eq!(PhoneNumber::parse("+14014234433").map(|n| n.display()), Ok("(401) 423-4433".into()));
+        assert_eq!(
+            PhoneNumber::parse("+14014234433").map(|n| n.display()),
+            Ok("(401) 423-4433".into())
+        );
     }
 }

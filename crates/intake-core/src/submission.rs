@@ -178,7 +178,12 @@ mod tests {
     fn unknown_fields_are_refused() {
         let json = r#"{"schema":"massage-intake/1","submission_id":"x","submitted_at":"x","locale":"en","mode":"kiosk",
             "patient":{"given_name":"A","family_name":"B","phone":"+14014234433","ssn":"000"},"consents":{"treatment":null}}"#;
-        let err = serde_json::from_str::<Submission>(json).map(|_| ()).map_err(|e| e.to_string());
-        assert!(matches!(&err, Err(m) if m.contains("unknown field `ssn`")), "{err:?}");
+        let err = serde_json::from_str::<Submission>(json)
+            .map(|_| ())
+            .map_err(|e| e.to_string());
+        assert!(
+            matches!(&err, Err(m) if m.contains("unknown field `ssn`")),
+            "{err:?}"
+        );
     }
 }

@@ -56,19 +56,49 @@ impl ErrorCode {
         ErrorCode::InvalidValue,
     ];
 
+    /// The code as it is written in JSON (`phone_invalid`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Required => "required",
+            ErrorCode::TooLong => "too_long",
+            ErrorCode::PhoneInvalid => "phone_invalid",
+            ErrorCode::ConsentRequired => "consent_required",
+            ErrorCode::SchemaUnsupported => "schema_unsupported",
+            ErrorCode::IdInvalid => "id_invalid",
+            ErrorCode::TimestampInvalid => "timestamp_invalid",
+            ErrorCode::LocaleUnsupported => "locale_unsupported",
+            ErrorCode::IdMismatch => "id_mismatch",
+            ErrorCode::UnknownField => "unknown_field",
+            ErrorCode::MissingField => "missing_field",
+            ErrorCode::InvalidValue => "invalid_value",
+            ErrorCode::Unknown => "unknown",
+        }
+    }
+
+    /// The code written as `code`; a code from a newer version is [`ErrorCode::Unknown`].
+    pub fn from_code(code: &str) -> ErrorCode {
+        ErrorCode::ALL
+            .iter()
+            .copied()
+            .find(|c| c.as_str() == code)
+            .unwrap_or(ErrorCode::Unknown)
+    }
+
     /// The message a patient reads for this code.
     pub const fn msg(self) -> Msg {
         match self {
-            ErrorCode::Required | ErrorCode::Unknown => Msg::ErrRequired,
-            ErrorCode::TooLong => Msg::ErrTooLong,
-            ErrorCode::PhoneInvalid => Msg::ErrPhoneInvalid,
-            ErrorCode::ConsentRequired => Msg::ErrConsentRequired,
-            ErrorCode::SchemaUnsupported => Msg::ErrSchemaUnsupported,
-            ErrorCode::IdInvalid => Msg::ErrIdInvalid,
-            ErrorCode::TimestampInvalid => Msg::ErrTimestampInvalid,
-            ErrorCode::LocaleUnsupported => Msg::ErrLocaleUnsupported,
-            ErrorCode::IdMismatch => Msg::ErrIdInvalid,
-            ErrorCode::UnknownField | ErrorCode::MissingField | ErrorCode::InvalidValue => Msg::ErrStructure,
+            ErrorCode::Required | ErrorCode::Unknown => Msg::ErrorRequired,
+            ErrorCode::TooLong => Msg::ErrorTooLong,
+            ErrorCode::PhoneInvalid => Msg::ErrorPhoneInvalid,
+            ErrorCode::ConsentRequired => Msg::ErrorConsentRequired,
+            ErrorCode::SchemaUnsupported => Msg::ErrorSchemaUnsupported,
+            ErrorCode::IdInvalid => Msg::ErrorIdInvalid,
+            ErrorCode::TimestampInvalid => Msg::ErrorTimestampInvalid,
+            ErrorCode::LocaleUnsupported => Msg::ErrorLocaleUnsupported,
+            ErrorCode::IdMismatch => Msg::ErrorIdInvalid,
+            ErrorCode::UnknownField | ErrorCode::MissingField | ErrorCode::InvalidValue => {
+                Msg::ErrorStructure
+            }
         }
     }
 }
@@ -86,7 +116,11 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(path: &str, code: ErrorCode) -> FieldError {
-        FieldError { path: path.to_owned(), code, max: None }
+        FieldError {
+            path: path.to_owned(),
+            code,
+            max: None,
+        }
     }
 }
 
@@ -101,26 +135,52 @@ impl Submission {
             errors.push(FieldError::new(paths::SUBMISSION_ID, ErrorCode::IdInvalid));
         }
         if !is_utc_timestamp(&self.submitted_at) {
-            errors.push(FieldError::new(paths::SUBMITTED_AT, ErrorCode::TimestampInvalid));
+            errors.push(FieldError::new(
+                paths::SUBMITTED_AT,
+                ErrorCode::TimestampInvalid,
+            ));
         }
         if Locale::ALL.iter().all(|l| l.tag() != self.locale) {
             errors.push(FieldError::new(paths::LOCALE, ErrorCode::LocaleUnsupported));
         }
-        required_text(&mut errors, paths::GIVEN_NAME, &self.patient.given_name, MAX_NAME);
-        required_text(&mut errors, paths::FAMILY_NAME, &self.patient.family_name, MAX_NAME);
+        required_text(
+            &mut errors,
+            paths::GIVEN_NAME,
+            &self.patient.given_name,
+            MAX_NAME,
+        );
+        required_text(
+            &mut errors,
+            paths::FAMILY_NAME,
+            &self.patient.family_name,
+            MAX_NAME,
+        );
         if self.patient.phone.trim().is_empty() {
             errors.push(FieldError::new(paths::PHONE, ErrorCode::Required));
-        } else if PhoneNumber::parse(&self.patient.phone).map(|n| n.e164()).as_deref()
+        } else if PhoneNumber::parse(&self.patient.phone)
+            .map(|n| n.e164())
+            .as_deref()
             != Ok(self.patient.phone.as_str())
         {
             errors.push(FieldError::new(paths::PHONE, ErrorCode::PhoneInvalid));
         }
         match &self.consents.treatment {
-            None => errors.push(FieldError::new(paths::CONSENT_TREATMENT, ErrorCode::ConsentRequired)),
+            None => errors.push(FieldError::new(
+                paths::CONSENT_TREATMENT,
+                ErrorCode::ConsentRequired,
+            )),
             Some(consent) => {
-                required_text(&mut errors, paths::CONSENT_TREATMENT_VERSION, &consent.version, MAX_SHORT);
+                required_text(
+                    &mut errors,
+                    paths::CONSENT_TREATMENT_VERSION,
+                    &consent.version,
+                    MAX_SHORT,
+                );
                 if !is_utc_timestamp(&consent.accepted_at) {
-                    errors.push(FieldError::new(paths::CONSENT_TREATMENT_AT, ErrorCode::TimestampInvalid));
+                    errors.push(FieldError::new(
+                        paths::CONSENT_TREATMENT_AT,
+                        ErrorCode::TimestampInvalid,
+                    ));
                 }
             }
         }
@@ -132,7 +192,11 @@ fn required_text(errors: &mut Vec<FieldError>, path: &str, value: &str, max: usi
     if value.trim().is_empty() {
         errors.push(FieldError::new(path, ErrorCode::Required));
     } else if value.chars().count() > max {
-        errors.push(FieldError { path: path.to_owned(), code: ErrorCode::TooLong, max: Some(max) });
+        errors.push(FieldError {
+            path: path.to_owned(),
+            code: ErrorCode::TooLong,
+            max: Some(max),
+        });
     }
 }
 
@@ -150,7 +214,9 @@ pub fn is_uuid_v4(s: &str) -> bool {
 
 /// `YYYY-MM-DDTHH:MM:SS[.fraction]Z` naming a real instant.
 pub fn is_utc_timestamp(s: &str) -> bool {
-    let Some(body) = s.strip_suffix('Z') else { return false };
+    let Some(body) = s.strip_suffix('Z') else {
+        return false;
+    };
     let (main, fraction) = match body.split_once('.') {
         Some((main, fraction)) => (main, Some(fraction)),
         None => (body, None),
@@ -160,11 +226,14 @@ pub fn is_utc_timestamp(s: &str) -> bool {
             return false;
         }
     }
-    let Some((date, time)) = main.split_once('T') else { return false };
+    let Some((date, time)) = main.split_once('T') else {
+        return false;
+    };
     let t = time.as_bytes();
     let two = |i: usize| -> Option<u32> {
         let (a, b) = (*t.get(i)?, *t.get(i + 1)?);
-        (a.is_ascii_digit() && b.is_ascii_digit()).then(|| u32::from(a - b'0') * 10 + u32::from(b - b'0'))
+        (a.is_ascii_digit() && b.is_ascii_digit())
+            .then(|| u32::from(a - b'0') * 10 + u32::from(b - b'0'))
     };
     let time_ok = t.len() == 8
         && t[2] == b':'
@@ -180,7 +249,9 @@ pub fn parse_date(s: &str) -> Option<(u32, u32, u32)> {
         return None;
     }
     let num = |r: std::ops::Range<usize>| -> Option<u32> {
-        b[r].iter().try_fold(0u32, |acc, c| c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0')))
+        b[r].iter().try_fold(0u32, |acc, c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
     };
     let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
     ((1..=12).contains(&m) && d >= 1 && d <= days_in_month(y, m)).then_some((y, m, d))
@@ -253,14 +324,20 @@ mod tests {
     fn a_bad_phone_is_reported_on_the_phone_field_only() {
         let mut d = draft();
         d.phone = "401-423-443".into();
-        assert_eq!(codes(&d.to_submission(&ctx()).unwrap_err()), vec![("patient.phone", ErrorCode::PhoneInvalid)]);
+        assert_eq!(
+            codes(&d.to_submission(&ctx()).unwrap_err()),
+            vec![("patient.phone", ErrorCode::PhoneInvalid)]
+        );
     }
 
     #[test]
     fn the_receiver_rejects_a_phone_that_is_not_stored_as_e164() {
         let mut s = draft().to_submission(&ctx()).expect("valid");
         s.patient.phone = "401-423-4433".into();
-        assert_eq!(codes(&s.validate()), vec![("patient.phone", ErrorCode::PhoneInvalid)]);
+        assert_eq!(
+            codes(&s.validate()),
+            vec![("patient.phone", ErrorCode::PhoneInvalid)]
+        );
     }
 
     #[test]
@@ -268,9 +345,19 @@ mod tests {
         let mut d = draft();
         d.family_name = "x".repeat(MAX_NAME + 1);
         let errors = d.to_submission(&ctx()).unwrap_err();
-        assert_eq!(errors, vec![FieldError { path: "patient.family_name".into(), code: ErrorCode::TooLong, max: Some(MAX_NAME) }]);
+        assert_eq!(
+            errors,
+            vec![FieldError {
+                path: "patient.family_name".into(),
+                code: ErrorCode::TooLong,
+                max: Some(MAX_NAME)
+            }]
+        );
         d.family_name = "é".repeat(MAX_NAME);
-        assert!(d.to_submission(&ctx()).is_ok(), "the limit counts characters, not bytes");
+        assert!(
+            d.to_submission(&ctx()).is_ok(),
+            "the limit counts characters, not bytes"
+        );
     }
 
     #[test]
@@ -294,9 +381,18 @@ mod tests {
     #[test]
     fn uuid_v4_shape() {
         assert!(is_uuid_v4("0f8fad5b-d9cb-469f-a165-70867728950e"));
-        assert!(!is_uuid_v4("0F8FAD5B-D9CB-469F-A165-70867728950E"), "upper case is not canonical");
-        assert!(!is_uuid_v4("0f8fad5b-d9cb-169f-a165-70867728950e"), "version 1");
-        assert!(!is_uuid_v4("0f8fad5b-d9cb-469f-c165-70867728950e"), "wrong variant");
+        assert!(
+            !is_uuid_v4("0F8FAD5B-D9CB-469F-A165-70867728950E"),
+            "upper case is not canonical"
+        );
+        assert!(
+            !is_uuid_v4("0f8fad5b-d9cb-169f-a165-70867728950e"),
+            "version 1"
+        );
+        assert!(
+            !is_uuid_v4("0f8fad5b-d9cb-469f-c165-70867728950e"),
+            "wrong variant"
+        );
         assert!(!is_uuid_v4("0f8fad5bd9cb469fa16570867728950e"));
     }
 
@@ -322,19 +418,40 @@ mod tests {
             let catalog = Catalog::builtin(*locale);
             for code in ErrorCode::ALL {
                 let text = catalog.text(code.msg());
-                assert!(!text.is_empty() && text != code.msg().key(), "{code:?} in {}", locale.tag());
+                assert!(
+                    !text.is_empty() && text != code.msg().key(),
+                    "{code:?} in {}",
+                    locale.tag()
+                );
             }
         }
     }
 
     #[test]
+    fn written_codes_match_serde_and_read_back() {
+        for code in ErrorCode::ALL {
+            assert_eq!(
+                serde_json::to_value(code).ok(),
+                Some(serde_json::Value::from(code.as_str()))
+            );
+            assert_eq!(ErrorCode::from_code(code.as_str()), *code);
+        }
+        assert_eq!(ErrorCode::from_code("from_the_future"), ErrorCode::Unknown);
+    }
+
+    #[test]
     fn error_codes_serialise_as_stable_snake_case() {
-        let e = FieldError { path: "patient.family_name".into(), code: ErrorCode::TooLong, max: Some(100) };
+        let e = FieldError {
+            path: "patient.family_name".into(),
+            code: ErrorCode::TooLong,
+            max: Some(100),
+        };
         assert_eq!(
             serde_json::to_string(&e).ok(),
             Some(r#"{"path":"patient.family_name","code":"too_long","max":100}"#.into())
         );
-        let newer: Result<FieldError, _> = serde_json::from_str(r#"{"path":"x","code":"from_the_future"}"#);
+        let newer: Result<FieldError, _> =
+            serde_json::from_str(r#"{"path":"x","code":"from_the_future"}"#);
         assert_eq!(newer.map(|e| e.code).ok(), Some(ErrorCode::Unknown));
     }
 }

@@ -36,7 +36,8 @@ pub use store::{Store, Stored};
 
 /// The Content-Security-Policy the widget is served with: no inline script,
 /// no eval, nothing loaded from elsewhere.
-pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+pub const CONTENT_SECURITY_POLICY: &str =
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
      style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'self'; \
      base-uri 'none'; form-action 'none'; object-src 'none'";
 
@@ -60,7 +61,12 @@ pub struct Settings {
 impl Settings {
     /// Defaults: no static files, a 2 MB body limit (room for a prescription photo).
     pub fn new(db: PathBuf) -> Settings {
-        Settings { db, dist: None, widget_config: None, max_body_bytes: 2 * 1024 * 1024 }
+        Settings {
+            db,
+            dist: None,
+            widget_config: None,
+            max_body_bytes: 2 * 1024 * 1024,
+        }
     }
 }
 
@@ -82,7 +88,8 @@ pub fn app(settings: &Settings) -> Result<Router, rusqlite::Error> {
         router = router.route_service("/intake.config.json", ServeFile::new(file));
     }
     if let Some(dist) = &settings.dist {
-        router = router.fallback_service(ServeDir::new(dist).append_index_html_on_directories(true));
+        router =
+            router.fallback_service(ServeDir::new(dist).append_index_html_on_directories(true));
     }
     Ok(router
         .layer(SetResponseHeaderLayer::overriding(
@@ -93,7 +100,10 @@ pub fn app(settings: &Settings) -> Result<Router, rusqlite::Error> {
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
         ))
-        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
         .layer(middleware::from_fn(log_request)))
 }
 
@@ -103,8 +113,12 @@ pub async fn serve(
     settings: Settings,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let router = app(&settings).map_err(|e| std::io::Error::other(format!("cannot open {}: {e}", settings.db.display())))?;
-    axum::serve(listener, router).with_graceful_shutdown(shutdown).await
+    let router = app(&settings).map_err(|e| {
+        std::io::Error::other(format!("cannot open {}: {e}", settings.db.display()))
+    })?;
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown)
+        .await
 }
 
 static REQUEST_COUNTER: AtomicU64 = AtomicU64::new(1);
@@ -143,10 +157,18 @@ fn error(status: StatusCode, code: &str) -> Response {
 }
 
 fn invalid(errors: &[FieldError]) -> Response {
-    (StatusCode::UNPROCESSABLE_ENTITY, Json(json!({ "error": "invalid_submission", "errors": errors }))).into_response()
+    (
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Json(json!({ "error": "invalid_submission", "errors": errors })),
+    )
+        .into_response()
 }
 
-async fn submit(State(state): State<AppState>, headers: HeaderMap, body: Result<Bytes, BytesRejection>) -> Response {
+async fn submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
     let is_json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -188,7 +210,9 @@ async fn submit(State(state): State<AppState>, headers: HeaderMap, body: Result<
         Ok(Ok(Stored::Created { reference } | Stored::Repeat { reference })) => {
             (StatusCode::CREATED, Json(json!({ "reference": reference }))).into_response()
         }
-        Ok(Ok(Stored::Conflict)) => error(StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused"),
+        Ok(Ok(Stored::Conflict)) => {
+            error(StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused")
+        }
         Ok(Err(e)) => {
             tracing::error!(error = %e, "storing a submission failed");
             error(StatusCode::SERVICE_UNAVAILABLE, "storage_unavailable")
@@ -226,7 +250,8 @@ fn parse(body: &[u8]) -> Result<Submission, Response> {
         invalid(&[FieldError::new(&path, code)])
     })?;
     // Anything after the object makes the body as malformed as a syntax error.
-    de.end().map_err(|_| error(StatusCode::BAD_REQUEST, "malformed_json"))?;
+    de.end()
+        .map_err(|_| error(StatusCode::BAD_REQUEST, "malformed_json"))?;
     Ok(submission)
 }
 
@@ -235,5 +260,7 @@ fn parse(body: &[u8]) -> Result<Submission, Response> {
 fn first_backticked(text: &str) -> Option<&str> {
     let rest = text.split_once('`')?.1;
     let name = rest.split_once('`')?.0;
-    name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_').then_some(name)
+    name.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        .then_some(name)
 }

@@ -51,7 +51,10 @@ async fn main() -> std::process::ExitCode {
         widget_config: args.widget_config,
         max_body_bytes: args.max_body_bytes,
     };
-    eprintln!("intake-receiver: listening on http://{addr} (database {})", settings.db.display());
+    eprintln!(
+        "intake-receiver: listening on http://{addr} (database {})",
+        settings.db.display()
+    );
     if settings.dist.is_some() {
         eprintln!("intake-receiver: intake page at http://{addr}/");
     }

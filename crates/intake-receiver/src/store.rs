@@ -48,7 +48,10 @@ impl Store {
                 body          TEXT NOT NULL
             ) STRICT;",
         )?;
-        Ok(Store { conn: Arc::new(Mutex::new(conn)), path: path.to_owned() })
+        Ok(Store {
+            conn: Arc::new(Mutex::new(conn)),
+            path: path.to_owned(),
+        })
     }
 
     /// The database file.
@@ -61,7 +64,10 @@ impl Store {
     pub fn insert(&self, id: &str, body: &str) -> rusqlite::Result<Stored> {
         let digest = hex(&Sha256::digest(body.as_bytes()));
         let reference = reference_for(id);
-        let conn = self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let conn = self
+            .conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         let inserted = conn.execute(
             "INSERT INTO submissions (submission_id, reference, body_sha256, body)
              VALUES (?1, ?2, ?3, ?4) ON CONFLICT(submission_id) DO NOTHING",
@@ -85,7 +91,10 @@ impl Store {
 
     /// How many submissions are stored.
     pub fn count(&self) -> rusqlite::Result<u64> {
-        let conn = self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let conn = self
+            .conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         let n: i64 = conn.query_row("SELECT count(*) FROM submissions", [], |row| row.get(0))?;
         Ok(u64::try_from(n).unwrap_or(0))
     }
@@ -97,8 +106,14 @@ impl Store {
 pub fn reference_for(id: &str) -> String {
     const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
     let digest = Sha256::digest(id.as_bytes());
-    let bits = digest.iter().take(5).fold(0u64, |acc, b| (acc << 8) | u64::from(*b));
-    let chars: String = (0..8).rev().map(|i| char::from(ALPHABET[((bits >> (i * 5)) & 31) as usize])).collect();
+    let bits = digest
+        .iter()
+        .take(5)
+        .fold(0u64, |acc, b| (acc << 8) | u64::from(*b));
+    let chars: String = (0..8)
+        .rev()
+        .map(|i| char::from(ALPHABET[((bits >> (i * 5)) & 31) as usize]))
+        .collect();
     format!("MI-{}-{}", &chars[..4], &chars[4..])
 }
 
@@ -115,9 +130,17 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let store = Store::open(&dir.path().join("nested/intake.sqlite3")).expect("open");
         let first = store.insert("id-1", r#"{"a":1}"#).expect("insert");
-        let Stored::Created { reference } = first else { panic!("expected Created, got {first:?}") };
-        assert_eq!(store.insert("id-1", r#"{"a":1}"#).ok(), Some(Stored::Repeat { reference }));
-        assert_eq!(store.insert("id-1", r#"{"a":2}"#).ok(), Some(Stored::Conflict));
+        let Stored::Created { reference } = first else {
+            panic!("expected Created, got {first:?}")
+        };
+        assert_eq!(
+            store.insert("id-1", r#"{"a":1}"#).ok(),
+            Some(Stored::Repeat { reference })
+        );
+        assert_eq!(
+            store.insert("id-1", r#"{"a":2}"#).ok(),
+            Some(Stored::Conflict)
+        );
         assert_eq!(store.count().ok(), Some(1));
     }
 
@@ -126,8 +149,12 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let store = Store::open(&dir.path().join("intake.sqlite3")).expect("open");
         let conn = store.conn.lock().expect("lock");
-        let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).expect("pragma");
-        let sync: i64 = conn.query_row("PRAGMA synchronous", [], |r| r.get(0)).expect("pragma");
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .expect("pragma");
+        let sync: i64 = conn
+            .query_row("PRAGMA synchronous", [], |r| r.get(0))
+            .expect("pragma");
         assert_eq!((mode.as_str(), sync), ("wal", 2));
     }
 
@@ -137,7 +164,15 @@ mod tests {
         assert_eq!(a, reference_for("0f8fad5b-d9cb-469f-a165-70867728950e"));
         assert_ne!(a, reference_for("1f8fad5b-d9cb-469f-a165-70867728950e"));
         assert_eq!(a.len(), 12);
-        assert!(a.starts_with("MI-") && a[3..].chars().all(|c| c == '-' || c.is_ascii_alphanumeric()));
-        assert!(!a[3..].contains(['I', 'L', 'O', 'U']), "no look-alike letters: {a}");
+        assert!(
+            a.starts_with("MI-")
+                && a[3..]
+                    .chars()
+                    .all(|c| c == '-' || c.is_ascii_alphanumeric())
+        );
+        assert!(
+            !a[3..].contains(['I', 'L', 'O', 'U']),
+            "no look-alike letters: {a}"
+        );
     }
 }

@@ -1,0 +1,281 @@
+//! Component tests in a real browser (headless Chromium through
+//! wasm-bindgen-test): the widget's pieces mounted into a page and driven
+//! through DOM events, as a patient's browser would.
+
+use intake_core::config::{resolve, Endpoint, Mode, ResolvedConfig};
+use intake_core::{Catalog, Msg};
+use leptos::mount::mount_to;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{HtmlElement, HtmlInputElement};
+
+use crate::app::Widget;
+use crate::intake::IntakeForm;
+use crate::text::Texts;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn document() -> web_sys::Document {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .expect("a document")
+}
+
+/// A fresh element in the page to mount into.
+fn host() -> HtmlElement {
+    let doc = document();
+    let el: HtmlElement = doc.create_element("div").expect("div").unchecked_into();
+    doc.body().expect("body").append_child(&el).expect("append");
+    el
+}
+
+/// Lets the reactive system and the browser run queued work.
+async fn settle() {
+    for _ in 0..3 {
+        let promise = js_sys::Promise::new(&mut |resolve, _| {
+            let _ = web_sys::window()
+                .expect("window")
+                .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+        });
+        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    }
+}
+
+fn find(root: &HtmlElement, selector: &str) -> Option<HtmlElement> {
+    root.query_selector(selector)
+        .ok()
+        .flatten()
+        .map(|e| e.unchecked_into())
+}
+
+fn input(root: &HtmlElement, id: &str) -> HtmlInputElement {
+    find(root, &format!("#{id}")).expect(id).unchecked_into()
+}
+
+fn type_into(root: &HtmlElement, id: &str, text: &str) {
+    let el = input(root, id);
+    el.set_value(text);
+    let event = web_sys::Event::new("input").expect("event");
+    el.dispatch_event(&event).expect("dispatch");
+}
+
+fn tick_box(root: &HtmlElement, id: &str) {
+    input(root, id).click();
+}
+
+fn submit(root: &HtmlElement) {
+    find(root, "button[type=submit]")
+        .expect("submit button")
+        .click();
+}
+
+fn text(root: &HtmlElement, selector: &str) -> Option<String> {
+    find(root, selector).and_then(|e| e.text_content())
+}
+
+fn mount_form(mode: Mode) -> HtmlElement {
+    let root = host();
+    let handle = mount_to(root.clone(), move || {
+        provide_context(Texts::new(Catalog::english()));
+        view! {
+            <IntakeForm
+                endpoint=Endpoint::parse("/nowhere").expect("endpoint")
+                mode
+                on_done=Callback::new(|_| ())
+            />
+        }
+    });
+    handle.forget();
+    root
+}
+
+#[wasm_bindgen_test]
+async fn an_empty_form_marks_every_field_and_focuses_the_first() {
+    let root = mount_form(Mode::Standalone);
+    submit(&root);
+    settle().await;
+    for id in [
+        "mi-patient-given-name",
+        "mi-patient-family-name",
+        "mi-patient-phone",
+        "mi-consents-treatment",
+    ] {
+        let el = input(&root, id);
+        assert_eq!(
+            el.get_attribute("aria-invalid").as_deref(),
+            Some("true"),
+            "{id}"
+        );
+        let described = el.get_attribute("aria-describedby").unwrap_or_default();
+        assert!(
+            described.split(' ').any(|d| d == format!("{id}-error")),
+            "{id}: {described}"
+        );
+        assert!(
+            find(&root, &format!("#{id}-error")).is_some(),
+            "{id} has its message"
+        );
+    }
+    let focused = document().active_element().map(|e| e.id());
+    assert_eq!(focused.as_deref(), Some("mi-patient-given-name"));
+    let summary = text(&root, "[role=status]").unwrap_or_default();
+    assert!(
+        summary.starts_with("4 answers need your attention"),
+        "{summary}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_bad_phone_gets_its_specific_message_and_keeps_what_was_typed() {
+    let root = mount_form(Mode::Standalone);
+    type_into(&root, "mi-patient-given-name", "Ana");
+    type_into(&root, "mi-patient-family-name", "Silva");
+    type_into(&root, "mi-patient-phone", "401-555-01");
+    tick_box(&root, "mi-consents-treatment");
+    submit(&root);
+    settle().await;
+    let message = text(&root, "#mi-patient-phone-error").unwrap_or_default();
+    assert_eq!(message, Catalog::english().text(Msg::ErrorPhoneInvalid));
+    assert!(
+        find(&root, "#mi-patient-given-name-error").is_none(),
+        "a good field shows no error"
+    );
+    assert_eq!(input(&root, "mi-patient-phone").value(), "401-555-01");
+    assert_eq!(input(&root, "mi-patient-given-name").value(), "Ana");
+    assert!(input(&root, "mi-consents-treatment").checked());
+    assert_eq!(
+        document().active_element().map(|e| e.id()).as_deref(),
+        Some("mi-patient-phone")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn fixing_a_field_clears_its_message_while_typing() {
+    let root = mount_form(Mode::Standalone);
+    type_into(&root, "mi-patient-phone", "12");
+    submit(&root);
+    settle().await;
+    assert!(find(&root, "#mi-patient-phone-error").is_some());
+    type_into(&root, "mi-patient-phone", "(401) 555-0134");
+    settle().await;
+    assert!(
+        find(&root, "#mi-patient-phone-error").is_none(),
+        "the message goes once the number is right"
+    );
+    assert_eq!(
+        input(&root, "mi-patient-phone").get_attribute("aria-invalid"),
+        None
+    );
+    assert!(
+        find(&root, "#mi-patient-given-name-error").is_some(),
+        "other problems stay marked"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn kiosk_mode_turns_autocomplete_off_and_standalone_keeps_it() {
+    let kiosk = mount_form(Mode::Kiosk);
+    let standalone = mount_form(Mode::Standalone);
+    settle().await;
+    for id in [
+        "mi-patient-given-name",
+        "mi-patient-family-name",
+        "mi-patient-phone",
+    ] {
+        assert_eq!(
+            input(&kiosk, id).get_attribute("autocomplete").as_deref(),
+            Some("off"),
+            "{id}"
+        );
+    }
+    assert_eq!(
+        input(&standalone, "mi-patient-phone")
+            .get_attribute("autocomplete")
+            .as_deref(),
+        Some("tel")
+    );
+    assert_eq!(
+        input(&standalone, "mi-patient-given-name")
+            .get_attribute("autocomplete")
+            .as_deref(),
+        Some("given-name")
+    );
+}
+
+fn mount_widget(resolved: ResolvedConfig) -> HtmlElement {
+    let root = host();
+    let handle = mount_to(root.clone(), move || {
+        provide_context(Texts::new(Catalog::english()));
+        view! { <Widget resolved /> }
+    });
+    handle.forget();
+    root
+}
+
+#[wasm_bindgen_test]
+async fn a_missing_endpoint_shows_a_notice_and_no_way_to_send() {
+    let root = mount_widget(resolve(Ok("{}"), ""));
+    settle().await;
+    let notice = text(&root, ".mi-notice").unwrap_or_default();
+    assert!(
+        notice.contains("No address is set for sending forms"),
+        "{notice}"
+    );
+    assert!(find(&root, "form").is_none());
+    assert!(
+        find(&root, ".mi-learn").is_some(),
+        "the education still shows"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn an_endpoint_that_is_not_http_is_named_in_the_notice() {
+    let root = mount_widget(resolve(Ok(r#"{"endpoint":"ftp://files.example/in"}"#), ""));
+    settle().await;
+    let notice = text(&root, ".mi-notice").unwrap_or_default();
+    assert!(
+        notice.contains("\"ftp://files.example/in\" is not a web address"),
+        "{notice}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_clinic_phone_is_a_tel_link_and_learn_leads_to_the_form() {
+    let root = mount_widget(resolve(
+        Ok(
+            r#"{"endpoint":"/api/v1/submissions","clinic_name":"Harbor Clinic","clinic_phone":"401-555-0134"}"#,
+        ),
+        "",
+    ));
+    settle().await;
+    let link = find(&root, "a.mi-tel").expect("a tel link");
+    assert_eq!(
+        link.get_attribute("href").as_deref(),
+        Some("tel:+14015550134")
+    );
+    assert_eq!(link.text_content().as_deref(), Some("(401) 555-0134"));
+    assert!(
+        find(&root, "form").is_none(),
+        "Learn comes first by default"
+    );
+    find(&root, ".mi-learn button")
+        .expect("start button")
+        .click();
+    settle().await;
+    assert!(find(&root, "form").is_some(), "the form follows");
+    assert_eq!(
+        document().active_element().map(|e| e.id()).as_deref(),
+        Some("mi-intake-heading")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn view_intake_starts_on_the_form() {
+    let root = mount_widget(resolve(
+        Ok(r#"{"endpoint":"/api/v1/submissions"}"#),
+        "view=intake",
+    ));
+    settle().await;
+    assert!(find(&root, "form").is_some());
+}

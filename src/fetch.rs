@@ -1,0 +1,56 @@
+//! The browser's `fetch`, used directly through web-sys: the widget needs two
+//! requests (its configuration and the submission), and an HTTP client crate
+//! would add about 2.5 KB gzip for nothing more.
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Headers, Request, RequestInit, Response};
+
+/// A reply: its status and its body as text.
+pub struct Fetched {
+    pub status: u16,
+    pub body: String,
+}
+
+/// Why no reply came.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FetchError {
+    /// The request could not be made (bad URL, no window).
+    Request,
+    /// No answer: offline, refused, cut off, or blocked by the browser.
+    Network,
+}
+
+/// Sends a request and reads the whole body. `body` makes it a POST.
+pub async fn fetch(
+    url: &str,
+    body: Option<(&str, &[(&str, &str)])>,
+) -> Result<Fetched, FetchError> {
+    let window = web_sys::window().ok_or(FetchError::Request)?;
+    let init = RequestInit::new();
+    if let Some((text, headers)) = body {
+        init.set_method("POST");
+        let h = Headers::new().map_err(|_| FetchError::Request)?;
+        for (name, value) in headers {
+            h.set(name, value).map_err(|_| FetchError::Request)?;
+        }
+        init.set_headers(&h);
+        init.set_body(&text.into());
+    }
+    // No cookies or credentials: the endpoint needs none, and a host page's must never travel.
+    init.set_credentials(web_sys::RequestCredentials::Omit);
+    let request = Request::new_with_str_and_init(url, &init).map_err(|_| FetchError::Request)?;
+    let response: Response = JsFuture::from(window.fetch_with_request(&request))
+        .await
+        .map_err(|_| FetchError::Network)?
+        .dyn_into()
+        .map_err(|_| FetchError::Network)?;
+    let status = response.status();
+    let text = response.text().map_err(|_| FetchError::Network)?;
+    let body = JsFuture::from(text)
+        .await
+        .map_err(|_| FetchError::Network)?
+        .as_string()
+        .unwrap_or_default();
+    Ok(Fetched { status, body })
+}

@@ -1,0 +1,60 @@
+//! Reading JSON with the browser's own `JSON.parse`, so the wasm bundle does
+//! not carry a JSON parser of its own (serde_json's costs about 13 KB gzip).
+
+use intake_core::ConfigValue;
+use js_sys::{Array, Object, Reflect, JSON};
+use wasm_bindgen::{JsCast, JsValue};
+
+/// Parses `text`; `None` when it is not JSON.
+pub fn parse(text: &str) -> Option<JsValue> {
+    JSON::parse(text).ok()
+}
+
+/// The entries of a JSON object as configuration values, or why it is not one.
+pub fn config_entries(text: &str) -> Result<Vec<(String, ConfigValue)>, String> {
+    let value = parse(text).ok_or_else(|| "it is not valid JSON".to_owned())?;
+    if !value.is_object() || Array::is_array(&value) {
+        return Err(intake_core::config::NOT_AN_OBJECT.to_owned());
+    }
+    let object: Object = value.unchecked_into();
+    Ok(Object::entries(&object)
+        .iter()
+        .filter_map(|entry| {
+            let pair: Array = entry.dyn_into().ok()?;
+            let key = pair.get(0).as_string()?;
+            let value = pair.get(1);
+            // Non-strings are kept as JSON text, written by the browser (no float
+            // formatting in the bundle).
+            let value = match value.as_string() {
+                Some(text) => ConfigValue::Text(text),
+                None => ConfigValue::Other(
+                    JSON::stringify(&value)
+                        .ok()
+                        .and_then(|s| s.as_string())
+                        .unwrap_or_default(),
+                ),
+            };
+            Some((key, value))
+        })
+        .collect())
+}
+
+/// The string at `key` of a JSON object.
+pub fn string_at(value: &JsValue, key: &str) -> Option<String> {
+    Reflect::get(value, &JsValue::from_str(key))
+        .ok()?
+        .as_string()
+}
+
+/// The number at `key` of a JSON object.
+pub fn number_at(value: &JsValue, key: &str) -> Option<f64> {
+    Reflect::get(value, &JsValue::from_str(key)).ok()?.as_f64()
+}
+
+/// The array at `key` of a JSON object.
+pub fn array_at(value: &JsValue, key: &str) -> Option<Array> {
+    Reflect::get(value, &JsValue::from_str(key))
+        .ok()?
+        .dyn_into()
+        .ok()
+}
