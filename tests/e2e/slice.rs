@@ -1,1 +1,288 @@
+//! The first slice end to end: a patient opens the page in Chromium, reads,
+//! fills the form and sends it; the receiver stores it in its SQLite file.
 
+use intake_e2e::{dist_dir, Browser, Receiver};
+
+/// Fills the form with Ana Silva's answers, typing `phone` as the number.
+async fn fill(browser: &Browser, phone: &str) {
+    browser.type_into("mi-patient-given-name", "Ana").await;
+    browser.type_into("mi-patient-family-name", "Silva").await;
+    browser.type_into("mi-patient-phone", phone).await;
+    browser.click("#mi-consents-treatment").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_patient_submits_and_the_receiver_stores_exactly_that_submission() {
+    let receiver = Receiver::start(None).await;
+    let browser = Browser::start().await;
+    browser
+        .driver
+        .goto(receiver.url("/"))
+        .await
+        .expect("open the page");
+    browser.click(".mi-learn button").await;
+    fill(&browser, "(401) 555-0134").await;
+    browser.click("button[type=submit]").await;
+    let reference = browser
+        .wait_for(".mi-reference")
+        .await
+        .text()
+        .await
+        .expect("reference text");
+
+    let rows = receiver.rows();
+    assert_eq!(rows.len(), 1, "exactly one row");
+    let (id, stored_reference, body) = &rows[0];
+    assert_eq!(
+        stored_reference, &reference,
+        "the page shows the receiver's reference"
+    );
+    assert_eq!(body["schema"], "massage-intake/1");
+    assert_eq!(body["submission_id"], id.as_str());
+    assert_eq!(body["patient"]["given_name"], "Ana");
+    assert_eq!(body["patient"]["family_name"], "Silva");
+    assert_eq!(body["patient"]["phone"], "+14015550134", "stored as E.164");
+    assert_eq!(body["locale"], "en");
+    assert_eq!(body["mode"], "standalone");
+    assert!(body["consents"]["treatment"]["version"]
+        .as_str()
+        .is_some_and(|v| !v.is_empty()));
+    assert_eq!(
+        browser.csp_violations().await,
+        Vec::<String>::new(),
+        "the page runs under the strict policy"
+    );
+    browser.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bad_phone_is_explained_next_to_the_field_and_nothing_is_stored() {
+    let receiver = Receiver::start(None).await;
+    let browser = Browser::start().await;
+    browser
+        .driver
+        .goto(receiver.url("/?view=intake"))
+        .await
+        .expect("open the page");
+    fill(&browser, "401-555-01").await;
+    browser.click("button[type=submit]").await;
+    let message = browser
+        .wait_for("#mi-patient-phone-error")
+        .await
+        .text()
+        .await
+        .expect("message");
+    assert!(
+        message.contains("does not look like a US or Canadian phone number"),
+        "{message}"
+    );
+    let phone = browser.wait_for("#mi-patient-phone").await;
+    assert_eq!(
+        phone.attr("aria-invalid").await.expect("attr").as_deref(),
+        Some("true")
+    );
+    let described = phone
+        .attr("aria-describedby")
+        .await
+        .expect("attr")
+        .unwrap_or_default();
+    assert!(described.contains("mi-patient-phone-error"), "{described}");
+    assert_eq!(
+        phone.prop("value").await.expect("value").as_deref(),
+        Some("401-555-01"),
+        "nothing typed is lost"
+    );
+    assert!(
+        browser
+            .exists("#mi-patient-given-name:not([aria-invalid])")
+            .await
+    );
+    assert!(receiver.rows().is_empty(), "nothing is stored");
+    browser.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_configuration_shows_a_notice_instead_of_a_blank_page() {
+    for (config, expected) in [
+        ("{}", "No address is set for sending forms"),
+        (
+            r#"{"endpoint": "ftp://files.example/in"}"#,
+            "\"ftp://files.example/in\" is not a web address",
+        ),
+        ("{not json", "could not be read"),
+    ] {
+        let receiver = Receiver::start(Some(config)).await;
+        let browser = Browser::start().await;
+        browser
+            .driver
+            .goto(receiver.url("/"))
+            .await
+            .expect("open the page");
+        let notice = browser
+            .wait_for(".mi-notice")
+            .await
+            .text()
+            .await
+            .expect("notice");
+        assert!(notice.contains(expected), "{config}: {notice}");
+        assert!(
+            browser.exists(".mi-learn").await,
+            "{config}: the education still shows"
+        );
+        assert!(
+            !browser.exists("form").await,
+            "{config}: no form that cannot be sent"
+        );
+        browser.quit().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_link_cannot_send_the_answers_elsewhere() {
+    let receiver = Receiver::start(None).await;
+    let elsewhere = Receiver::start(None).await;
+    let browser = Browser::start().await;
+    let crafted = format!(
+        "/?view=intake&endpoint={}/api/v1/submissions",
+        elsewhere.base
+    );
+    browser
+        .driver
+        .goto(receiver.url(&crafted))
+        .await
+        .expect("open the page");
+    fill(&browser, "401-555-0134").await;
+    browser.click("button[type=submit]").await;
+    browser.wait_for(".mi-reference").await;
+    assert_eq!(receiver.rows().len(), 1, "the configured endpoint got it");
+    assert!(
+        elsewhere.rows().is_empty(),
+        "the URL's endpoint got nothing"
+    );
+    browser.quit().await;
+}
+
+#[test]
+fn the_built_page_has_no_inline_script() {
+    let html = std::fs::read_to_string(dist_dir().join("index.html")).expect("dist/index.html");
+    let lower = html.to_ascii_lowercase();
+    let mut scripts = 0;
+    for (at, _) in lower.match_indices("<script") {
+        let tag_end = lower[at..].find('>').map(|e| at + e).expect("a closed tag");
+        let tag = &lower[at..tag_end];
+        assert!(tag.contains(" src="), "an inline script: {tag}");
+        let close = lower[tag_end..]
+            .find("</script>")
+            .map(|c| tag_end + c)
+            .expect("a closing tag");
+        assert_eq!(
+            lower[tag_end + 1..close].trim(),
+            "",
+            "a script element with a body"
+        );
+        scripts += 1;
+    }
+    assert!(scripts >= 1, "the page loads its boot script");
+    assert!(
+        !lower.contains(" onload=") && !lower.contains(" onclick="),
+        "no inline handlers"
+    );
+    let boot = std::fs::read_to_string(dist_dir().join("boot.js")).expect("boot.js");
+    assert!(
+        !boot.contains("eval(") && !boot.contains("new Function"),
+        "no eval"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_receiver_serves_the_page_with_the_strict_policy() {
+    let receiver = Receiver::start(None).await;
+    let browser = Browser::start().await;
+    browser
+        .driver
+        .goto(receiver.url("/"))
+        .await
+        .expect("open the page");
+    browser.wait_for(".mi-learn").await;
+    let policy = browser
+        .eval(
+            "const r = await fetch('/', {cache: 'no-store'}); \
+             return r.headers.get('content-security-policy');",
+        )
+        .await;
+    let policy = policy.as_str().unwrap_or_default().to_owned();
+    for directive in [
+        "default-src 'self'",
+        "script-src 'self' 'wasm-unsafe-eval'",
+        "style-src 'self'",
+    ] {
+        assert!(
+            policy.contains(directive),
+            "{directive} missing from {policy}"
+        );
+    }
+    assert_eq!(browser.csp_violations().await, Vec::<String>::new());
+    browser.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_screen_fits_phone_tablet_and_desktop() {
+    let receiver = Receiver::start(None).await;
+    let browser = Browser::start().await;
+    for (name, width, height) in [
+        ("phone", 390, 844),
+        ("tablet", 1024, 768),
+        ("desktop", 1440, 900),
+    ] {
+        browser.viewport(width, height).await;
+        browser
+            .driver
+            .goto(receiver.url("/"))
+            .await
+            .expect("open the page");
+        browser.wait_for(".mi-learn button").await;
+        assert_fits(&browser, &format!("learn at {name}")).await;
+        browser.screenshot(&format!("learn-{name}")).await;
+
+        browser.click(".mi-learn button").await;
+        browser.click("button[type=submit]").await;
+        browser.wait_for("#mi-patient-phone-error").await;
+        assert_fits(&browser, &format!("form with errors at {name}")).await;
+        browser.screenshot(&format!("form-errors-{name}")).await;
+
+        fill(&browser, "401-555-0134").await;
+        browser.click("button[type=submit]").await;
+        browser.wait_for(".mi-reference").await;
+        assert_fits(&browser, &format!("done at {name}")).await;
+        browser.screenshot(&format!("done-{name}")).await;
+    }
+    assert_eq!(receiver.rows().len(), 3);
+    browser.quit().await;
+}
+
+/// Nothing sticks out sideways, and body text is at least 16 px.
+async fn assert_fits(browser: &Browser, what: &str) {
+    let widths = browser
+        .eval(
+            "return [document.documentElement.scrollWidth, document.documentElement.clientWidth];",
+        )
+        .await;
+    let (scroll, client) = (
+        widths[0].as_i64().unwrap_or(i64::MAX),
+        widths[1].as_i64().unwrap_or(0),
+    );
+    assert!(
+        scroll <= client,
+        "{what}: content is {scroll}px wide in a {client}px viewport"
+    );
+    let smallest = browser
+        .eval(
+            "return Math.min(...[...document.querySelectorAll('.mi-root p, .mi-root label, .mi-root input:not([type=checkbox]), .mi-root button')]\
+             .map(e => parseFloat(getComputedStyle(e).fontSize)));",
+        )
+        .await;
+    assert!(
+        smallest.as_f64().unwrap_or(0.0) >= 16.0,
+        "{what}: text as small as {smallest}px"
+    );
+}

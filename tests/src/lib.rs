@@ -1,1 +1,291 @@
-//! e2e
+//! The end-to-end harness: the real receiver on a free loopback port with its
+//! own SQLite file, serving the built widget from `dist/`, and a real headless
+//! Chromium driven over WebDriver by Debian's chromedriver.
+
+use std::net::TcpListener as StdListener;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+use intake_receiver::{serve, Settings};
+use serde_json::Value;
+use thirtyfour::prelude::*;
+use thirtyfour::ChromiumLikeCapabilities;
+use tokio::process::{Child, Command};
+use tokio::sync::oneshot;
+
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// The workspace's top folder.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+/// The built widget: `$INTAKE_DIST`, else `dist/` at the top of the workspace.
+pub fn dist_dir() -> PathBuf {
+    let dist = std::env::var_os("INTAKE_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("dist"));
+    assert!(
+        dist.join("index.html").exists(),
+        "no built widget in {}: run `cargo xtask test` (or `cargo xtask dist` first)",
+        dist.display()
+    );
+    dist
+}
+
+/// A receiver running inside the test, with its own database.
+pub struct Receiver {
+    /// `http://127.0.0.1:PORT`
+    pub base: String,
+    /// The SQLite file it stores into.
+    pub db: PathBuf,
+    _dir: tempfile::TempDir,
+    shutdown: Option<oneshot::Sender<()>>,
+}
+
+impl Receiver {
+    /// Starts a receiver serving `dist/`; `widget_config` replaces the widget's
+    /// `intake.config.json` when given.
+    pub async fn start(widget_config: Option<&str>) -> Receiver {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = dir.path().join("intake.sqlite3");
+        let mut settings = Settings::new(db.clone());
+        settings.dist = Some(dist_dir());
+        if let Some(text) = widget_config {
+            let file = dir.path().join("intake.config.json");
+            std::fs::write(&file, text).expect("write widget config");
+            settings.widget_config = Some(file);
+        }
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let (tx, rx) = oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let _ = serve(listener, settings, async {
+                let _ = rx.await;
+            })
+            .await;
+        });
+        Receiver {
+            base: format!("http://{addr}"),
+            db,
+            _dir: dir,
+            shutdown: Some(tx),
+        }
+    }
+
+    /// The URL of `path` on this receiver.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Every stored submission: (id, reference, body).
+    pub fn rows(&self) -> Vec<(String, String, Value)> {
+        let conn = rusqlite::Connection::open_with_flags(
+            &self.db,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+        )
+        .expect("open the receiver's database");
+        let mut stmt = conn
+            .prepare("SELECT submission_id, reference, body FROM submissions ORDER BY received_at")
+            .expect("query");
+        stmt.query_map([], |row| {
+            let body: String = row.get(2)?;
+            Ok((
+                row.get(0)?,
+                row.get(1)?,
+                serde_json::from_str(&body).unwrap_or(Value::Null),
+            ))
+        })
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("read rows")
+    }
+}
+
+impl Drop for Receiver {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+fn free_port() -> u16 {
+    StdListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// Records Content-Security-Policy violations from the first byte of every page.
+const CSP_RECORDER: &str = "window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', e =>
+  window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));";
+
+/// A headless Chromium session.
+pub struct Browser {
+    pub driver: WebDriver,
+    _chromedriver: Child,
+}
+
+impl Browser {
+    /// Starts chromedriver on a free port and opens a session with a 1024x768 viewport.
+    pub async fn start() -> Browser {
+        assert!(
+            Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists(),
+            "Chromium and chromedriver are needed: run `cargo xtask setup`"
+        );
+        let port = free_port();
+        let chromedriver = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("start chromedriver");
+        for _ in 0..100 {
+            if tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .is_ok()
+            {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let mut caps = DesiredCapabilities::chrome();
+        caps.set_binary(CHROMIUM).expect("binary");
+        for arg in [
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--window-size=1024,768",
+        ] {
+            caps.add_arg(arg).expect("arg");
+        }
+        let driver = WebDriver::new(format!("http://127.0.0.1:{port}"), caps)
+            .await
+            .expect("a WebDriver session");
+        let browser = Browser {
+            driver,
+            _chromedriver: chromedriver,
+        };
+        browser
+            .cdp(
+                "Page.addScriptToEvaluateOnNewDocument",
+                serde_json::json!({ "source": CSP_RECORDER }),
+            )
+            .await;
+        browser
+    }
+
+    /// Runs a Chrome DevTools Protocol command.
+    pub async fn cdp(&self, command: &str, params: Value) -> Value {
+        self.driver
+            .cdp()
+            .send_raw(command, params)
+            .await
+            .unwrap_or_else(|e| panic!("CDP {command}: {e}"))
+    }
+
+    /// Sets the viewport to `width` x `height` CSS pixels.
+    pub async fn viewport(&self, width: u32, height: u32) {
+        self.cdp(
+            "Emulation.setDeviceMetricsOverride",
+            serde_json::json!({ "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600 }),
+        )
+        .await;
+    }
+
+    /// The element matching `css`, waiting for it to appear.
+    pub async fn wait_for(&self, css: &str) -> WebElement {
+        self.driver
+            .query(By::Css(css))
+            .wait(Duration::from_secs(15), Duration::from_millis(50))
+            .first()
+            .await
+            .unwrap_or_else(|e| panic!("waiting for {css}: {e}"))
+    }
+
+    /// Whether an element matching `css` is there now.
+    pub async fn exists(&self, css: &str) -> bool {
+        self.driver
+            .query(By::Css(css))
+            .nowait()
+            .exists()
+            .await
+            .unwrap_or(false)
+    }
+
+    /// Types `text` into the input `#id`.
+    pub async fn type_into(&self, id: &str, text: &str) {
+        self.wait_for(&format!("#{id}"))
+            .await
+            .send_keys(text)
+            .await
+            .expect("type");
+    }
+
+    /// Clicks the element matching `css`.
+    pub async fn click(&self, css: &str) {
+        self.wait_for(css).await.click().await.expect("click");
+    }
+
+    /// Runs a script and returns its result as JSON.
+    pub async fn eval(&self, script: &str) -> Value {
+        self.driver
+            .execute(script, Vec::new())
+            .await
+            .expect("script")
+            .json()
+            .clone()
+    }
+
+    /// Every Content-Security-Policy violation on the current page so far.
+    pub async fn csp_violations(&self) -> Vec<String> {
+        serde_json::from_value(
+            self.eval("return window.__cspViolations || ['recorder missing'];")
+                .await,
+        )
+        .unwrap_or_else(|_| vec!["unreadable".to_owned()])
+    }
+
+    /// Saves a PNG of the page to `target/screenshots/NAME.png`.
+    pub async fn screenshot(&self, name: &str) -> PathBuf {
+        let dir = workspace_root().join("target/screenshots");
+        std::fs::create_dir_all(&dir).expect("screenshot folder");
+        let path = dir.join(format!("{name}.png"));
+        let shot = self
+            .cdp(
+                "Page.captureScreenshot",
+                serde_json::json!({ "format": "png", "captureBeyondViewport": true }),
+            )
+            .await;
+        let data = shot
+            .get("data")
+            .and_then(Value::as_str)
+            .expect("screenshot data");
+        use base64::Engine;
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(data)
+            .expect("screenshot is base64");
+        std::fs::write(&path, png).expect("write screenshot");
+        path
+    }
+
+    /// Ends the session.
+    pub async fn quit(self) {
+        let _ = self.driver.quit().await;
+    }
+}
