@@ -2,7 +2,7 @@
 
 use intake_core::config::{ResolvedConfig, StartView, WidgetConfig};
 use intake_core::{parts, Catalog, Msg, Part};
-use leptos::either::{Either, EitherOf4};
+use leptos::either::EitherOf4;
 use leptos::prelude::*;
 
 use crate::intake::IntakeForm;
@@ -17,22 +17,15 @@ pub enum Stage {
     Done { reference: String },
 }
 
-/// The whole widget: provides the texts, loads the configuration, and shows a
-/// notice instead of a blank page when the configuration is wrong.
+/// The whole widget, once its configuration is known: provides the texts and
+/// shows a notice instead of a blank page when the configuration is wrong.
 #[component]
-pub fn App() -> impl IntoView {
+pub fn App(resolved: ResolvedConfig) -> impl IntoView {
     let texts = Texts::new(Catalog::english());
     provide_context(texts);
-    let resolved: RwSignal<Option<ResolvedConfig>> = RwSignal::new(None);
-    leptos::task::spawn_local(async move {
-        resolved.set(Some(crate::config::load().await));
-    });
     view! {
         <div class="mi-root" lang=texts.lang()>
-            {move || match resolved.get() {
-                None => Either::Left(view! { <p class="mi-loading" role="status">{texts.t(Msg::AppLoading)}</p> }),
-                Some(resolved) => Either::Right(view! { <Widget resolved /> }),
-            }}
+            <Widget resolved />
         </div>
     }
 }

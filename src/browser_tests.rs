@@ -22,6 +22,26 @@ fn document() -> web_sys::Document {
         .expect("a document")
 }
 
+/// A mounted view: unmounted and removed from the page when dropped, so
+/// element ids never repeat across tests.
+struct Mounted {
+    root: HtmlElement,
+    _handle: Box<dyn std::any::Any>,
+}
+
+impl std::ops::Deref for Mounted {
+    type Target = HtmlElement;
+    fn deref(&self) -> &HtmlElement {
+        &self.root
+    }
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        self.root.remove();
+    }
+}
+
 /// A fresh element in the page to mount into.
 fn host() -> HtmlElement {
     let doc = document();
@@ -74,7 +94,23 @@ fn text(root: &HtmlElement, selector: &str) -> Option<String> {
     find(root, selector).and_then(|e| e.text_content())
 }
 
-fn mount_form(mode: Mode) -> HtmlElement {
+/// Answers every field of the short form correctly, as an adult patient.
+fn fill_valid(root: &HtmlElement) {
+    type_into(root, "mi-patient-given-name", "Ana");
+    type_into(root, "mi-patient-family-name", "Silva");
+    type_into(root, "mi-patient-date-of-birth", "1961-04-12");
+    type_into(root, "mi-patient-phone", "401-555-0134");
+    type_into(root, "mi-visit-reason", "Lower back pain");
+    tick_box(root, "mi-consents-treatment");
+    tick_box(root, "mi-consents-privacy-notice");
+    type_into(root, "mi-signature-typed-name", "Ana Silva");
+}
+
+fn hidden(root: &HtmlElement, selector: &str) -> bool {
+    find(root, selector).is_some_and(|e| e.hidden())
+}
+
+fn mount_form(mode: Mode) -> Mounted {
     let root = host();
     let handle = mount_to(root.clone(), move || {
         provide_context(Texts::new(Catalog::english()));
@@ -86,8 +122,10 @@ fn mount_form(mode: Mode) -> HtmlElement {
             />
         }
     });
-    handle.forget();
-    root
+    Mounted {
+        root,
+        _handle: Box::new(handle),
+    }
 }
 
 #[wasm_bindgen_test]
@@ -121,7 +159,7 @@ async fn an_empty_form_marks_every_field_and_focuses_the_first() {
     assert_eq!(focused.as_deref(), Some("mi-patient-given-name"));
     let summary = text(&root, "[role=status]").unwrap_or_default();
     assert!(
-        summary.starts_with("4 answers need your attention"),
+        summary.starts_with("8 answers need your attention"),
         "{summary}"
     );
 }
@@ -129,10 +167,8 @@ async fn an_empty_form_marks_every_field_and_focuses_the_first() {
 #[wasm_bindgen_test]
 async fn a_bad_phone_gets_its_specific_message_and_keeps_what_was_typed() {
     let root = mount_form(Mode::Standalone);
-    type_into(&root, "mi-patient-given-name", "Ana");
-    type_into(&root, "mi-patient-family-name", "Silva");
+    fill_valid(&root);
     type_into(&root, "mi-patient-phone", "401-555-01");
-    tick_box(&root, "mi-consents-treatment");
     submit(&root);
     settle().await;
     let message = text(&root, "#mi-patient-phone-error").unwrap_or_default();
@@ -174,6 +210,49 @@ async fn fixing_a_field_clears_its_message_while_typing() {
 }
 
 #[wasm_bindgen_test]
+async fn a_minor_is_asked_for_a_guardian_and_an_adult_is_not() {
+    let root = mount_form(Mode::Standalone);
+    settle().await;
+    assert!(
+        hidden(&root, "fieldset.mi-group"),
+        "no guardian fields before a date of birth"
+    );
+    fill_valid(&root);
+    type_into(&root, "mi-patient-date-of-birth", "2012-06-01");
+    settle().await;
+    assert!(
+        !hidden(&root, "fieldset.mi-group"),
+        "a 14-year-old needs a guardian"
+    );
+    submit(&root);
+    settle().await;
+    let message = text(&root, "#mi-consents-guardian-name-error").unwrap_or_default();
+    assert_eq!(message, Catalog::english().text(Msg::ErrorRequired));
+    assert_eq!(
+        document().active_element().map(|e| e.id()).as_deref(),
+        Some("mi-consents-guardian-name")
+    );
+    type_into(&root, "mi-patient-date-of-birth", "1990-06-01");
+    settle().await;
+    assert!(hidden(&root, "fieldset.mi-group"), "an adult does not");
+    assert!(
+        find(&root, "#mi-consents-guardian-name-error").is_none(),
+        "and the guardian error is gone"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_date_of_birth_in_the_future_is_explained() {
+    let root = mount_form(Mode::Standalone);
+    fill_valid(&root);
+    type_into(&root, "mi-patient-date-of-birth", "2999-01-01");
+    submit(&root);
+    settle().await;
+    let message = text(&root, "#mi-patient-date-of-birth-error").unwrap_or_default();
+    assert_eq!(message, Catalog::english().text(Msg::ErrorDateInFuture));
+}
+
+#[wasm_bindgen_test]
 async fn kiosk_mode_turns_autocomplete_off_and_standalone_keeps_it() {
     let kiosk = mount_form(Mode::Kiosk);
     let standalone = mount_form(Mode::Standalone);
@@ -203,14 +282,16 @@ async fn kiosk_mode_turns_autocomplete_off_and_standalone_keeps_it() {
     );
 }
 
-fn mount_widget(resolved: ResolvedConfig) -> HtmlElement {
+fn mount_widget(resolved: ResolvedConfig) -> Mounted {
     let root = host();
     let handle = mount_to(root.clone(), move || {
         provide_context(Texts::new(Catalog::english()));
         view! { <Widget resolved /> }
     });
-    handle.forget();
-    root
+    Mounted {
+        root,
+        _handle: Box::new(handle),
+    }
 }
 
 #[wasm_bindgen_test]

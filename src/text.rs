@@ -36,8 +36,9 @@ impl Texts {
 
     /// The words a patient reads for a validation error.
     pub fn error(self, error: &FieldError) -> String {
+        let min = error.min.map(|m| m.to_string()).unwrap_or_default();
         let max = error.max.map(|m| m.to_string()).unwrap_or_default();
-        self.f(error.code.msg(), &[("max", &max)])
+        self.f(error.code.msg(), &[("min", &min), ("max", &max)])
     }
 }
 

@@ -4,7 +4,7 @@
 //! pressing Send again after a failure can never store the intake twice.
 //! What a reply means is decided by [`classify`], plain logic tested natively.
 
-use intake_core::{FieldError, Submission};
+use intake_core::FieldError;
 
 /// What came of one attempt.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -59,7 +59,8 @@ fn read_reply(body: &str) -> Reply {
                     Some(FieldError {
                         path: string_at(&e, "path")?,
                         code: ErrorCode::from_code(&string_at(&e, "code")?),
-                        max: number_at(&e, "max").map(|m| m as usize),
+                        min: number_at(&e, "min").map(|m| m as u32),
+                        max: number_at(&e, "max").map(|m| m as u32),
                     })
                 })
                 .collect()
@@ -71,18 +72,15 @@ fn read_reply(body: &str) -> Reply {
     }
 }
 
-/// Posts `submission` as JSON to `endpoint` once.
+/// Posts a submission's JSON `body` to `endpoint` once, keyed by its `id`.
 #[cfg(target_arch = "wasm32")]
-pub async fn send(endpoint: &str, submission: &Submission) -> SendOutcome {
+pub async fn send(endpoint: &str, id: &str, body: &str) -> SendOutcome {
     use crate::fetch::{fetch, FetchError};
-    let Ok(body) = serde_json::to_string(submission) else {
-        return SendOutcome::Rejected(0);
-    };
     let headers = [
         ("Content-Type", "application/json"),
-        ("Idempotency-Key", submission.submission_id.as_str()),
+        ("Idempotency-Key", id),
     ];
-    match fetch(endpoint, Some((&body, &headers))).await {
+    match fetch(endpoint, Some((body, &headers))).await {
         Ok(reply) => classify(reply.status, read_reply(&reply.body)),
         Err(FetchError::Network) => SendOutcome::Unreachable,
         // The endpoint itself is unusable; only the clinic can fix that.
@@ -92,7 +90,7 @@ pub async fn send(endpoint: &str, submission: &Submission) -> SendOutcome {
 
 /// Native builds (unit tests) have no network.
 #[cfg(not(target_arch = "wasm32"))]
-pub async fn send(_endpoint: &str, _submission: &Submission) -> SendOutcome {
+pub async fn send(_endpoint: &str, _id: &str, _body: &str) -> SendOutcome {
     SendOutcome::Unreachable
 }
 

@@ -3,14 +3,118 @@
 pub mod field;
 
 use intake_core::config::{Endpoint, Mode};
-use intake_core::submission::paths;
-use intake_core::{uuid_v4_from_bytes, FieldError, IntakeDraft, Msg, Submission, SubmitContext};
+use intake_core::{uuid_v4_from_bytes, Date, FieldError, IntakeDraft, Msg, Rules, SubmitContext};
 use leptos::prelude::*;
 
 use crate::app::focus_by_id;
 use crate::text::use_texts;
 use crate::transport::{send, SendOutcome};
-use field::{field_id, FieldKind, InputField};
+use field::{field_id, fields, FieldSpec, FormContext};
+
+/// Who the patient is and why they come.
+const ABOUT: &[FieldSpec] = &[
+    FieldSpec::text(
+        "patient.given_name",
+        Msg::FieldGivenName,
+        "text",
+        "given-name",
+        |d| &d.given_name,
+        |d, v| d.given_name = v,
+    ),
+    FieldSpec::text(
+        "patient.family_name",
+        Msg::FieldFamilyName,
+        "text",
+        "family-name",
+        |d| &d.family_name,
+        |d, v| d.family_name = v,
+    ),
+    FieldSpec::text(
+        "patient.date_of_birth",
+        Msg::FieldDateOfBirth,
+        "date",
+        "bday",
+        |d| &d.date_of_birth,
+        |d, v| d.date_of_birth = v,
+    ),
+    FieldSpec::text(
+        "patient.phone",
+        Msg::FieldPhone,
+        "tel",
+        "tel",
+        |d| &d.phone,
+        |d, v| d.phone = v,
+    )
+    .hint(Msg::FieldPhoneHint)
+    .inputmode("tel"),
+    FieldSpec::text(
+        "visit.reason",
+        Msg::FieldReason,
+        "text",
+        "off",
+        |d| &d.reason,
+        |d, v| d.reason = v,
+    )
+    .hint(Msg::FieldReasonHint),
+];
+
+/// A minor's parent or guardian.
+const GUARDIAN: &[FieldSpec] = &[
+    FieldSpec::text(
+        "consents.guardian.name",
+        Msg::FieldGuardianName,
+        "text",
+        "off",
+        |d| &d.guardian_name,
+        |d, v| d.guardian_name = v,
+    )
+    .also("consents.guardian"),
+    FieldSpec::text(
+        "consents.guardian.relationship",
+        Msg::FieldGuardianRelationship,
+        "text",
+        "off",
+        |d| &d.guardian_relationship,
+        |d, v| d.guardian_relationship = v,
+    )
+    .hint(Msg::FieldGuardianRelationshipHint),
+    FieldSpec::text(
+        "consents.guardian.phone",
+        Msg::FieldGuardianPhone,
+        "tel",
+        "off",
+        |d| &d.guardian_phone,
+        |d, v| d.guardian_phone = v,
+    )
+    .inputmode("tel"),
+];
+
+/// Consents and the signature.
+const AGREE: &[FieldSpec] = &[
+    FieldSpec::check(
+        "consents.treatment",
+        Msg::FieldConsentTreatment,
+        |d| d.consent_treatment,
+        |d, v| d.consent_treatment = v,
+    )
+    .hint(Msg::FieldConsentTreatmentHint),
+    FieldSpec::check(
+        "consents.privacy_notice",
+        Msg::FieldConsentPrivacy,
+        |d| d.consent_privacy,
+        |d, v| d.consent_privacy = v,
+    )
+    .hint(Msg::FieldConsentPrivacyHint),
+    FieldSpec::text(
+        "signature.typed_name",
+        Msg::FieldSignatureName,
+        "text",
+        "off",
+        |d| &d.signature_name,
+        |d, v| d.signature_name = v,
+    )
+    .hint(Msg::FieldSignatureNameHint),
+];
 
 /// Where sending stands.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -24,12 +128,14 @@ pub enum SendState {
     },
 }
 
-/// The submission being sent, with the draft it was made from: pressing Send
-/// again with unchanged answers re-sends the same submission id.
+/// The submission being sent, as its JSON body, with the draft it was made
+/// from: pressing Send again with unchanged answers re-sends the same
+/// submission id and body.
 #[derive(Clone, Debug)]
 struct Pending {
     draft: IntakeDraft,
-    submission: Submission,
+    id: String,
+    body: String,
 }
 
 /// The one-step intake form.
@@ -46,7 +152,10 @@ pub fn IntakeForm(endpoint: Endpoint, mode: Mode, on_done: Callback<String>) -> 
     let recheck = move || {
         if checked_once.get_untracked() {
             let ctx = placeholder_context(mode);
-            errors.set(draft.with_untracked(|d| d.to_submission(&ctx).err().unwrap_or_default()));
+            errors
+                .set(draft.with_untracked(|d| {
+                    d.to_submission(&ctx).validate(&Rules::on(today())).errors
+                }));
         }
     };
     let show_errors = move |found: Vec<FieldError>| {
@@ -55,7 +164,11 @@ pub fn IntakeForm(endpoint: Endpoint, mode: Mode, on_done: Callback<String>) -> 
             n => texts.f(Msg::IntakeErrorSummary, &[("count", &n.to_string())]),
         };
         if let Some(first) = found.first() {
-            focus_by_id(&field_id(&first.path));
+            let id = match first.path.as_str() {
+                "consents.guardian" => field_id("consents.guardian.name"),
+                path => field_id(path),
+            };
+            focus_by_id(&id);
         }
         errors.set(found);
         summary.set(summary_text);
@@ -68,10 +181,10 @@ pub fn IntakeForm(endpoint: Endpoint, mode: Mode, on_done: Callback<String>) -> 
         let reuse = pending.with_value(|p| {
             p.as_ref()
                 .filter(|p| p.draft == current)
-                .map(|p| p.submission.clone())
+                .map(|p| (p.id.clone(), p.body.clone()))
         });
-        let submission = match reuse {
-            Some(submission) => submission,
+        let (id, body) = match reuse {
+            Some(sent) => sent,
             None => {
                 let Some(ctx) = submit_context(mode, texts.lang()) else {
                     state.set(SendState::Failed {
@@ -80,26 +193,33 @@ pub fn IntakeForm(endpoint: Endpoint, mode: Mode, on_done: Callback<String>) -> 
                     });
                     return;
                 };
-                match current.to_submission(&ctx) {
-                    Ok(submission) => submission,
-                    Err(found) => {
-                        checked_once.set(true);
-                        show_errors(found);
-                        return;
-                    }
+                let (submission, report) = current.validate(&ctx, &Rules::on(today()));
+                if !report.is_valid() {
+                    checked_once.set(true);
+                    show_errors(report.errors);
+                    return;
                 }
+                let Ok(body) = serde_json::to_string(&submission) else {
+                    state.set(SendState::Failed {
+                        msg: Msg::SendRejected,
+                        status: 0,
+                    });
+                    return;
+                };
+                (submission.submission_id, body)
             }
         };
         pending.set_value(Some(Pending {
             draft: current,
-            submission: submission.clone(),
+            id: id.clone(),
+            body: body.clone(),
         }));
         errors.set(Vec::new());
         summary.set(String::new());
         state.set(SendState::Sending);
         let endpoint = endpoint.clone();
         leptos::task::spawn_local(async move {
-            match send(endpoint.as_str(), &submission).await {
+            match send(endpoint.as_str(), &id, &body).await {
                 SendOutcome::Accepted { reference } => {
                     pending.set_value(None);
                     state.set(SendState::Idle);
@@ -125,22 +245,14 @@ pub fn IntakeForm(endpoint: Endpoint, mode: Mode, on_done: Callback<String>) -> 
             }
         });
     };
-    let text_value = move |get: fn(&IntakeDraft) -> &String| {
-        Signal::derive(move || draft.with(|d| get(d).clone()))
+    let form = FormContext {
+        draft,
+        errors,
+        mode,
+        on_edit: Callback::new(move |()| recheck()),
     };
-    let text_setter = move |set: fn(&mut IntakeDraft, String)| {
-        Callback::new(move |v: String| {
-            draft.update(|d| set(d, v));
-            recheck();
-        })
-    };
-    let text_kind = move |input_type, token, inputmode, value, on_input| FieldKind::Text {
-        input_type,
-        autocomplete: autocomplete(mode, token),
-        inputmode,
-        value,
-        on_input,
-    };
+    // The guardian's fields appear once the date of birth says under 18.
+    let minor = move || draft.with(|d| d.is_minor_on(today()));
     let sending = move || state.get() == SendState::Sending;
     view! {
         <section class="mi-card mi-intake" aria-labelledby="mi-intake-heading">
@@ -155,38 +267,15 @@ pub fn IntakeForm(endpoint: Endpoint, mode: Mode, on_done: Callback<String>) -> 
                     submit();
                 }
             >
-                <InputField
-                    path=paths::GIVEN_NAME
-                    label=Msg::FieldGivenName
-                    kind=text_kind("text", "given-name", None, text_value(|d| &d.given_name), text_setter(|d, v| d.given_name = v))
-                    errors
-                />
-                <InputField
-                    path=paths::FAMILY_NAME
-                    label=Msg::FieldFamilyName
-                    kind=text_kind("text", "family-name", None, text_value(|d| &d.family_name), text_setter(|d, v| d.family_name = v))
-                    errors
-                />
-                <InputField
-                    path=paths::PHONE
-                    label=Msg::FieldPhone
-                    hint=Msg::FieldPhoneHint
-                    kind=text_kind("tel", "tel", Some("tel"), text_value(|d| &d.phone), text_setter(|d, v| d.phone = v))
-                    errors
-                />
-                <InputField
-                    path=paths::CONSENT_TREATMENT
-                    label=Msg::FieldConsentTreatment
-                    hint=Msg::FieldConsentTreatmentHint
-                    kind=FieldKind::Check {
-                        checked: Signal::derive(move || draft.with(|d| d.consent_treatment)),
-                        on_change: Callback::new(move |v| {
-                            draft.update(|d| d.consent_treatment = v);
-                            recheck();
-                        }),
-                    }
-                    errors
-                />
+                {fields(ABOUT, form)}
+                // Always in the page, shown once the date of birth says under 18:
+                // toggling `hidden` keeps typed answers and costs no re-render.
+                <fieldset class="mi-group" hidden=move || !minor()>
+                    <legend>{texts.t(Msg::GuardianHeading)}</legend>
+                    <p class="mi-hint">{texts.t(Msg::GuardianIntro)}</p>
+                    {fields(GUARDIAN, form)}
+                </fieldset>
+                {fields(AGREE, form)}
                 <p class="mi-sr-only" role="status" aria-live="polite">{move || summary.get()}</p>
                 {move || match state.get() {
                     SendState::Failed { msg, status } => Some(view! {
@@ -206,15 +295,6 @@ pub fn IntakeForm(endpoint: Endpoint, mode: Mode, on_done: Callback<String>) -> 
     }
 }
 
-/// Kiosk tablets are shared: the browser must not remember one patient's
-/// answers for the next.
-fn autocomplete(mode: Mode, token: &'static str) -> &'static str {
-    match mode {
-        Mode::Kiosk => "off",
-        _ => token,
-    }
-}
-
 /// The context of a real Submit press: a fresh id and the current time.
 fn submit_context(mode: Mode, lang: &str) -> Option<SubmitContext> {
     let mut bytes = [0u8; 16];
@@ -229,6 +309,16 @@ fn submit_context(mode: Mode, lang: &str) -> Option<SubmitContext> {
         locale: lang.to_owned(),
         mode,
     })
+}
+
+/// The patient's local date: "in the future" means after today where they are.
+fn today() -> Date {
+    let now = js_sys::Date::new_0();
+    Date {
+        year: now.get_full_year(),
+        month: now.get_month() + 1,
+        day: now.get_date(),
+    }
 }
 
 /// A context for re-checking answers while the patient types: only the
@@ -247,24 +337,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn kiosk_mode_turns_autocomplete_off() {
-        assert_eq!(autocomplete(Mode::Kiosk, "tel"), "off");
-        assert_eq!(autocomplete(Mode::Standalone, "tel"), "tel");
-        assert_eq!(autocomplete(Mode::Embedded, "given-name"), "given-name");
-    }
-
-    #[test]
     fn the_recheck_context_is_itself_valid() {
         let ctx = placeholder_context(Mode::Kiosk);
         let draft = IntakeDraft {
             given_name: "Ana".into(),
             family_name: "Silva".into(),
+            date_of_birth: "1961-04-12".into(),
             phone: "401-423-4433".into(),
+            reason: "Back pain".into(),
             consent_treatment: true,
+            consent_privacy: true,
+            signature_name: "Ana Silva".into(),
+            ..IntakeDraft::default()
         };
-        assert!(
-            draft.to_submission(&ctx).is_ok(),
-            "the envelope must not add errors of its own"
+        let today = Date::parse("2026-11-27").expect("date");
+        assert_eq!(
+            draft.to_submission(&ctx).validate(&Rules::on(today)).errors,
+            vec![],
+            "the envelope adds no errors"
         );
     }
 }

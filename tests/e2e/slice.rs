@@ -7,8 +7,19 @@ use intake_e2e::{dist_dir, Browser, Receiver};
 async fn fill(browser: &Browser, phone: &str) {
     browser.type_into("mi-patient-given-name", "Ana").await;
     browser.type_into("mi-patient-family-name", "Silva").await;
+    // Chromium's date input takes the digits of mm/dd/yyyy, as a person types them.
+    browser
+        .type_into("mi-patient-date-of-birth", "04121961")
+        .await;
     browser.type_into("mi-patient-phone", phone).await;
+    browser
+        .type_into("mi-visit-reason", "Lower back pain since March")
+        .await;
     browser.click("#mi-consents-treatment").await;
+    browser.click("#mi-consents-privacy-notice").await;
+    browser
+        .type_into("mi-signature-typed-name", "Ana Silva")
+        .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -42,6 +53,17 @@ async fn a_patient_submits_and_the_receiver_stores_exactly_that_submission() {
     assert_eq!(body["patient"]["given_name"], "Ana");
     assert_eq!(body["patient"]["family_name"], "Silva");
     assert_eq!(body["patient"]["phone"], "+14015550134", "stored as E.164");
+    assert_eq!(body["patient"]["date_of_birth"], "1961-04-12");
+    assert_eq!(body["visit"]["reason"], "Lower back pain since March");
+    assert_eq!(body["signature"]["method"], "typed");
+    assert_eq!(body["signature"]["typed_name"], "Ana Silva");
+    assert_eq!(
+        body["consents"]["privacy_notice"]["version"],
+        "privacy-2026-11"
+    );
+    assert_eq!(body["payer"]["kind"], "self_pay");
+    assert_eq!(body["prescription"]["has_prescription"], false);
+    assert_eq!(body["flags"], serde_json::json!([]));
     assert_eq!(body["locale"], "en");
     assert_eq!(body["mode"], "standalone");
     assert!(body["consents"]["treatment"]["version"]
@@ -251,12 +273,34 @@ async fn every_screen_fits_phone_tablet_and_desktop() {
         browser.screenshot(&format!("form-errors-{name}")).await;
 
         fill(&browser, "401-555-0134").await;
+        let dob = browser.wait_for("#mi-patient-date-of-birth").await;
+        dob.send_keys("06012012")
+            .await
+            .expect("type a minor's date of birth");
+        browser.wait_for("fieldset.mi-group:not([hidden])").await;
+        browser
+            .type_into("mi-consents-guardian-name", "Rui Silva")
+            .await;
+        browser
+            .type_into("mi-consents-guardian-relationship", "Father")
+            .await;
+        browser
+            .type_into("mi-consents-guardian-phone", "401-555-0188")
+            .await;
+        assert_fits(&browser, &format!("guardian at {name}")).await;
+        browser.screenshot(&format!("form-guardian-{name}")).await;
         browser.click("button[type=submit]").await;
         browser.wait_for(".mi-reference").await;
         assert_fits(&browser, &format!("done at {name}")).await;
         browser.screenshot(&format!("done-{name}")).await;
     }
-    assert_eq!(receiver.rows().len(), 3);
+    let rows = receiver.rows();
+    assert_eq!(rows.len(), 3);
+    assert!(
+        rows.iter()
+            .all(|(_, _, body)| body["consents"]["guardian"]["name"] == "Rui Silva"),
+        "the minors' guardians were stored"
+    );
     browser.quit().await;
 }
 

@@ -21,6 +21,7 @@ use crate::phone::PhoneNumber;
 /// Where the widget runs.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Mode {
     /// The intake page on its own, for a patient at home.
     #[default]

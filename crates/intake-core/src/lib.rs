@@ -5,17 +5,28 @@
 //! Nothing here touches the DOM or the network.
 
 pub mod config;
+pub mod contact;
+pub mod date;
+pub mod draft;
+pub mod flags;
 pub mod i18n;
+pub mod icd10;
+pub mod npi;
 pub mod phone;
+#[cfg(feature = "schema")]
+pub mod schema;
 pub mod submission;
+pub mod text;
 pub mod validate;
+pub mod vocab;
 
 pub use config::{
     ConfigProblem, ConfigValue, Endpoint, Mode, ResolvedConfig, StartView, WidgetConfig,
 };
+pub use date::Date;
+pub use draft::{IntakeDraft, SubmitContext};
+pub use flags::{compute_flags, Flag, FlagCode, Severity};
 pub use i18n::{parts, Catalog, Locale, Msg, Part};
-pub use submission::{
-    uuid_v4_from_bytes, ConsentRecord, Consents, IntakeDraft, Patient, Submission, SubmitContext,
-    SCHEMA,
-};
-pub use validate::{ErrorCode, FieldError};
+pub use submission::{uuid_v4_from_bytes, Submission, SCHEMA};
+pub use text::Text;
+pub use validate::{ErrorCode, FieldError, Report, Rules};

@@ -27,7 +27,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use intake_core::validate::is_uuid_v4;
-use intake_core::{ErrorCode, FieldError, Submission};
+use intake_core::{Date, ErrorCode, FieldError, Rules, Submission};
 use serde_json::json;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -56,6 +56,8 @@ pub struct Settings {
     pub widget_config: Option<PathBuf>,
     /// The largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// A prescription older than this many days is accepted with a warning.
+    pub prescription_validity_days: i64,
 }
 
 impl Settings {
@@ -66,6 +68,7 @@ impl Settings {
             dist: None,
             widget_config: None,
             max_body_bytes: 2 * 1024 * 1024,
+            prescription_validity_days: 365,
         }
     }
 }
@@ -73,7 +76,26 @@ impl Settings {
 #[derive(Clone)]
 struct AppState {
     store: Store,
+    prescription_validity_days: i64,
 }
+
+impl AppState {
+    /// The rules as of now: the receiver's UTC date plus one day, so a patient
+    /// in a time zone ahead of the server is never told today is the future.
+    fn rules(&self) -> Rules {
+        let days = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| (d.as_secs() / 86_400) as i64)
+            .unwrap_or(0);
+        Rules {
+            today: Date::from_days_since_epoch(days + 1),
+            prescription_validity_days: self.prescription_validity_days,
+        }
+    }
+}
+
+/// Where the JSON Schema of a submission is served.
+pub const SCHEMA_PATH: &str = "/schema/massage-intake-1.json";
 
 /// Opens the database and builds the router.
 pub fn app(settings: &Settings) -> Result<Router, rusqlite::Error> {
@@ -81,8 +103,15 @@ pub fn app(settings: &Settings) -> Result<Router, rusqlite::Error> {
     let api = Router::new()
         .route(SUBMISSIONS_PATH, post(submit))
         .route("/healthz", get(|| async { "ok" }))
+        .route(
+            SCHEMA_PATH,
+            get(|| async { Json(intake_core::schema::submission_schema()) }),
+        )
         .layer(DefaultBodyLimit::max(settings.max_body_bytes))
-        .with_state(AppState { store });
+        .with_state(AppState {
+            store,
+            prescription_validity_days: settings.prescription_validity_days,
+        });
     let mut router = api;
     if let Some(file) = &settings.widget_config {
         router = router.route_service("/intake.config.json", ServeFile::new(file));
@@ -196,9 +225,9 @@ async fn submit(
     if submission.submission_id != key {
         return invalid(&[FieldError::new("submission_id", ErrorCode::IdMismatch)]);
     }
-    let errors = submission.validate();
-    if !errors.is_empty() {
-        return invalid(&errors);
+    let report = submission.validate(&state.rules());
+    if !report.is_valid() {
+        return invalid(&report.errors);
     }
     let canonical = match serde_json::to_string(&submission) {
         Ok(text) => text,

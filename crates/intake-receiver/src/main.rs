@@ -25,6 +25,9 @@ struct Args {
     /// Largest accepted request body, in bytes.
     #[arg(long, env = "INTAKE_MAX_BODY_BYTES", default_value_t = 2 * 1024 * 1024)]
     max_body_bytes: usize,
+    /// Days a prescription stays current; older ones are accepted with a warning.
+    #[arg(long, env = "INTAKE_PRESCRIPTION_VALIDITY_DAYS", default_value_t = 365)]
+    prescription_validity_days: i64,
 }
 
 #[tokio::main]
@@ -50,6 +53,7 @@ async fn main() -> std::process::ExitCode {
         dist: args.dist,
         widget_config: args.widget_config,
         max_body_bytes: args.max_body_bytes,
+        prescription_validity_days: args.prescription_validity_days,
     };
     eprintln!(
         "intake-receiver: listening on http://{addr} (database {})",

@@ -9,16 +9,13 @@ use tower::ServiceExt;
 
 const ID: &str = "0f8fad5b-d9cb-469f-a165-70867728950e";
 
+/// The documented example, with canary names to look for in replies.
 fn submission() -> Value {
-    json!({
-        "schema": "massage-intake/1",
-        "submission_id": ID,
-        "submitted_at": "2026-11-27T14:05:09.120Z",
-        "locale": "en",
-        "mode": "kiosk",
-        "patient": { "given_name": "Zyxcanary", "family_name": "Qwcanary", "phone": "+14015550134" },
-        "consents": { "treatment": { "version": "treatment-2026-11", "accepted_at": "2026-11-27T14:05:09.120Z" } }
-    })
+    let mut v: Value = serde_json::from_str(include_str!("../../../docs/example-submission.json"))
+        .expect("example");
+    v["patient"]["given_name"] = json!("Zyxcanary");
+    v["patient"]["family_name"] = json!("Qwcanary");
+    v
 }
 
 struct Fixture {
@@ -298,4 +295,57 @@ async fn health_is_reported() {
             .is_some(),
         "every reply carries the policy"
     );
+}
+
+#[tokio::test]
+async fn the_schema_is_served_and_the_committed_copy_is_current() {
+    let generated = intake_core::schema::submission_schema();
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/massage-intake-1.schema.json"
+    );
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        let text = serde_json::to_string_pretty(&generated).expect("json") + "\n";
+        std::fs::write(path, text).expect("write the schema");
+    }
+    let committed: Value = serde_json::from_str(
+        &std::fs::read_to_string(path).expect("the schema (UPDATE_DOCS=1 writes it)"),
+    )
+    .expect("the committed schema is JSON");
+    assert_eq!(
+        committed, generated,
+        "docs/massage-intake-1.schema.json is stale: run UPDATE_DOCS=1 cargo test"
+    );
+
+    let f = Fixture::new();
+    let response = f
+        .router
+        .clone()
+        .oneshot(
+            Request::get(intake_receiver::SCHEMA_PATH)
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await
+        .expect("response");
+    assert_eq!(response.status(), StatusCode::OK);
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    let served: Value = serde_json::from_slice(&bytes).expect("JSON");
+    assert_eq!(served, generated);
+    for (pointer, expected) in [
+        ("/properties/schema/type", json!("string")),
+        ("/additionalProperties", json!(false)),
+        ("/$defs/Patient/properties/given_name/maxLength", json!(100)),
+    ] {
+        assert_eq!(
+            served.pointer(pointer),
+            Some(&expected),
+            "{pointer} in {served}"
+        );
+    }
 }

@@ -1,0 +1,63 @@
+//! Bounded free text: the limit is part of the type, so no field can forget
+//! it, and the JSON Schema states it.
+
+use serde::{Deserialize, Serialize};
+
+/// Text of at most `MAX` characters (checked by validation, which reports
+/// `too_long` with the limit, so the patient sees which field and by how much).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Text<const MAX: usize>(pub String);
+
+impl<const MAX: usize> Text<MAX> {
+    /// The limit, in characters.
+    pub const MAX: usize = MAX;
+
+    pub fn new(s: impl Into<String>) -> Self {
+        Text(s.into())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Empty or only white space.
+    pub fn is_blank(&self) -> bool {
+        self.0.trim().is_empty()
+    }
+
+    /// Longer than the limit.
+    pub fn is_too_long(&self) -> bool {
+        self.0.chars().count() > MAX
+    }
+}
+
+impl<const MAX: usize> From<&str> for Text<MAX> {
+    fn from(s: &str) -> Self {
+        Text(s.to_owned())
+    }
+}
+
+#[cfg(feature = "schema")]
+impl<const MAX: usize> schemars::JsonSchema for Text<MAX> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        format!("Text{MAX}").into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "string", "maxLength": MAX })
+    }
+}
+
+/// Short names and titles.
+pub type Name = Text<100>;
+/// A line of an address, a carrier, an employer.
+pub type Line = Text<120>;
+/// Identifiers: member ids, claim and authorisation numbers.
+pub type Ident = Text<40>;
+/// A paragraph the patient writes.
+pub type Paragraph = Text<1000>;
