@@ -6,7 +6,8 @@ use intake_core::config::{resolve, Endpoint, Mode, ResolvedConfig};
 use intake_core::{Catalog, Msg};
 use leptos::mount::mount_to;
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 use web_sys::{HtmlElement, HtmlInputElement};
 
@@ -42,6 +43,30 @@ impl Drop for Mounted {
     }
 }
 
+/// Provides what boot.js provides on a real page: a loader of the rules
+/// module, here the `intake-rules` crate linked into the test itself.
+fn install_rules(available: bool) {
+    let module = js_sys::Object::new();
+    let check =
+        Closure::<dyn Fn(String) -> String>::new(|input: String| intake_rules::check(&input));
+    let _ = js_sys::Reflect::set(&module, &"check".into(), check.as_ref());
+    check.forget();
+    let module: JsValue = module.into();
+    let loader = Closure::<dyn Fn() -> js_sys::Promise>::new(move || {
+        if available {
+            js_sys::Promise::resolve(&module)
+        } else {
+            js_sys::Promise::reject(&"offline".into())
+        }
+    });
+    let _ = js_sys::Reflect::set(
+        &js_sys::global(),
+        &crate::rules::LOADER.into(),
+        loader.as_ref(),
+    );
+    loader.forget();
+}
+
 /// A fresh element in the page to mount into.
 fn host() -> HtmlElement {
     let doc = document();
@@ -50,16 +75,51 @@ fn host() -> HtmlElement {
     el
 }
 
-/// Lets the reactive system and the browser run queued work.
+/// Lets the reactive system and the browser run queued work: timers,
+/// promises and the next animation frames (focus moves on a frame).
 async fn settle() {
     for _ in 0..3 {
-        let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let frame = js_sys::Promise::new(&mut |resolve, _| {
+            let _ = web_sys::window()
+                .expect("window")
+                .request_animation_frame(&resolve);
+        });
+        let _ = wasm_bindgen_futures::JsFuture::from(frame).await;
+        let timer = js_sys::Promise::new(&mut |resolve, _| {
             let _ = web_sys::window()
                 .expect("window")
                 .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
         });
+        let _ = wasm_bindgen_futures::JsFuture::from(timer).await;
+    }
+}
+
+/// Waits, up to three seconds, until `ready` holds.
+async fn wait_until(mut ready: impl FnMut() -> bool) -> bool {
+    for _ in 0..150 {
+        if ready() {
+            return true;
+        }
+        let promise = js_sys::Promise::new(&mut |resolve, _| {
+            let _ = web_sys::window()
+                .expect("window")
+                .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 20);
+        });
         let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
     }
+    ready()
+}
+
+/// The ids of the inputs marked invalid, in page order.
+fn invalid_ids(root: &HtmlElement) -> Vec<String> {
+    let list = root
+        .query_selector_all("[aria-invalid=true]")
+        .expect("query");
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|n| n.dyn_into::<web_sys::Element>().ok())
+        .map(|e| e.id())
+        .collect()
 }
 
 fn find(root: &HtmlElement, selector: &str) -> Option<HtmlElement> {
@@ -111,6 +171,7 @@ fn hidden(root: &HtmlElement, selector: &str) -> bool {
 }
 
 fn mount_form(mode: Mode) -> Mounted {
+    install_rules(true);
     let root = host();
     let handle = mount_to(root.clone(), move || {
         provide_context(Texts::new(Catalog::english()));
@@ -228,6 +289,7 @@ async fn a_minor_is_asked_for_a_guardian_and_an_adult_is_not() {
     settle().await;
     let message = text(&root, "#mi-consents-guardian-name-error").unwrap_or_default();
     assert_eq!(message, Catalog::english().text(Msg::ErrorRequired));
+    assert_eq!(invalid_ids(&root), ["mi-consents-guardian-name"]);
     assert_eq!(
         document().active_element().map(|e| e.id()).as_deref(),
         Some("mi-consents-guardian-name")
@@ -250,6 +312,29 @@ async fn a_date_of_birth_in_the_future_is_explained() {
     settle().await;
     let message = text(&root, "#mi-patient-date-of-birth-error").unwrap_or_default();
     assert_eq!(message, Catalog::english().text(Msg::ErrorDateInFuture));
+}
+
+#[wasm_bindgen_test]
+async fn when_the_rules_cannot_load_the_patient_is_told_and_nothing_is_lost() {
+    let root = mount_form(Mode::Standalone);
+    install_rules(false);
+    fill_valid(&root);
+    submit(&root);
+    settle().await;
+    let alert = text(&root, "[role=alert]").unwrap_or_default();
+    assert_eq!(alert, Catalog::english().text(Msg::SendRulesUnavailable));
+    assert_eq!(input(&root, "mi-patient-given-name").value(), "Ana");
+    install_rules(true);
+    submit(&root);
+    // The answers are valid, so this press goes on to send (to an endpoint
+    // that does not exist here): the message changes once the server answers.
+    let moved_on = wait_until(|| {
+        find(&root, "[role=alert]")
+            .and_then(|a| a.text_content())
+            .is_some_and(|t| t != alert)
+    })
+    .await;
+    assert!(moved_on, "a second press checks again and sends");
 }
 
 #[wasm_bindgen_test]

@@ -1,7 +1,7 @@
 //! Reading JSON with the browser's own `JSON.parse`, so the wasm bundle does
 //! not carry a JSON parser of its own (serde_json's costs about 13 KB gzip).
 
-use intake_core::ConfigValue;
+use intake_core::{ConfigValue, ErrorCode, FieldError};
 use js_sys::{Array, Object, Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -57,4 +57,22 @@ pub fn array_at(value: &JsValue, key: &str) -> Option<Array> {
         .ok()?
         .dyn_into()
         .ok()
+}
+
+/// The `errors` list of a reply or of the rules module, as field errors.
+pub fn field_errors(value: &JsValue) -> Vec<FieldError> {
+    array_at(value, "errors")
+        .map(|list| {
+            list.iter()
+                .filter_map(|e| {
+                    Some(FieldError {
+                        path: string_at(&e, "path")?,
+                        code: ErrorCode::from_code(&string_at(&e, "code")?),
+                        min: number_at(&e, "min").map(|m| m as u32),
+                        max: number_at(&e, "max").map(|m| m as u32),
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }

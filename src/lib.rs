@@ -6,6 +6,7 @@ pub mod fetch;
 pub mod intake;
 pub mod json;
 pub mod learn;
+pub mod rules;
 pub mod text;
 pub mod transport;
 

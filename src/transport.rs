@@ -47,28 +47,13 @@ pub fn classify(status: u16, reply: Reply) -> SendOutcome {
 /// Reads a reply body with the browser's JSON parser.
 #[cfg(target_arch = "wasm32")]
 fn read_reply(body: &str) -> Reply {
-    use crate::json::{array_at, number_at, parse, string_at};
-    use intake_core::ErrorCode;
+    use crate::json::{field_errors, parse, string_at};
     let Some(value) = parse(body) else {
         return Reply::default();
     };
-    let errors = array_at(&value, "errors")
-        .map(|list| {
-            list.iter()
-                .filter_map(|e| {
-                    Some(FieldError {
-                        path: string_at(&e, "path")?,
-                        code: ErrorCode::from_code(&string_at(&e, "code")?),
-                        min: number_at(&e, "min").map(|m| m as u32),
-                        max: number_at(&e, "max").map(|m| m as u32),
-                    })
-                })
-                .collect()
-        })
-        .unwrap_or_default();
     Reply {
         reference: string_at(&value, "reference"),
-        errors,
+        errors: field_errors(&value),
     }
 }
 

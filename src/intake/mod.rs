@@ -3,10 +3,11 @@
 pub mod field;
 
 use intake_core::config::{Endpoint, Mode};
-use intake_core::{uuid_v4_from_bytes, Date, FieldError, IntakeDraft, Msg, Rules, SubmitContext};
+use intake_core::{uuid_v4_from_bytes, Date, FieldError, IntakeDraft, Msg, SubmitContext};
 use leptos::prelude::*;
 
 use crate::app::focus_by_id;
+use crate::rules;
 use crate::text::use_texts;
 use crate::transport::{send, SendOutcome};
 use field::{field_id, fields, FieldSpec, FormContext};
@@ -147,16 +148,24 @@ pub fn IntakeForm(endpoint: Endpoint, mode: Mode, on_done: Callback<String>) -> 
     let state = RwSignal::new(SendState::Idle);
     let summary = RwSignal::new(String::new());
     let pending: StoredValue<Option<Pending>> = StoredValue::new(None);
-    // After a failed attempt, every change re-checks so a fixed field clears at once.
+    // After a failed attempt, every change re-checks so a fixed field clears
+    // at once. Checks are asynchronous: only the newest one's answer counts.
     let checked_once = RwSignal::new(false);
+    let latest_check = StoredValue::new(0u32);
     let recheck = move || {
-        if checked_once.get_untracked() {
-            let ctx = placeholder_context(mode);
-            errors
-                .set(draft.with_untracked(|d| {
-                    d.to_submission(&ctx).validate(&Rules::on(today())).errors
-                }));
+        if !checked_once.get_untracked() {
+            return;
         }
+        latest_check.update_value(|n| *n += 1);
+        let this_check = latest_check.get_value();
+        let current = draft.get_untracked();
+        leptos::task::spawn_local(async move {
+            if let Ok(checked) = rules::check(&current, &placeholder_context(mode), today()).await {
+                if latest_check.get_value() == this_check {
+                    errors.set(checked.errors);
+                }
+            }
+        });
     };
     let show_errors = move |found: Vec<FieldError>| {
         let summary_text = match found.len() {
@@ -173,52 +182,49 @@ pub fn IntakeForm(endpoint: Endpoint, mode: Mode, on_done: Callback<String>) -> 
         errors.set(found);
         summary.set(summary_text);
     };
+    let fail = move |msg: Msg, status: u16| state.set(SendState::Failed { msg, status });
     let submit = move || {
+        // One submission at a time: double clicks and Enter presses end here.
         if state.get_untracked() == SendState::Sending {
             return;
         }
+        state.set(SendState::Sending);
         let current = draft.get_untracked();
         let reuse = pending.with_value(|p| {
             p.as_ref()
                 .filter(|p| p.draft == current)
                 .map(|p| (p.id.clone(), p.body.clone()))
         });
-        let (id, body) = match reuse {
-            Some(sent) => sent,
-            None => {
-                let Some(ctx) = submit_context(mode, texts.lang()) else {
-                    state.set(SendState::Failed {
-                        msg: Msg::SendRejected,
-                        status: 0,
-                    });
-                    return;
-                };
-                let (submission, report) = current.validate(&ctx, &Rules::on(today()));
-                if !report.is_valid() {
-                    checked_once.set(true);
-                    show_errors(report.errors);
-                    return;
-                }
-                let Ok(body) = serde_json::to_string(&submission) else {
-                    state.set(SendState::Failed {
-                        msg: Msg::SendRejected,
-                        status: 0,
-                    });
-                    return;
-                };
-                (submission.submission_id, body)
-            }
-        };
-        pending.set_value(Some(Pending {
-            draft: current,
-            id: id.clone(),
-            body: body.clone(),
-        }));
-        errors.set(Vec::new());
-        summary.set(String::new());
-        state.set(SendState::Sending);
         let endpoint = endpoint.clone();
         leptos::task::spawn_local(async move {
+            let (id, body) = match reuse {
+                Some(sent) => sent,
+                None => {
+                    let Some(ctx) = submit_context(mode, texts.lang()) else {
+                        return fail(Msg::SendRejected, 0);
+                    };
+                    let checked = match rules::check(&current, &ctx, today()).await {
+                        Ok(checked) => checked,
+                        Err(_) => return fail(Msg::SendRulesUnavailable, 0),
+                    };
+                    match checked.body {
+                        Some(body) if checked.errors.is_empty() => (ctx.submission_id, body),
+                        _ => {
+                            state.set(SendState::Idle);
+                            checked_once.set(true);
+                            show_errors(checked.errors);
+                            return;
+                        }
+                    }
+                }
+            };
+            pending.set_value(Some(Pending {
+                draft: current,
+                id: id.clone(),
+                body: body.clone(),
+            }));
+            errors.set(Vec::new());
+            summary.set(String::new());
             match send(endpoint.as_str(), &id, &body).await {
                 SendOutcome::Accepted { reference } => {
                     pending.set_value(None);
@@ -230,18 +236,9 @@ pub fn IntakeForm(endpoint: Endpoint, mode: Mode, on_done: Callback<String>) -> 
                     checked_once.set(true);
                     show_errors(found);
                 }
-                SendOutcome::Unreachable => state.set(SendState::Failed {
-                    msg: Msg::SendOffline,
-                    status: 0,
-                }),
-                SendOutcome::ServerError(status) => state.set(SendState::Failed {
-                    msg: Msg::SendServerError,
-                    status,
-                }),
-                SendOutcome::Rejected(status) => state.set(SendState::Failed {
-                    msg: Msg::SendRejected,
-                    status,
-                }),
+                SendOutcome::Unreachable => fail(Msg::SendOffline, 0),
+                SendOutcome::ServerError(status) => fail(Msg::SendServerError, status),
+                SendOutcome::Rejected(status) => fail(Msg::SendRejected, status),
             }
         });
     };
@@ -335,6 +332,7 @@ fn placeholder_context(mode: Mode) -> SubmitContext {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use intake_core::Rules;
 
     #[test]
     fn the_recheck_context_is_itself_valid() {

@@ -6,10 +6,13 @@ use std::path::Path;
 use flate2::write::GzEncoder;
 use flate2::Compression;
 
-/// The widget must stay under this many gzip bytes of wasm + JS (target).
+/// The first view (the widget's wasm + JS and boot.js) should stay under this
+/// many gzip bytes.
 pub const BUDGET_GZIP_BYTES: u64 = 90 * 1024;
-/// Tests fail above this many gzip bytes of wasm + JS (hard limit).
+/// Tests fail when the first view passes this many gzip bytes.
 pub const LIMIT_GZIP_BYTES: u64 = 100 * 1024;
+/// Tests fail when everything (with the rules module) passes this many.
+pub const TOTAL_LIMIT_GZIP_BYTES: u64 = 160 * 1024;
 
 /// One file of the built widget.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -19,23 +22,35 @@ pub struct AssetSize {
     pub gzip: u64,
 }
 
-/// The sizes of the files a browser loads for the first view.
+/// The files of a build, by when the browser needs them.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct BundleSizes {
-    pub wasm: Vec<AssetSize>,
-    pub js: Vec<AssetSize>,
+    /// What the page needs to show itself: the widget's wasm and JS, boot.js.
+    pub first_view: Vec<AssetSize>,
+    /// The form's rules, fetched beside the first view by boot.js.
+    pub rules: Vec<AssetSize>,
+    /// Styles (not counted in the budget).
     pub css: Vec<AssetSize>,
 }
 
+fn sum(assets: &[AssetSize], f: fn(&AssetSize) -> u64) -> u64 {
+    assets.iter().map(f).sum()
+}
+
 impl BundleSizes {
-    /// gzip bytes of wasm + JS: the figure the budget is about.
-    pub fn code_gzip(&self) -> u64 {
-        self.wasm.iter().chain(&self.js).map(|a| a.gzip).sum()
+    /// gzip bytes of the first view: the figure the budget is about.
+    pub fn first_view_gzip(&self) -> u64 {
+        sum(&self.first_view, |a| a.gzip)
     }
 
-    /// raw bytes of wasm + JS.
-    pub fn code_raw(&self) -> u64 {
-        self.wasm.iter().chain(&self.js).map(|a| a.raw).sum()
+    /// gzip bytes of all wasm + JS.
+    pub fn total_gzip(&self) -> u64 {
+        self.first_view_gzip() + sum(&self.rules, |a| a.gzip)
+    }
+
+    /// raw bytes of all wasm + JS.
+    pub fn total_raw(&self) -> u64 {
+        sum(&self.first_view, |a| a.raw) + sum(&self.rules, |a| a.raw)
     }
 }
 
@@ -47,32 +62,58 @@ pub fn gzip_len(bytes: &[u8]) -> u64 {
     encoder.finish().map(|v| v.len() as u64).unwrap_or(u64::MAX)
 }
 
-/// Measures every `.wasm`, `.js` and `.css` file at the top of `dist`.
+/// The value of `name=` on the boot script tag of the built page (quoted or
+/// not: the release build minifies HTML), without a leading `/`.
+fn boot_attr<'a>(html: &'a str, name: &str) -> Option<&'a str> {
+    let at = html.find(&format!("{name}="))? + name.len() + 1;
+    let rest = &html[at..];
+    let value = match rest.strip_prefix('"') {
+        Some(quoted) => &quoted[..quoted.find('"')?],
+        None => &rest[..rest.find([' ', '>'])?],
+    };
+    Some(value.trim_start_matches("./").trim_start_matches('/'))
+}
+
+/// Measures the build in `dist`, sorting files by the boot tag of `index.html`.
 pub fn measure(dist: &Path) -> std::io::Result<BundleSizes> {
-    let mut sizes = BundleSizes::default();
+    let missing = |what: &str| {
+        std::io::Error::other(format!(
+            "{what} in {}: build the widget first (cargo xtask dist)",
+            dist.display()
+        ))
+    };
+    let html =
+        std::fs::read_to_string(dist.join("index.html")).map_err(|_| missing("no index.html"))?;
+    let size = |name: &str| -> std::io::Result<AssetSize> {
+        let bytes = std::fs::read(dist.join(name)).map_err(|_| missing(&format!("no {name}")))?;
+        Ok(AssetSize {
+            name: name.to_owned(),
+            raw: bytes.len() as u64,
+            gzip: gzip_len(&bytes),
+        })
+    };
+    let named = |attr: &str| {
+        boot_attr(&html, attr).ok_or_else(|| missing(&format!("no {attr} on the boot script")))
+    };
+    let mut sizes = BundleSizes {
+        first_view: vec![
+            size(named("data-intake-wasm")?)?,
+            size(named("data-intake-js")?)?,
+            size("boot.js")?,
+        ],
+        rules: vec![
+            size(named("data-rules-wasm")?)?,
+            size(named("data-rules-js")?)?,
+        ],
+        css: Vec::new(),
+    };
     let mut entries: Vec<_> = std::fs::read_dir(dist)?.filter_map(Result::ok).collect();
     entries.sort_by_key(|e| e.file_name());
     for entry in entries {
-        let path = entry.path();
         let name = entry.file_name().to_string_lossy().into_owned();
-        let bucket = match path.extension().and_then(|e| e.to_str()) {
-            Some("wasm") => &mut sizes.wasm,
-            Some("js") => &mut sizes.js,
-            Some("css") => &mut sizes.css,
-            _ => continue,
-        };
-        let bytes = std::fs::read(&path)?;
-        bucket.push(AssetSize {
-            name,
-            raw: bytes.len() as u64,
-            gzip: gzip_len(&bytes),
-        });
-    }
-    if sizes.wasm.is_empty() {
-        return Err(std::io::Error::other(format!(
-            "no .wasm in {}: build the widget first (cargo xtask dist)",
-            dist.display()
-        )));
+        if name.ends_with(".css") {
+            sizes.css.push(size(&name)?);
+        }
     }
     Ok(sizes)
 }
@@ -89,19 +130,41 @@ mod tests {
     }
 
     #[test]
-    fn measures_by_kind_and_sums_code_only() {
+    fn boot_attributes_are_read_quoted_or_not() {
+        let minified = "<script data-rules-js=r.js data-intake-js=/m.js src=/boot.js>";
+        assert_eq!(boot_attr(minified, "data-rules-js"), Some("r.js"));
+        assert_eq!(boot_attr(minified, "data-intake-js"), Some("m.js"));
+        let quoted = r#"<script data-intake-wasm="/m_bg.wasm" src="/boot.js">"#;
+        assert_eq!(boot_attr(quoted, "data-intake-wasm"), Some("m_bg.wasm"));
+        assert_eq!(boot_attr(quoted, "data-rules-js"), None);
+    }
+
+    #[test]
+    fn measures_the_first_view_and_the_rules_apart() {
         let dir = tempdir();
-        std::fs::write(dir.join("a_bg.wasm"), vec![0u8; 1000]).expect("write");
-        std::fs::write(dir.join("a.js"), "x".repeat(500)).expect("write");
-        std::fs::write(dir.join("main.css"), "y".repeat(500)).expect("write");
-        std::fs::write(dir.join("index.html"), "<html>").expect("write");
+        let write = |name: &str, len: usize| {
+            std::fs::write(dir.join(name), vec![b'x'; len]).expect("write")
+        };
+        write("m_bg.wasm", 1000);
+        write("m.js", 500);
+        write("boot.js", 100);
+        write("r_bg.wasm", 700);
+        write("r.js", 50);
+        write("main.css", 300);
+        std::fs::write(
+            dir.join("index.html"),
+            "<script data-rules-js=r.js data-rules-wasm=r_bg.wasm data-intake-js=/m.js data-intake-wasm=/m_bg.wasm src=/boot.js>",
+        )
+        .expect("write");
         let sizes = measure(&dir).expect("measure");
+        assert_eq!(sizes.first_view.iter().map(|a| a.raw).sum::<u64>(), 1600);
+        assert_eq!(sizes.rules.iter().map(|a| a.raw).sum::<u64>(), 750);
+        assert_eq!(sizes.total_raw(), 2350);
+        assert_eq!(sizes.css.len(), 1);
         assert_eq!(
-            (sizes.wasm.len(), sizes.js.len(), sizes.css.len()),
-            (1, 1, 1)
+            sizes.total_gzip(),
+            sizes.first_view_gzip() + sizes.rules.iter().map(|a| a.gzip).sum::<u64>()
         );
-        assert_eq!(sizes.code_raw(), 1500);
-        assert_eq!(sizes.code_gzip(), sizes.wasm[0].gzip + sizes.js[0].gzip);
         let _ = std::fs::remove_dir_all(&dir);
     }
 

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
-use xtask::{measure, BundleSizes, BUDGET_GZIP_BYTES, LIMIT_GZIP_BYTES};
+use xtask::{measure, BundleSizes, BUDGET_GZIP_BYTES, LIMIT_GZIP_BYTES, TOTAL_LIMIT_GZIP_BYTES};
 
 const TRUNK_VERSION: &str = "0.21.14";
 const WASM_OPT_VERSION: u32 = 132;
@@ -238,18 +238,34 @@ fn dist() -> Result<BundleSizes> {
 }
 
 fn print_sizes(sizes: &BundleSizes) {
-    println!("{:<48} {:>10} {:>10}", "file", "raw B", "gzip B");
-    for asset in sizes.wasm.iter().chain(&sizes.js).chain(&sizes.css) {
-        println!("{:<48} {:>10} {:>10}", asset.name, asset.raw, asset.gzip);
+    let row = |name: &str, raw: u64, gzip: u64| println!("{name:<52} {raw:>10} {gzip:>10}");
+    println!("{:<52} {:>10} {:>10}", "file", "raw B", "gzip B");
+    println!("first view (what the page needs to show itself)");
+    for a in &sizes.first_view {
+        row(&format!("  {}", a.name), a.raw, a.gzip);
     }
+    println!("rules module (fetched beside the first view)");
+    for a in &sizes.rules {
+        row(&format!("  {}", a.name), a.raw, a.gzip);
+    }
+    println!("styles (not counted)");
+    for a in &sizes.css {
+        row(&format!("  {}", a.name), a.raw, a.gzip);
+    }
+    let kb = |b: u64| b as f64 / 1024.0;
     println!(
-        "{:<48} {:>10} {:>10}  ({:.1} KB gzip; budget {} KB, hard limit {} KB)",
-        "wasm + js",
-        sizes.code_raw(),
-        sizes.code_gzip(),
-        sizes.code_gzip() as f64 / 1024.0,
+        "first view: {} B gzip ({:.1} KB; budget {} KB, tests fail above {} KB)",
+        sizes.first_view_gzip(),
+        kb(sizes.first_view_gzip()),
         BUDGET_GZIP_BYTES / 1024,
         LIMIT_GZIP_BYTES / 1024
+    );
+    println!(
+        "all wasm + JS: {} B raw, {} B gzip ({:.1} KB; tests fail above {} KB)",
+        sizes.total_raw(),
+        sizes.total_gzip(),
+        kb(sizes.total_gzip()),
+        TOTAL_LIMIT_GZIP_BYTES / 1024
     );
 }
 
@@ -312,6 +328,8 @@ fn test() -> Result {
             "clippy",
             "--package",
             "massage-intake",
+            "--package",
+            "intake-rules",
             "--target",
             WASM_TARGET,
             "--all-targets",

@@ -3,6 +3,8 @@
 //! flags computed. The result is then checked by [`Submission::validate`],
 //! the same rules the receiver applies.
 
+use serde::{Deserialize, Serialize};
+
 use crate::config::Mode;
 use crate::date::Date;
 use crate::flags::compute_flags;
@@ -16,7 +18,8 @@ use crate::validate::{Report, Rules};
 use crate::vocab::SignatureMethod;
 
 /// The answers of the intake form, as typed.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct IntakeDraft {
     pub given_name: String,
     pub family_name: String,
@@ -35,7 +38,8 @@ pub struct IntakeDraft {
 }
 
 /// What the widget knows at the moment of Submit, besides the answers.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SubmitContext {
     pub submission_id: String,
     pub submitted_at: String,

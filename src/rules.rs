@@ -1,0 +1,75 @@
+//! The form's rules, from the `intake-rules` wasm module that `boot.js` loads
+//! beside the first view: the submission model, its validation and its JSON
+//! live there, so the widget's own bundle carries only its interface.
+//!
+//! `boot.js` provides `globalThis.massageIntakeRules()`, a function returning a
+//! promise of the module (it loads once, and tries again after a failure).
+
+use intake_core::{Date, FieldError, IntakeDraft, SubmitContext};
+use js_sys::{Function, Promise, Reflect};
+use serde::Serialize;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+/// The name of the loader `boot.js` puts on `globalThis`.
+pub const LOADER: &str = "massageIntakeRules";
+
+#[derive(Serialize)]
+struct CheckInput<'a> {
+    draft: &'a IntakeDraft,
+    context: &'a SubmitContext,
+    today: String,
+}
+
+/// What the rules said.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Checked {
+    pub errors: Vec<FieldError>,
+    /// The submission's JSON, when there are no errors.
+    pub body: Option<String>,
+}
+
+/// The rules module could not be loaded or answered nonsense.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RulesUnavailable;
+
+/// Checks the answers as of `today`; the body is the submission to send.
+pub async fn check(
+    draft: &IntakeDraft,
+    context: &SubmitContext,
+    today: Date,
+) -> Result<Checked, RulesUnavailable> {
+    let input = serde_json::to_string(&CheckInput {
+        draft,
+        context,
+        today: today.to_string(),
+    })
+    .map_err(|_| RulesUnavailable)?;
+    let global = js_sys::global();
+    let loader: Function = Reflect::get(&global, &LOADER.into())
+        .ok()
+        .and_then(|f| f.dyn_into().ok())
+        .ok_or(RulesUnavailable)?;
+    let promise: Promise = loader
+        .call0(&global)
+        .ok()
+        .and_then(|p| p.dyn_into().ok())
+        .ok_or(RulesUnavailable)?;
+    let module = JsFuture::from(promise)
+        .await
+        .map_err(|_| RulesUnavailable)?;
+    let check: Function = Reflect::get(&module, &"check".into())
+        .ok()
+        .and_then(|f| f.dyn_into().ok())
+        .ok_or(RulesUnavailable)?;
+    let output = check
+        .call1(&module, &JsValue::from_str(&input))
+        .ok()
+        .and_then(|v| v.as_string())
+        .ok_or(RulesUnavailable)?;
+    let value = crate::json::parse(&output).ok_or(RulesUnavailable)?;
+    Ok(Checked {
+        errors: crate::json::field_errors(&value),
+        body: crate::json::string_at(&value, "body"),
+    })
+}
