@@ -26,11 +26,7 @@ async fn fill(browser: &Browser, phone: &str) {
 async fn a_patient_submits_and_the_receiver_stores_exactly_that_submission() {
     let receiver = Receiver::start(None).await;
     let browser = Browser::start().await;
-    browser
-        .driver
-        .goto(receiver.url("/"))
-        .await
-        .expect("open the page");
+    browser.open(&receiver.url("/")).await;
     browser.click(".mi-learn button").await;
     fill(&browser, "(401) 555-0134").await;
     browser.click("button[type=submit]").await;
@@ -81,11 +77,7 @@ async fn a_patient_submits_and_the_receiver_stores_exactly_that_submission() {
 async fn a_bad_phone_is_explained_next_to_the_field_and_nothing_is_stored() {
     let receiver = Receiver::start(None).await;
     let browser = Browser::start().await;
-    browser
-        .driver
-        .goto(receiver.url("/?view=intake"))
-        .await
-        .expect("open the page");
+    browser.open(&receiver.url("/?view=intake")).await;
     fill(&browser, "401-555-01").await;
     browser.click("button[type=submit]").await;
     let message = browser
@@ -135,11 +127,7 @@ async fn bad_configuration_shows_a_notice_instead_of_a_blank_page() {
     ] {
         let receiver = Receiver::start(Some(config)).await;
         let browser = Browser::start().await;
-        browser
-            .driver
-            .goto(receiver.url("/"))
-            .await
-            .expect("open the page");
+        browser.open(&receiver.url("/")).await;
         let notice = browser
             .wait_for(".mi-notice")
             .await
@@ -168,11 +156,7 @@ async fn a_link_cannot_send_the_answers_elsewhere() {
         "/?view=intake&endpoint={}/api/v1/submissions",
         elsewhere.base
     );
-    browser
-        .driver
-        .goto(receiver.url(&crafted))
-        .await
-        .expect("open the page");
+    browser.open(&receiver.url(&crafted)).await;
     fill(&browser, "401-555-0134").await;
     browser.click("button[type=submit]").await;
     browser.wait_for(".mi-reference").await;
@@ -220,11 +204,7 @@ fn the_built_page_has_no_inline_script() {
 async fn the_receiver_serves_the_page_with_the_strict_policy() {
     let receiver = Receiver::start(None).await;
     let browser = Browser::start().await;
-    browser
-        .driver
-        .goto(receiver.url("/"))
-        .await
-        .expect("open the page");
+    browser.open(&receiver.url("/")).await;
     browser.wait_for(".mi-learn").await;
     let policy = browser
         .eval(
@@ -257,11 +237,7 @@ async fn every_screen_fits_phone_tablet_and_desktop() {
         ("desktop", 1440, 900),
     ] {
         browser.viewport(width, height).await;
-        browser
-            .driver
-            .goto(receiver.url("/"))
-            .await
-            .expect("open the page");
+        browser.open(&receiver.url("/")).await;
         browser.wait_for(".mi-learn button").await;
         assert_fits(&browser, &format!("learn at {name}")).await;
         browser.screenshot(&format!("learn-{name}")).await;

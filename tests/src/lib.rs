@@ -208,6 +208,14 @@ impl Browser {
         .await;
     }
 
+    /// Opens `url` in the browser.
+    pub async fn open(&self, url: &str) {
+        self.driver
+            .goto(url)
+            .await
+            .unwrap_or_else(|e| panic!("opening {url}: {e}"));
+    }
+
     /// The element matching `css`, waiting for it to appear.
     pub async fn wait_for(&self, css: &str) -> WebElement {
         self.driver
