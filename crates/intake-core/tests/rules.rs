@@ -950,3 +950,22 @@ fn uuid_v4_shape() {
         "wrong variant"
     );
 }
+
+#[test]
+fn every_error_code_and_flag_has_words_in_every_language() {
+    use intake_core::{Catalog, Locale};
+    for locale in Locale::ALL {
+        let texts = Catalog::builtin(*locale);
+        for code in ErrorCode::ALL {
+            let text = texts.text(code.msg());
+            assert!(!text.trim().is_empty(), "{code:?} in {}", locale.tag());
+        }
+        for flag in FlagCode::ALL {
+            let text = texts.text(flag.msg());
+            assert!(!text.trim().is_empty(), "{flag:?} in {}", locale.tag());
+        }
+    }
+    let en = Catalog::english();
+    let range = en.format(ErrorCode::OutOfRange.msg(), &[("min", "1"), ("max", "7")]);
+    assert_eq!(range, "Please enter a number from 1 to 7.");
+}
