@@ -1,22 +1,24 @@
-// Starts the widget without any inline script, so the page runs under
-// `script-src 'self' 'wasm-unsafe-eval'`. Trunk writes the content-hashed file
-// names into the data attributes of the script element that loads this file.
+// Starts the widget with no inline script (strict CSP); trunk puts the hashed
+// file names on this script's tag. The form's rules load alongside (see README).
 const tag = document.querySelector("script[data-intake-js]");
 const here = new URL(tag.dataset.intakeJs, document.baseURI);
-
-// The form's rules (intake-rules) load beside the first view. The widget asks
-// for them through this function: one load, tried again after a failure.
 let rules;
 globalThis.massageIntakeRules = () =>
   (rules ??= (async () => {
-    const module = await import(new URL(tag.dataset.rulesJs, here).href);
-    await module.default({ module_or_path: new URL(tag.dataset.rulesWasm, here) });
-    return module;
-  })().catch((error) => {
+    const m = await import(new URL(tag.dataset.rulesJs, here).href);
+    await m.default({ module_or_path: new URL(tag.dataset.rulesWasm, here) });
+    return m;
+  })().catch((e) => {
     rules = undefined;
-    throw error;
+    throw e;
   }));
 globalThis.massageIntakeRules().catch(() => {});
-
+// While a submission is unsent, leaving the page asks first (a listener only then).
+const ask = (e) => {
+  e.preventDefault();
+  e.returnValue = "";
+};
+globalThis.massageIntakeUnsent = (unsent) =>
+  unsent ? addEventListener("beforeunload", ask) : removeEventListener("beforeunload", ask);
 const { default: init } = await import(here.href);
 await init({ module_or_path: tag.dataset.intakeWasm });

@@ -72,6 +72,7 @@ pub fn Widget(resolved: ResolvedConfig) -> impl IntoView {
                     <IntakeForm
                         endpoint
                         mode=config.mode
+                        timeout_seconds=config.send_timeout_seconds
                         on_done=Callback::new(move |reference| go(Stage::Done { reference }, "mi-done-heading"))
                     />
                 }),

@@ -33,7 +33,7 @@ pub async fn load() -> ResolvedConfig {
 }
 
 async fn fetch_config() -> Result<String, String> {
-    let reply = crate::fetch::fetch(CONFIG_FILE, None)
+    let reply = crate::fetch::fetch(CONFIG_FILE, None, 15_000)
         .await
         .map_err(|_| format!("{CONFIG_FILE} could not be fetched"))?;
     if !(200..300).contains(&reply.status) {

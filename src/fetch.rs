@@ -6,9 +6,10 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, Request, RequestInit, Response};
 
-/// A reply: its status and its body as text.
+/// A reply: its status, its `Retry-After` header and its body as text.
 pub struct Fetched {
     pub status: u16,
+    pub retry_after: Option<String>,
     pub body: String,
 }
 
@@ -21,10 +22,12 @@ pub enum FetchError {
     Network,
 }
 
-/// Sends a request and reads the whole body. `body` makes it a POST.
+/// Sends a request and reads the whole body, giving up after `timeout_ms`
+/// (0: no limit). `body` makes it a POST.
 pub async fn fetch(
     url: &str,
     body: Option<(&str, &[(&str, &str)])>,
+    timeout_ms: u32,
 ) -> Result<Fetched, FetchError> {
     let window = web_sys::window().ok_or(FetchError::Request)?;
     let init = RequestInit::new();
@@ -39,6 +42,16 @@ pub async fn fetch(
     }
     // No cookies or credentials: the endpoint needs none, and a host page's must never travel.
     init.set_credentials(web_sys::RequestCredentials::Omit);
+    if timeout_ms > 0 {
+        // AbortSignal.timeout is missing on older tablets (iOS 15): there an
+        // attempt simply waits for the network to answer or fail.
+        let supported = js_sys::Reflect::get(&js_sys::global(), &"AbortSignal".into())
+            .and_then(|signal| js_sys::Reflect::has(&signal, &"timeout".into()))
+            .unwrap_or(false);
+        if supported {
+            init.set_signal(Some(&web_sys::AbortSignal::timeout_with_u32(timeout_ms)));
+        }
+    }
     let request = Request::new_with_str_and_init(url, &init).map_err(|_| FetchError::Request)?;
     let response: Response = JsFuture::from(window.fetch_with_request(&request))
         .await
@@ -46,11 +59,16 @@ pub async fn fetch(
         .dyn_into()
         .map_err(|_| FetchError::Network)?;
     let status = response.status();
+    let retry_after = response.headers().get("retry-after").ok().flatten();
     let text = response.text().map_err(|_| FetchError::Network)?;
     let body = JsFuture::from(text)
         .await
         .map_err(|_| FetchError::Network)?
         .as_string()
         .unwrap_or_default();
-    Ok(Fetched { status, body })
+    Ok(Fetched {
+        status,
+        retry_after,
+        body,
+    })
 }

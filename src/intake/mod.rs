@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use crate::app::focus_by_id;
 use crate::rules;
 use crate::text::use_texts;
-use crate::transport::{send, SendOutcome};
+use crate::transport::{backoff_ms, send, SendOutcome};
 use field::{field_id, fields, FieldSpec, FormContext};
 
 /// Who the patient is and why they come.
@@ -122,7 +122,12 @@ const AGREE: &[FieldSpec] = &[
 pub enum SendState {
     Idle,
     Sending,
-    /// The last attempt failed; the message says what to do.
+    /// An attempt failed in a way nobody can fix now (offline, the server's
+    /// trouble); the same submission is tried again soon. The message says why.
+    Retrying {
+        msg: Msg,
+    },
+    /// Sending stopped; the message says what to do.
     Failed {
         msg: Msg,
         status: u16,
@@ -141,7 +146,14 @@ struct Pending {
 
 /// The one-step intake form.
 #[component]
-pub fn IntakeForm(endpoint: Endpoint, mode: Mode, on_done: Callback<String>) -> impl IntoView {
+pub fn IntakeForm(
+    endpoint: Endpoint,
+    mode: Mode,
+    /// How long one attempt may take before it is tried again.
+    #[prop(default = 15)]
+    timeout_seconds: u32,
+    on_done: Callback<String>,
+) -> impl IntoView {
     let texts = use_texts();
     let draft = RwSignal::new(IntakeDraft::default());
     let errors: RwSignal<Vec<FieldError>> = RwSignal::new(Vec::new());
@@ -183,10 +195,18 @@ pub fn IntakeForm(endpoint: Endpoint, mode: Mode, on_done: Callback<String>) -> 
         summary.set(summary_text);
     };
     let fail = move |msg: Msg, status: u16| state.set(SendState::Failed { msg, status });
+
+    // "Try now" cuts the wait before the next attempt short.
+    let hurry = RwSignal::new(false);
+    let try_now = move || hurry.set(true);
+
     let submit = move || {
         // One submission at a time: double clicks and Enter presses end here.
-        if state.get_untracked() == SendState::Sending {
-            return;
+        // While waiting to retry, the button means "try now".
+        match state.get_untracked() {
+            SendState::Sending => return,
+            SendState::Retrying { .. } => return try_now(),
+            _ => {}
         }
         state.set(SendState::Sending);
         let current = draft.get_untracked();
@@ -218,6 +238,8 @@ pub fn IntakeForm(endpoint: Endpoint, mode: Mode, on_done: Callback<String>) -> 
                     }
                 }
             };
+            // From here until stored, leaving the page asks first.
+            set_unsent(true);
             pending.set_value(Some(Pending {
                 draft: current,
                 id: id.clone(),
@@ -225,20 +247,40 @@ pub fn IntakeForm(endpoint: Endpoint, mode: Mode, on_done: Callback<String>) -> 
             }));
             errors.set(Vec::new());
             summary.set(String::new());
-            match send(endpoint.as_str(), &id, &body).await {
-                SendOutcome::Accepted { reference } => {
-                    pending.set_value(None);
-                    state.set(SendState::Idle);
-                    on_done.run(reference);
-                }
-                SendOutcome::Invalid(found) => {
-                    state.set(SendState::Idle);
-                    checked_once.set(true);
-                    show_errors(found);
-                }
-                SendOutcome::Unreachable => fail(Msg::SendOffline, 0),
-                SendOutcome::ServerError(status) => fail(Msg::SendServerError, status),
-                SendOutcome::Rejected(status) => fail(Msg::SendRejected, status),
+            // Retry what nobody can fix now, with the same key, until it is
+            // stored: the submission leaves only on a 2xx.
+            let mut failures = 0u32;
+            loop {
+                let (msg, retry_after) =
+                    match send(endpoint.as_str(), &id, &body, timeout_seconds * 1000).await {
+                        SendOutcome::Accepted { reference } => {
+                            pending.set_value(None);
+                            set_unsent(false);
+                            state.set(SendState::Idle);
+                            on_done.run(reference);
+                            return;
+                        }
+                        SendOutcome::Invalid(found) => {
+                            set_unsent(false);
+                            state.set(SendState::Idle);
+                            checked_once.set(true);
+                            show_errors(found);
+                            return;
+                        }
+                        SendOutcome::Rejected(status) => return fail(Msg::SendRejected, status),
+                        SendOutcome::Unreachable => (Msg::SendRetryOffline, None),
+                        SendOutcome::ServerError(_, retry_after) => {
+                            (Msg::SendRetryServer, retry_after)
+                        }
+                    };
+                failures += 1;
+                state.set(SendState::Retrying { msg });
+                wait(
+                    backoff_ms(failures, retry_after, 0.5 + js_sys::Math::random() / 2.0),
+                    hurry,
+                )
+                .await;
+                state.set(SendState::Sending);
             }
         });
     };
@@ -250,7 +292,6 @@ pub fn IntakeForm(endpoint: Endpoint, mode: Mode, on_done: Callback<String>) -> 
     };
     // The guardian's fields appear once the date of birth says under 18.
     let minor = move || draft.with(|d| d.is_minor_on(today()));
-    let sending = move || state.get() == SendState::Sending;
     view! {
         <section class="mi-card mi-intake" aria-labelledby="mi-intake-heading">
             <h2 id="mi-intake-heading" tabindex="-1">{texts.t(Msg::IntakeHeading)}</h2>
@@ -274,15 +315,23 @@ pub fn IntakeForm(endpoint: Endpoint, mode: Mode, on_done: Callback<String>) -> 
                 </fieldset>
                 {fields(AGREE, form)}
                 <p class="mi-sr-only" role="status" aria-live="polite">{move || summary.get()}</p>
-                {move || match state.get() {
-                    SendState::Failed { msg, status } => Some(view! {
-                        <p class="mi-send-error" role="alert">{texts.f(msg, &[("status", &status.to_string())])}</p>
-                    }),
-                    _ => None,
+                {move || {
+                    state
+                        .with(|s| match s {
+                            SendState::Failed { msg, status } => {
+                                Some(("mi-send-error", "alert", texts.f(*msg, &[("status", &status.to_string())])))
+                            }
+                            SendState::Retrying { msg } => {
+                                Some(("mi-send-retry", "status", format!("{} {}", texts.t(*msg), texts.t(Msg::SendRetrying))))
+                            }
+                            _ => None,
+                        })
+                        .map(|(class, role, text)| view! { <p class=class role=role>{text}</p> })
                 }}
-                <button type="submit" class="mi-button mi-button--primary" aria-disabled=move || sending().then_some("true")>
+                <button type="submit" class="mi-button mi-button--primary" aria-disabled=move || (state.get() == SendState::Sending).then_some("true")>
                     {move || match state.get() {
                         SendState::Sending => texts.t(Msg::IntakeSending),
+                        SendState::Retrying { .. } => texts.t(Msg::SendTryNow),
                         SendState::Failed { .. } => texts.t(Msg::SendTryAgain),
                         SendState::Idle => texts.t(Msg::IntakeSubmit),
                     }}
@@ -306,6 +355,34 @@ fn submit_context(mode: Mode, lang: &str) -> Option<SubmitContext> {
         locale: lang.to_owned(),
         mode,
     })
+}
+
+/// Waits `ms`, or less once `hurry` is set ("Try now").
+async fn wait(ms: u32, hurry: RwSignal<bool>) {
+    hurry.set(false);
+    let mut waited = 0;
+    while waited < ms && !hurry.get_untracked() {
+        let step = (ms - waited).min(250);
+        let promise = js_sys::Promise::new(&mut |resolve, _| {
+            if let Some(window) = web_sys::window() {
+                let _ = window
+                    .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, step as i32);
+            }
+        });
+        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+        waited += step;
+    }
+}
+
+/// Tells the page (boot.js) whether a submission is unsent, so that leaving
+/// asks for confirmation then, and only then.
+fn set_unsent(unsent: bool) {
+    let global = js_sys::global();
+    if let Ok(f) = js_sys::Reflect::get(&global, &"massageIntakeUnsent".into()) {
+        if let Some(f) = wasm_bindgen::JsCast::dyn_ref::<js_sys::Function>(&f) {
+            let _ = f.call1(&global, &unsent.into());
+        }
+    }
 }
 
 /// The patient's local date: "in the future" means after today where they are.

@@ -2,6 +2,8 @@
 //! own SQLite file, serving the built widget from `dist/`, and a real headless
 //! Chromium driven over WebDriver by Debian's chromedriver.
 
+pub mod proxy;
+
 use std::net::TcpListener as StdListener;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -42,6 +44,8 @@ pub fn dist_dir() -> PathBuf {
 pub struct Receiver {
     /// `http://127.0.0.1:PORT`
     pub base: String,
+    /// Its socket address.
+    pub addr: std::net::SocketAddr,
     /// The SQLite file it stores into.
     pub db: PathBuf,
     _dir: tempfile::TempDir,
@@ -74,6 +78,7 @@ impl Receiver {
         });
         Receiver {
             base: format!("http://{addr}"),
+            addr,
             db,
             _dir: dir,
             shutdown: Some(tx),

@@ -103,6 +103,8 @@ pub struct WidgetConfig {
     pub locale: Locale,
     pub mode: Mode,
     pub view: StartView,
+    /// How long one attempt to send may take before it is tried again.
+    pub send_timeout_seconds: u32,
 }
 
 impl Default for WidgetConfig {
@@ -114,6 +116,7 @@ impl Default for WidgetConfig {
             locale: Locale::En,
             mode: Mode::Standalone,
             view: StartView::Learn,
+            send_timeout_seconds: 15,
         }
     }
 }
@@ -277,6 +280,15 @@ fn apply_file(
             "locale" => set(&mut config.locale, text.and_then(Locale::from_tag)),
             "mode" => set(&mut config.mode, text.and_then(Mode::parse)),
             "view" => set(&mut config.view, text.and_then(StartView::parse)),
+            "send_timeout_seconds" => set(
+                &mut config.send_timeout_seconds,
+                match value {
+                    ConfigValue::Other(json) => {
+                        json.parse::<u32>().ok().filter(|s| (1..=120).contains(s))
+                    }
+                    ConfigValue::Text(_) => None,
+                },
+            ),
             _ => {
                 problems.push(ConfigProblem::UnknownOption(name.clone()));
                 true
@@ -411,6 +423,36 @@ mod tests {
             (r.config.mode, r.config.view, r.config.clinic_phone),
             (Mode::Standalone, StartView::Learn, None)
         );
+    }
+
+    #[test]
+    fn the_send_timeout_is_a_number_of_seconds_within_reason() {
+        assert_eq!(
+            resolve(Ok(r#"{"endpoint":"/a","send_timeout_seconds":30}"#), "")
+                .config
+                .send_timeout_seconds,
+            30
+        );
+        assert_eq!(
+            resolve(Ok(r#"{"endpoint":"/a"}"#), "")
+                .config
+                .send_timeout_seconds,
+            15
+        );
+        for bad in ["0", "121", "\"30\"", "2.5", "-1"] {
+            let r = resolve(
+                Ok(&format!(
+                    r#"{{"endpoint":"/a","send_timeout_seconds":{bad}}}"#
+                )),
+                "",
+            );
+            assert_eq!(
+                r.problems,
+                vec![ConfigProblem::BadValue("send_timeout_seconds".into())],
+                "{bad}"
+            );
+            assert_eq!(r.config.send_timeout_seconds, 15);
+        }
     }
 
     #[test]

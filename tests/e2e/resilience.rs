@@ -1,0 +1,167 @@
+//! Never lose, never duplicate: a submission that meets a failing network or
+//! server arrives exactly once, the patient is told calmly what is happening,
+//! and leaving the page asks first while it is unsent.
+
+use std::time::Duration;
+
+use intake_e2e::proxy::{Fault, FlakyProxy};
+use intake_e2e::{Browser, Receiver};
+
+/// Counts `beforeunload` listeners as the page adds and removes them.
+const LISTENER_COUNTER: &str = "window.__beforeunload = 0;
+const add = window.addEventListener.bind(window), remove = window.removeEventListener.bind(window);
+window.addEventListener = (t, f, o) => { if (t === 'beforeunload') window.__beforeunload++; return add(t, f, o); };
+window.removeEventListener = (t, f, o) => { if (t === 'beforeunload') window.__beforeunload--; return remove(t, f, o); };";
+
+/// A two-second attempt timeout keeps the hanging cases short.
+const CONFIG: &str =
+    r#"{"endpoint": "/api/v1/submissions", "view": "intake", "send_timeout_seconds": 2}"#;
+
+struct Run {
+    receiver: Receiver,
+    proxy: FlakyProxy,
+    browser: Browser,
+}
+
+/// Opens the form through a proxy with `faults`, fills it and presses Send.
+async fn submit_through(faults: Vec<Fault>) -> Run {
+    let receiver = Receiver::start(Some(CONFIG)).await;
+    let proxy = FlakyProxy::start(receiver.addr, faults).await;
+    let browser = Browser::start().await;
+    browser
+        .cdp(
+            "Page.addScriptToEvaluateOnNewDocument",
+            serde_json::json!({ "source": LISTENER_COUNTER }),
+        )
+        .await;
+    browser.open(&proxy.url("/")).await;
+    browser.type_into("mi-patient-given-name", "Ana").await;
+    browser.type_into("mi-patient-family-name", "Silva").await;
+    browser
+        .type_into("mi-patient-date-of-birth", "04121961")
+        .await;
+    browser.type_into("mi-patient-phone", "401-555-0134").await;
+    browser
+        .type_into("mi-visit-reason", "Lower back pain")
+        .await;
+    browser.click("#mi-consents-treatment").await;
+    browser.click("#mi-consents-privacy-notice").await;
+    browser
+        .type_into("mi-signature-typed-name", "Ana Silva")
+        .await;
+    browser.click("button[type=submit]").await;
+    Run {
+        receiver,
+        proxy,
+        browser,
+    }
+}
+
+async fn listeners(browser: &Browser) -> i64 {
+    browser
+        .eval("return window.__beforeunload;")
+        .await
+        .as_i64()
+        .unwrap_or(-1)
+}
+
+/// The patient sees the calm retry status, and leaving would ask first.
+async fn assert_retry_status_shown(run: &Run) {
+    let status = run
+        .browser
+        .wait_for(".mi-send-retry")
+        .await
+        .text()
+        .await
+        .expect("status text");
+    assert!(
+        status.contains("We keep trying to send your answers"),
+        "{status}"
+    );
+    assert_eq!(
+        listeners(&run.browser).await,
+        1,
+        "leaving asks while the answers are unsent"
+    );
+}
+
+/// It arrived exactly once, the page shows its reference, and leaving no longer asks.
+async fn assert_stored_once(run: &Run) {
+    let reference = run
+        .browser
+        .wait_for(".mi-reference")
+        .await
+        .text()
+        .await
+        .expect("reference");
+    let rows = run.receiver.rows();
+    assert_eq!(rows.len(), 1, "exactly one row");
+    assert_eq!(rows[0].1, reference);
+    assert_eq!(rows[0].2["patient"]["given_name"], "Ana");
+    assert_eq!(
+        listeners(&run.browser).await,
+        0,
+        "once stored, leaving does not ask"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_503s_then_it_arrives_once() {
+    let soon = Fault::Unavailable { retry_after: 1 };
+    let run = submit_through(vec![soon, soon, soon]).await;
+    assert_retry_status_shown(&run).await;
+    assert_stored_once(&run).await;
+    assert_eq!(
+        run.proxy.attempts.load(std::sync::atomic::Ordering::SeqCst),
+        4,
+        "three refusals, one success"
+    );
+    run.browser.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_attempt_that_hangs_past_the_timeout_is_sent_again() {
+    let run = submit_through(vec![Fault::Hang(Duration::from_secs(6))]).await;
+    assert_retry_status_shown(&run).await;
+    assert_stored_once(&run).await;
+    run.browser.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dropped_connections_are_retried() {
+    let run = submit_through(vec![Fault::Drop, Fault::Drop]).await;
+    assert_retry_status_shown(&run).await;
+    assert_stored_once(&run).await;
+    run.browser.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stall_after_the_row_is_committed_still_makes_one_row() {
+    let run = submit_through(vec![Fault::StallAfterCommit(Duration::from_secs(6))]).await;
+    assert_retry_status_shown(&run).await;
+    assert_stored_once(&run).await;
+    assert!(
+        run.proxy.attempts.load(std::sync::atomic::Ordering::SeqCst) >= 2,
+        "the stalled attempt was sent again"
+    );
+    run.browser.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn try_now_sends_without_waiting_for_the_server_s_minute() {
+    // The server asks for a minute's wait; the reference must appear well
+    // within the 15 s this test waits, so only "Try now" can get it there.
+    let run = submit_through(vec![Fault::Unavailable { retry_after: 60 }]).await;
+    assert_retry_status_shown(&run).await;
+    let button = run
+        .browser
+        .wait_for("button[type=submit]")
+        .await
+        .text()
+        .await
+        .expect("label");
+    assert_eq!(button, "Try now");
+    run.browser.click("button[type=submit]").await;
+    assert_stored_once(&run).await;
+    run.browser.quit().await;
+}
