@@ -11,6 +11,8 @@
 //! # }
 //! ```
 
+pub mod config;
+pub mod export;
 pub mod store;
 
 use std::future::Future;
@@ -18,10 +20,12 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+
+use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -29,6 +33,7 @@ use axum::{Json, Router};
 use intake_core::validate::is_uuid_v4;
 use intake_core::{Date, ErrorCode, FieldError, Rules, Submission};
 use serde_json::json;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -58,6 +63,15 @@ pub struct Settings {
     pub max_body_bytes: usize,
     /// A prescription older than this many days is accepted with a warning.
     pub prescription_validity_days: i64,
+    /// The longest a request body may take to arrive.
+    pub body_timeout: std::time::Duration,
+    /// Origins (`https://clinic.example`) whose pages may post submissions
+    /// from the browser; others get no `Access-Control-Allow-*` headers.
+    pub cors_origins: Vec<String>,
+    /// Submissions accepted per client address per minute (`None`: no limit).
+    pub rate_limit_per_minute: Option<u32>,
+    /// Take the client address from `X-Forwarded-For` (behind a trusted proxy).
+    pub trust_forwarded_for: bool,
 }
 
 impl Settings {
@@ -69,6 +83,10 @@ impl Settings {
             widget_config: None,
             max_body_bytes: 2 * 1024 * 1024,
             prescription_validity_days: 365,
+            body_timeout: std::time::Duration::from_secs(10),
+            cors_origins: Vec::new(),
+            rate_limit_per_minute: None,
+            trust_forwarded_for: false,
         }
     }
 }
@@ -77,6 +95,37 @@ impl Settings {
 struct AppState {
     store: Store,
     prescription_validity_days: i64,
+    max_body_bytes: usize,
+    body_timeout: std::time::Duration,
+    /// Idempotency keys of requests being handled now.
+    in_flight: Arc<Mutex<HashSet<String>>>,
+}
+
+/// Marks a key as in flight until dropped.
+struct InFlight {
+    keys: Arc<Mutex<HashSet<String>>>,
+    key: String,
+}
+
+impl InFlight {
+    /// `None` when a request with this key is already being handled.
+    fn begin(keys: &Arc<Mutex<HashSet<String>>>, key: &str) -> Option<InFlight> {
+        let mut held = keys.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        held.insert(key.to_owned()).then(|| InFlight {
+            keys: keys.clone(),
+            key: key.to_owned(),
+        })
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        let mut held = self
+            .keys
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        held.remove(&self.key);
+    }
 }
 
 impl AppState {
@@ -100,17 +149,30 @@ pub const SCHEMA_PATH: &str = "/schema/massage-intake-1.json";
 /// Opens the database and builds the router.
 pub fn app(settings: &Settings) -> Result<Router, rusqlite::Error> {
     let store = Store::open(&settings.db)?;
+    let mut submissions = post(submit);
+    if let Some(per_minute) = settings.rate_limit_per_minute {
+        let limiter = RateLimiter {
+            per_minute,
+            trust_forwarded_for: settings.trust_forwarded_for,
+            seen: Arc::default(),
+        };
+        submissions = submissions.route_layer(middleware::from_fn_with_state(limiter, rate_limit));
+    }
     let api = Router::new()
-        .route(SUBMISSIONS_PATH, post(submit))
+        .route(SUBMISSIONS_PATH, submissions)
         .route("/healthz", get(|| async { "ok" }))
         .route(
             SCHEMA_PATH,
             get(|| async { Json(intake_core::schema::submission_schema()) }),
         )
         .layer(DefaultBodyLimit::max(settings.max_body_bytes))
+        .layer(cors(&settings.cors_origins))
         .with_state(AppState {
             store,
             prescription_validity_days: settings.prescription_validity_days,
+            max_body_bytes: settings.max_body_bytes,
+            body_timeout: settings.body_timeout,
+            in_flight: Arc::default(),
         });
     let mut router = api;
     if let Some(file) = &settings.widget_config {
@@ -148,6 +210,86 @@ pub async fn serve(
     axum::serve(listener, router)
         .with_graceful_shutdown(shutdown)
         .await
+}
+
+/// Browsers on the listed origins may post; any other origin gets no
+/// `Access-Control-Allow-*` header, so its page cannot read a reply.
+fn cors(origins: &[String]) -> CorsLayer {
+    let allowed: Vec<HeaderValue> = origins
+        .iter()
+        .filter_map(|o| HeaderValue::from_str(o.trim_end_matches('/')).ok())
+        .collect();
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(allowed))
+        .allow_methods([Method::POST])
+        .allow_headers([
+            header::CONTENT_TYPE,
+            HeaderName::from_static("idempotency-key"),
+        ])
+        .max_age(std::time::Duration::from_secs(600))
+}
+
+/// Submissions per client address per minute, for receivers open to the
+/// internet (behind a proxy, with `trust_forwarded_for`).
+#[derive(Clone)]
+struct RateLimiter {
+    per_minute: u32,
+    trust_forwarded_for: bool,
+    /// Per address: the minute counted and the submissions in it.
+    seen: Arc<Mutex<std::collections::HashMap<std::net::IpAddr, (u64, u32)>>>,
+}
+
+async fn rate_limit(State(limiter): State<RateLimiter>, request: Request, next: Next) -> Response {
+    let forwarded = limiter
+        .trust_forwarded_for
+        .then(|| {
+            request
+                .headers()
+                .get("x-forwarded-for")?
+                .to_str()
+                .ok()?
+                .split(',')
+                .next()?
+                .trim()
+                .parse()
+                .ok()
+        })
+        .flatten();
+    let connected = request
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip());
+    let ip = forwarded
+        .or(connected)
+        .unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]));
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let minute = now / 60;
+    let allowed = {
+        let mut seen = limiter
+            .seen
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if seen.len() > 10_000 {
+            seen.retain(|_, (m, _)| *m == minute);
+        }
+        let entry = seen.entry(ip).or_insert((minute, 0));
+        if entry.0 != minute {
+            *entry = (minute, 0);
+        }
+        entry.1 += 1;
+        entry.1 <= limiter.per_minute
+    };
+    if allowed {
+        return next.run(request).await;
+    }
+    let mut response = error(StatusCode::TOO_MANY_REQUESTS, "rate_limited");
+    if let Ok(wait) = HeaderValue::from_str(&(60 - now % 60).to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, wait);
+    }
+    response
 }
 
 static REQUEST_COUNTER: AtomicU64 = AtomicU64::new(1);
@@ -193,11 +335,7 @@ fn invalid(errors: &[FieldError]) -> Response {
         .into_response()
 }
 
-async fn submit(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Response {
+async fn submit(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
     let is_json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -206,17 +344,28 @@ async fn submit(
     if !is_json {
         return error(StatusCode::UNSUPPORTED_MEDIA_TYPE, "content_type_not_json");
     }
-    let body = match body {
-        Ok(body) => body,
-        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+    // A body that trickles in ties up the server: it gets a deadline.
+    let body = match tokio::time::timeout(
+        state.body_timeout,
+        axum::body::to_bytes(body, state.max_body_bytes),
+    )
+    .await
+    {
+        Err(_) => return error(StatusCode::REQUEST_TIMEOUT, "body_timeout"),
+        Ok(Err(e)) if is_length_limit(&e) => {
             return error(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large")
         }
-        Err(rejection) => return error(rejection.status(), "body_unreadable"),
+        Ok(Err(_)) => return error(StatusCode::BAD_REQUEST, "body_unreadable"),
+        Ok(Ok(body)) => body,
     };
     let key = match headers.get("idempotency-key").map(|v| v.to_str()) {
         None => return error(StatusCode::BAD_REQUEST, "idempotency_key_missing"),
         Some(Ok(key)) if is_uuid_v4(key) => key.to_owned(),
         Some(_) => return error(StatusCode::BAD_REQUEST, "idempotency_key_invalid"),
+    };
+    // A retry that overtakes the first attempt waits for its answer instead.
+    let Some(_in_flight) = InFlight::begin(&state.in_flight, &key) else {
+        return error(StatusCode::CONFLICT, "in_flight");
     };
     let submission = match parse(&body) {
         Ok(submission) => submission,
@@ -248,6 +397,18 @@ async fn submit(
         }
         Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "internal"),
     }
+}
+
+/// Whether reading a body failed on its length limit.
+fn is_length_limit(e: &axum::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = source {
+        if err.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        source = err.source();
+    }
+    false
 }
 
 /// Parses the body, naming the path of a structural problem without ever

@@ -1,37 +1,84 @@
 //! `intake-receiver`: the reference endpoint for massage-intake.
 
-use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::process::ExitCode;
 
-use clap::Parser;
-use intake_receiver::{serve, Settings};
+use clap::{Parser, Subcommand};
+use intake_receiver::config::ReceiverConfig;
+use intake_receiver::export::{export, Format};
+use intake_receiver::serve;
 
 /// Receives massage-intake submissions, stores them in SQLite and serves the widget.
 #[derive(Parser, Debug)]
 #[command(version, about)]
-struct Args {
-    /// Address to listen on.
-    #[arg(long, env = "INTAKE_ADDR", default_value = "127.0.0.1:8080")]
-    addr: SocketAddr,
-    /// SQLite file that holds the submissions (created if missing).
-    #[arg(long, env = "INTAKE_DB", default_value = "data/intake.sqlite3")]
-    db: PathBuf,
-    /// Folder of the built widget to serve at `/` (e.g. `dist`).
-    #[arg(long, env = "INTAKE_DIST")]
-    dist: Option<PathBuf>,
-    /// Widget configuration file to serve at `/intake.config.json`.
-    #[arg(long, env = "INTAKE_WIDGET_CONFIG")]
-    widget_config: Option<PathBuf>,
-    /// Largest accepted request body, in bytes.
-    #[arg(long, env = "INTAKE_MAX_BODY_BYTES", default_value_t = 2 * 1024 * 1024)]
-    max_body_bytes: usize,
-    /// Days a prescription stays current; older ones are accepted with a warning.
-    #[arg(long, env = "INTAKE_PRESCRIPTION_VALIDITY_DAYS", default_value_t = 365)]
-    prescription_validity_days: i64,
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    /// A TOML file with any of the settings below; flags and variables win over it.
+    #[arg(long, env = "INTAKE_CONFIG", global = true)]
+    config: Option<PathBuf>,
+    #[command(flatten)]
+    settings: ReceiverConfig,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Receive submissions (the default).
+    Serve,
+    /// Write the stored submissions for staff, to standard output.
+    Export {
+        /// The first day to include (YYYY-MM-DD, UTC).
+        #[arg(long)]
+        since: String,
+        #[arg(long, value_enum, default_value = "jsonl")]
+        format: Format,
+        /// The SQLite file to read [default: the configured database].
+        #[arg(long)]
+        db: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let file = match &cli.config {
+        None => ReceiverConfig::default(),
+        Some(path) => match std::fs::read_to_string(path)
+            .map_err(|e| e.to_string())
+            .and_then(|t| ReceiverConfig::from_toml(&t))
+        {
+            Ok(file) => file,
+            Err(e) => {
+                eprintln!("intake-receiver: {}: {e}", path.display());
+                return ExitCode::FAILURE;
+            }
+        },
+    };
+    let config = file.overlay(cli.settings);
+    match cli.command {
+        None | Some(Command::Serve) => run(config),
+        Some(Command::Export { since, format, db }) => {
+            let stdout = std::io::stdout();
+            match export(
+                &db.unwrap_or_else(|| config.db()),
+                &since,
+                format,
+                &mut stdout.lock(),
+            ) {
+                Ok(n) => {
+                    eprintln!("intake-receiver: exported {n} submission(s)");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("intake-receiver: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+    }
 }
 
 #[tokio::main]
-async fn main() -> std::process::ExitCode {
+async fn run(config: ReceiverConfig) -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -41,22 +88,16 @@ async fn main() -> std::process::ExitCode {
         // Colours only for a person at a terminal, never into a log file.
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
-    let args = Args::parse();
-    let listener = match tokio::net::TcpListener::bind(args.addr).await {
+    let addr = config.addr();
+    let listener = match tokio::net::TcpListener::bind(addr).await {
         Ok(listener) => listener,
         Err(e) => {
-            eprintln!("intake-receiver: cannot listen on {}: {e}", args.addr);
-            return std::process::ExitCode::FAILURE;
+            eprintln!("intake-receiver: cannot listen on {addr}: {e}");
+            return ExitCode::FAILURE;
         }
     };
-    let addr = listener.local_addr().unwrap_or(args.addr);
-    let settings = Settings {
-        db: args.db,
-        dist: args.dist,
-        widget_config: args.widget_config,
-        max_body_bytes: args.max_body_bytes,
-        prescription_validity_days: args.prescription_validity_days,
-    };
+    let addr = listener.local_addr().unwrap_or(addr);
+    let settings = config.settings();
     eprintln!(
         "intake-receiver: listening on http://{addr} (database {})",
         settings.db.display()
@@ -69,10 +110,10 @@ async fn main() -> std::process::ExitCode {
         eprintln!("intake-receiver: stopping");
     };
     match serve(listener, settings, shutdown).await {
-        Ok(()) => std::process::ExitCode::SUCCESS,
+        Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("intake-receiver: {e}");
-            std::process::ExitCode::FAILURE
+            ExitCode::FAILURE
         }
     }
 }

@@ -26,10 +26,16 @@ struct Fixture {
 
 impl Fixture {
     fn new() -> Fixture {
+        Fixture::with(|_| {})
+    }
+
+    /// A fixture with `change` applied to its settings.
+    fn with(change: impl FnOnce(&mut Settings)) -> Fixture {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = dir.path().join("intake.sqlite3");
         let mut settings = Settings::new(db.clone());
         settings.max_body_bytes = 4096;
+        change(&mut settings);
         let router = app(&settings).expect("app");
         Fixture {
             router,
@@ -348,4 +354,293 @@ async fn the_schema_is_served_and_the_committed_copy_is_current() {
             "{pointer} in {served}"
         );
     }
+}
+
+/// The example with a fresh id, so several can be stored.
+fn submission_with_id(id: &str) -> Value {
+    let mut v = submission();
+    v["submission_id"] = json!(id);
+    v
+}
+
+fn id(n: u8) -> String {
+    format!("0f8fad5b-d9cb-469f-a165-7086772895{n:02x}")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_request_with_a_key_still_in_flight_gets_409() {
+    let f = Fixture::new();
+    // Hold SQLite's write lock so the first request stays in flight.
+    let blocker = rusqlite::Connection::open(&f.db).expect("open");
+    blocker.execute_batch("BEGIN IMMEDIATE").expect("lock");
+    let router = f.router.clone();
+    let first = tokio::spawn(async move {
+        let request = Request::post("/api/v1/submissions")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header("idempotency-key", ID)
+            .body(Body::from(submission().to_string()))
+            .expect("request");
+        router.oneshot(request).await.expect("response").status()
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let (status, body, _) = f.post_json(&submission()).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::CONFLICT, Some("in_flight"))
+    );
+    blocker.execute_batch("ROLLBACK").expect("unlock");
+    assert_eq!(first.await.expect("first"), StatusCode::CREATED);
+    assert_eq!(f.rows(), 1);
+    let (status, _, _) = f.post_json(&submission()).await;
+    assert_eq!(
+        status,
+        StatusCode::CREATED,
+        "once finished, the key answers as a repeat"
+    );
+}
+
+#[tokio::test]
+async fn a_body_that_trickles_in_gets_408_and_nothing_is_stored() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("intake.sqlite3");
+    let mut settings = Settings::new(db.clone());
+    settings.body_timeout = std::time::Duration::from_millis(300);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(intake_receiver::serve(
+        listener,
+        settings,
+        std::future::pending(),
+    ));
+    let mut client = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let head = format!(
+        "POST /api/v1/submissions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nIdempotency-Key: {ID}\r\nContent-Length: 2000\r\n\r\n{{"
+    );
+    client.write_all(head.as_bytes()).await.expect("write");
+    let mut reply = String::new();
+    let read = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        client.read_to_string(&mut reply),
+    )
+    .await;
+    assert!(
+        read.is_ok(),
+        "the server answered instead of waiting for the rest"
+    );
+    assert!(reply.starts_with("HTTP/1.1 408"), "{reply}");
+    assert!(reply.contains("body_timeout"), "{reply}");
+    assert_eq!(Store::open(&db).and_then(|s| s.count()).expect("count"), 0);
+}
+
+#[tokio::test]
+async fn only_listed_origins_get_cors_headers() {
+    let f = Fixture::with(|s| s.cors_origins = vec!["https://harbor-massage.example".into()]);
+    let post = |origin: &'static str| {
+        Request::post("/api/v1/submissions")
+            .header(header::ORIGIN, origin)
+            .header(header::CONTENT_TYPE, "application/json")
+            .header("idempotency-key", ID)
+            .body(Body::from(submission().to_string()))
+            .expect("request")
+    };
+    let allowed = f
+        .router
+        .clone()
+        .oneshot(post("https://harbor-massage.example"))
+        .await
+        .expect("response");
+    assert_eq!(allowed.status(), StatusCode::CREATED);
+    assert_eq!(
+        allowed
+            .headers()
+            .get(header::ACCESS_CONTROL_ALLOW_ORIGIN)
+            .and_then(|v| v.to_str().ok()),
+        Some("https://harbor-massage.example")
+    );
+    let other = f
+        .router
+        .clone()
+        .oneshot(post("https://elsewhere.example"))
+        .await
+        .expect("response");
+    assert!(
+        other
+            .headers()
+            .keys()
+            .all(|k| !k.as_str().starts_with("access-control-allow")),
+        "{:?}",
+        other.headers()
+    );
+    let preflight = Request::options("/api/v1/submissions")
+        .header(header::ORIGIN, "https://harbor-massage.example")
+        .header(header::ACCESS_CONTROL_REQUEST_METHOD, "POST")
+        .header(
+            header::ACCESS_CONTROL_REQUEST_HEADERS,
+            "content-type,idempotency-key",
+        )
+        .body(Body::empty())
+        .expect("request");
+    let preflight = f.router.clone().oneshot(preflight).await.expect("response");
+    assert!(preflight.status().is_success());
+    let allowed_headers = preflight
+        .headers()
+        .get(header::ACCESS_CONTROL_ALLOW_HEADERS)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    assert!(
+        allowed_headers.contains("idempotency-key"),
+        "{allowed_headers}"
+    );
+}
+
+#[tokio::test]
+async fn the_rate_limit_is_off_by_default_and_answers_429_when_set() {
+    let open = Fixture::new();
+    for n in 0..5 {
+        let (status, _, _) = open
+            .post(
+                Some("application/json"),
+                Some(&id(n)),
+                submission_with_id(&id(n)).to_string(),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED);
+    }
+    let limited = Fixture::with(|s| s.rate_limit_per_minute = Some(2));
+    let mut statuses = Vec::new();
+    let mut retry_after = None;
+    for n in 0..3 {
+        let request = Request::post("/api/v1/submissions")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header("idempotency-key", id(n))
+            .body(Body::from(submission_with_id(&id(n)).to_string()))
+            .expect("request");
+        let response = limited
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("response");
+        statuses.push(response.status());
+        retry_after = retry_after.or(response.headers().get(header::RETRY_AFTER).cloned());
+    }
+    assert_eq!(
+        statuses,
+        [
+            StatusCode::CREATED,
+            StatusCode::CREATED,
+            StatusCode::TOO_MANY_REQUESTS
+        ]
+    );
+    let wait: u64 = retry_after
+        .and_then(|v| v.to_str().ok()?.parse().ok())
+        .expect("Retry-After");
+    assert!((1..=60).contains(&wait), "{wait}");
+    assert_eq!(limited.rows(), 2, "the refused one was not stored");
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_client_address_has_its_own_limit() {
+    let f = Fixture::with(|s| {
+        s.rate_limit_per_minute = Some(1);
+        s.trust_forwarded_for = true;
+    });
+    for (n, client) in ["203.0.113.7", "203.0.113.8", "203.0.113.7"]
+        .into_iter()
+        .enumerate()
+    {
+        let request = Request::post("/api/v1/submissions")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header("x-forwarded-for", format!("{client}, 10.0.0.1"))
+            .header("idempotency-key", id(n as u8))
+            .body(Body::from(submission_with_id(&id(n as u8)).to_string()))
+            .expect("request");
+        let status = f
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("response")
+            .status();
+        let expected = if n < 2 {
+            StatusCode::CREATED
+        } else {
+            StatusCode::TOO_MANY_REQUESTS
+        };
+        assert_eq!(status, expected, "{client}");
+    }
+}
+
+#[tokio::test]
+async fn staff_export_as_json_lines_and_csv() {
+    let f = Fixture::new();
+    for n in [1u8, 2] {
+        let (status, _, _) = f
+            .post(
+                Some("application/json"),
+                Some(&id(n)),
+                submission_with_id(&id(n)).to_string(),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED);
+    }
+    let mut jsonl = Vec::new();
+    let count = intake_receiver::export::export(
+        &f.db,
+        "2000-01-01",
+        intake_receiver::export::Format::Jsonl,
+        &mut jsonl,
+    )
+    .expect("export");
+    assert_eq!(count, 2);
+    let lines: Vec<Value> = String::from_utf8_lossy(&jsonl)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert!(lines.iter().all(|l| l["reference"]
+        .as_str()
+        .is_some_and(|r| r.starts_with("MI-"))));
+    assert_eq!(lines[0]["submission"]["patient"]["given_name"], "Zyxcanary");
+    let mut csv = Vec::new();
+    intake_receiver::export::export(
+        &f.db,
+        "2000-01-01",
+        intake_receiver::export::Format::Csv,
+        &mut csv,
+    )
+    .expect("export");
+    let text = String::from_utf8_lossy(&csv);
+    let mut rows = text.lines();
+    assert!(rows.next().is_some_and(
+        |h| h.starts_with("reference,received_at,submission_id,submitted_at,given_name")
+    ));
+    let first = rows.next().expect("a row");
+    assert!(
+        first.contains("Zyxcanary")
+            && first.contains("+14015550134")
+            && first.contains("surgery_clearance;nut_free_lubricant"),
+        "{first}"
+    );
+    assert_eq!(rows.count(), 1);
+    let mut none = Vec::new();
+    assert_eq!(
+        intake_receiver::export::export(
+            &f.db,
+            "2999-01-01",
+            intake_receiver::export::Format::Jsonl,
+            &mut none
+        ),
+        Ok(0)
+    );
+    assert!(intake_receiver::export::export(
+        &f.db,
+        "yesterday",
+        intake_receiver::export::Format::Csv,
+        &mut none
+    )
+    .is_err_and(|e| e.contains("--since")));
 }

@@ -1,0 +1,233 @@
+//! The real `intake-receiver` binary: its log never carries patient data, a
+//! TOML file configures it, and `export` prints what it stored.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+const BIN: &str = env!("CARGO_BIN_EXE_intake-receiver");
+const CANARY: &str = "Zyxcanary";
+const ID: &str = "0f8fad5b-d9cb-469f-a165-70867728950e";
+
+struct Running {
+    child: Child,
+    addr: SocketAddr,
+    log: Arc<Mutex<String>>,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts the binary on a free port, collecting everything it logs.
+fn start(args: &[&str]) -> Running {
+    let mut child = Command::new(BIN)
+        .args(["--addr", "127.0.0.1:0"])
+        .args(args)
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start intake-receiver");
+    let stderr = child.stderr.take().expect("stderr");
+    let log = Arc::new(Mutex::new(String::new()));
+    let (tx, rx) = std::sync::mpsc::channel();
+    let sink = log.clone();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if let Some(addr) = line
+                .strip_prefix("intake-receiver: listening on http://")
+                .and_then(|r| r.split(' ').next())
+            {
+                let _ = tx.send(addr.to_owned());
+            }
+            if let Ok(mut log) = sink.lock() {
+                log.push_str(&line);
+                log.push('\n');
+            }
+        }
+    });
+    let addr = rx
+        .recv_timeout(Duration::from_secs(20))
+        .expect("the receiver says where it listens");
+    Running {
+        child,
+        addr: addr.parse().expect("an address"),
+        log,
+    }
+}
+
+/// Sends one raw HTTP/1.1 request; returns the status and the whole reply.
+fn request(addr: SocketAddr, head: &str, body: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    let text = format!(
+        "{head}\r\nHost: localhost\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(text.as_bytes()).expect("write");
+    let mut reply = String::new();
+    let _ = stream.read_to_string(&mut reply);
+    let status = reply
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, reply)
+}
+
+fn submission() -> serde_json::Value {
+    let mut v: serde_json::Value =
+        serde_json::from_str(include_str!("../../../docs/example-submission.json"))
+            .expect("example");
+    v["patient"]["given_name"] = serde_json::json!(CANARY);
+    v
+}
+
+fn post(addr: SocketAddr, key: &str, extra_headers: &str, body: &str) -> (u16, String) {
+    let head = format!("POST /api/v1/submissions?note={CANARY} HTTP/1.1\r\nContent-Type: application/json\r\nIdempotency-Key: {key}{extra_headers}");
+    request(addr, &head, body)
+}
+
+#[test]
+fn the_log_never_carries_patient_data() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("intake.sqlite3");
+    let receiver = start(&["--db", db.to_str().expect("path")]);
+    let valid = submission().to_string();
+    let mut invalid = submission();
+    invalid["patient"]["phone"] = serde_json::json!(format!("{CANARY}-401"));
+    let mut unknown = submission();
+    unknown["patient"]["nickname"] = serde_json::json!(CANARY);
+    let header =
+        format!("\r\nX-Patient-Note: {CANARY}\r\nReferer: https://clinic.example/?name={CANARY}");
+    let replies = [
+        post(receiver.addr, ID, &header, &valid),
+        post(receiver.addr, ID, "", &valid),
+        post(receiver.addr, ID, "", &invalid.to_string()),
+        post(receiver.addr, ID, "", &unknown.to_string()),
+        post(receiver.addr, ID, "", &format!("{{\"patient\": \"{CANARY}")),
+        post(receiver.addr, CANARY, "", &valid),
+    ];
+    let statuses: Vec<u16> = replies.iter().map(|(s, _)| *s).collect();
+    assert_eq!(statuses, [201, 201, 422, 422, 400, 400]);
+    for (_, reply) in &replies {
+        assert!(
+            !reply.contains(CANARY),
+            "a reply echoes patient data: {reply}"
+        );
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    let log = receiver.log.lock().map(|l| l.clone()).unwrap_or_default();
+    assert_eq!(
+        log.matches("path=/api/v1/submissions").count(),
+        6,
+        "every request was logged:\n{log}"
+    );
+    assert!(
+        log.contains("status=422") && log.contains("request_id="),
+        "{log}"
+    );
+    assert!(
+        !log.contains(CANARY),
+        "the log carries patient data:\n{log}"
+    );
+}
+
+#[test]
+fn a_toml_file_configures_the_receiver_and_flags_win_over_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("from-file.sqlite3");
+    let file = dir.path().join("receiver.toml");
+    std::fs::write(
+        &file,
+        format!("addr = \"127.0.0.1:1\"\ndb = {:?}\nrate_limit_per_minute = 1\ncors_origins = [\"https://harbor-massage.example\"]\n", db),
+    )
+    .expect("write config");
+    // --addr (given by start) wins over the file's unusable port 1.
+    let receiver = start(&["--config", file.to_str().expect("path")]);
+    let valid = submission().to_string();
+    assert_eq!(post(receiver.addr, ID, "", &valid).0, 201);
+    let second = ID.replace("0f8f", "1f8f");
+    let mut other = submission();
+    other["submission_id"] = serde_json::json!(second);
+    assert_eq!(
+        post(receiver.addr, &second, "", &other.to_string()).0,
+        429,
+        "the file's rate limit applies"
+    );
+    let (_, reply) = post(
+        receiver.addr,
+        ID,
+        "\r\nOrigin: https://harbor-massage.example",
+        &valid,
+    );
+    assert!(
+        reply
+            .to_ascii_lowercase()
+            .contains("access-control-allow-origin: https://harbor-massage.example"),
+        "{reply}"
+    );
+    assert!(db.exists(), "the file's database was used");
+}
+
+#[test]
+fn a_broken_config_file_is_reported_by_name() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("receiver.toml");
+    std::fs::write(&file, "databse = \"x\"\n").expect("write");
+    let out = Command::new(BIN)
+        .args(["--config", file.to_str().expect("path")])
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("receiver.toml") && err.contains("databse"),
+        "{err}"
+    );
+}
+
+#[test]
+fn export_prints_what_was_stored() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("intake.sqlite3");
+    {
+        let receiver = start(&["--db", db.to_str().expect("path")]);
+        assert_eq!(
+            post(receiver.addr, ID, "", &submission().to_string()).0,
+            201
+        );
+    }
+    let out = Command::new(BIN)
+        .args([
+            "export",
+            "--since",
+            "2000-01-01",
+            "--format",
+            "csv",
+            "--db",
+            db.to_str().expect("path"),
+        ])
+        .output()
+        .expect("run export");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let csv = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(csv.lines().count(), 2, "{csv}");
+    assert!(
+        csv.contains(CANARY),
+        "staff see the patient's answers: {csv}"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("exported 1 submission"));
+}
