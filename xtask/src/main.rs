@@ -24,7 +24,8 @@ commands:
   dist               build the widget in release mode into dist/ and print its size
   demo [--port N]    build, then serve the widget and receive submissions (default port 8080)
   test               formatting, lints, native tests, browser tests and end-to-end tests
-  bench              print the release bundle's sizes (raw and gzip)";
+  bench              the release bundle's sizes, then the receiver under load
+  crash-test [--kills N]  kill the receiver with SIGKILL N times under load (default 120)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -34,6 +35,7 @@ fn main() -> ExitCode {
         Some("demo") => demo(&args[1..]),
         Some("test") => test(),
         Some("bench") => bench(),
+        Some("crash-test") => crash_test(&args[1..]),
         Some("help" | "-h" | "--help") => {
             println!("{USAGE}");
             Ok(())
@@ -378,5 +380,40 @@ fn test() -> Result {
 fn bench() -> Result {
     setup(Browser::NotNeeded)?;
     println!("== bench: the release bundle, as a browser downloads it");
-    dist().map(|_| ())
+    dist()?;
+    println!("\n== bench: the receiver under load");
+    run(cargo().args([
+        "run",
+        "--quiet",
+        "--profile",
+        "native-release",
+        "--package",
+        "intake-receiver",
+        "--example",
+        "load",
+        "--",
+        "3",
+    ]))
+}
+
+fn crash_test(args: &[String]) -> Result {
+    let kills = match args {
+        [] => 120,
+        [flag, value] if flag == "--kills" => value
+            .parse::<u32>()
+            .map_err(|_| format!("--kills takes a number, not `{value}`"))?,
+        _ => return Err("usage: cargo xtask crash-test [--kills N]".to_owned()),
+    };
+    println!("== crash test: {kills} SIGKILLs under load");
+    run(cargo()
+        .args([
+            "test",
+            "--package",
+            "intake-receiver",
+            "--test",
+            "crash",
+            "--",
+            "--nocapture",
+        ])
+        .env("CRASH_KILLS", kills.to_string()))
 }

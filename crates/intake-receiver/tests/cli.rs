@@ -1,11 +1,15 @@
 //! The real `intake-receiver` binary: its log never carries patient data, a
 //! TOML file configures it, and `export` prints what it stored.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpStream};
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+use common::request;
 
 const BIN: &str = env!("CARGO_BIN_EXE_intake-receiver");
 const CANARY: &str = "Zyxcanary";
@@ -60,27 +64,6 @@ fn start(args: &[&str]) -> Running {
         addr: addr.parse().expect("an address"),
         log,
     }
-}
-
-/// Sends one raw HTTP/1.1 request; returns the status and the whole reply.
-fn request(addr: SocketAddr, head: &str, body: &str) -> (u16, String) {
-    let mut stream = TcpStream::connect(addr).expect("connect");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .expect("timeout");
-    let text = format!(
-        "{head}\r\nHost: localhost\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    stream.write_all(text.as_bytes()).expect("write");
-    let mut reply = String::new();
-    let _ = stream.read_to_string(&mut reply);
-    let status = reply
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    (status, reply)
 }
 
 fn submission() -> serde_json::Value {
