@@ -165,3 +165,41 @@ async fn try_now_sends_without_waiting_for_the_server_s_minute() {
     assert_stored_once(&run).await;
     run.browser.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn double_clicks_and_enter_presses_send_one_submission() {
+    let receiver = Receiver::start(Some(CONFIG)).await;
+    let proxy = FlakyProxy::start(receiver.addr, vec![]).await;
+    let browser = Browser::start().await;
+    browser.open(&proxy.url("/")).await;
+    browser.type_into("mi-patient-given-name", "Ana").await;
+    browser.type_into("mi-patient-family-name", "Silva").await;
+    browser
+        .type_into("mi-patient-date-of-birth", "04121961")
+        .await;
+    browser.type_into("mi-patient-phone", "401-555-0134").await;
+    browser
+        .type_into("mi-visit-reason", "Lower back pain")
+        .await;
+    browser.click("#mi-consents-treatment").await;
+    browser.click("#mi-consents-privacy-notice").await;
+    browser
+        .type_into("mi-signature-typed-name", "Ana Silva")
+        .await;
+    // A double click and two Enter presses in the last field, as fast as WebDriver goes.
+    browser
+        .eval(
+            "const b = document.querySelector('button[type=submit]'); b.click(); b.click(); \
+             const f = document.querySelector('form'); f.requestSubmit(); f.requestSubmit(); return true;",
+        )
+        .await;
+    browser.wait_for(".mi-reference").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(receiver.rows().len(), 1);
+    assert_eq!(
+        proxy.attempts.load(std::sync::atomic::Ordering::SeqCst),
+        1,
+        "one request reached the server"
+    );
+    browser.quit().await;
+}

@@ -209,6 +209,7 @@ async fn only_json_is_accepted() {
             )
         );
     }
+    assert_eq!(f.rows(), 0, "nothing stored for the refused types");
     let (status, _, _) = f
         .post(
             Some("application/json; charset=utf-8"),
