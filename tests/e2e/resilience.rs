@@ -110,6 +110,7 @@ async fn three_503s_then_it_arrives_once() {
     let soon = Fault::Unavailable { retry_after: 1 };
     let run = submit_through(vec![soon, soon, soon]).await;
     assert_retry_status_shown(&run).await;
+    run.browser.screenshot("form-retrying-tablet").await;
     assert_stored_once(&run).await;
     assert_eq!(
         run.proxy.attempts.load(std::sync::atomic::Ordering::SeqCst),
