@@ -85,7 +85,7 @@ pub fn Widget(resolved: ResolvedConfig) -> impl IntoView {
     };
     view! {
         <header class="mi-header">
-            <p class="mi-brand">{config.clinic_name.clone()}</p>
+            {config.clinic_name.clone().map(|name| view! { <p class="mi-brand">{name}</p> })}
             <h1 class="mi-title">{texts.t(Msg::AppTitle)}</h1>
         </header>
         {notice}
@@ -115,7 +115,8 @@ fn Done(reference: String) -> impl IntoView {
 fn ClinicFooter(config: WidgetConfig) -> impl IntoView {
     let texts = use_texts();
     config.clinic_phone.map(|phone| {
-        let sentence = texts.f(Msg::ClinicCall, &[("clinic", &config.clinic_name)]);
+        let clinic = config.clinic_name.as_deref().unwrap_or(texts.t(Msg::ClinicDefaultName));
+        let sentence = texts.f(Msg::ClinicCall, &[("clinic", clinic)]);
         let (before, after) = split_placeholder(&sentence, "phone");
         view! {
             <footer class="mi-footer">

@@ -97,7 +97,8 @@ impl Endpoint {
 pub struct WidgetConfig {
     /// Where submissions go; `None` means the intake cannot be sent.
     pub endpoint: Option<Endpoint>,
-    pub clinic_name: String,
+    /// The clinic's name, when configured (sentences then say "the clinic").
+    pub clinic_name: Option<String>,
     /// The clinic's number, for the `tel:` link.
     pub clinic_phone: Option<PhoneNumber>,
     pub locale: Locale,
@@ -111,7 +112,7 @@ impl Default for WidgetConfig {
     fn default() -> Self {
         WidgetConfig {
             endpoint: None,
-            clinic_name: "the clinic".to_owned(),
+            clinic_name: None,
             clinic_phone: None,
             locale: Locale::En,
             mode: Mode::Standalone,
@@ -265,7 +266,7 @@ fn apply_file(
                 .filter(|t| !t.is_empty() && t.chars().count() <= 80)
             {
                 Some(t) => {
-                    config.clinic_name = t.to_owned();
+                    config.clinic_name = Some(t.to_owned());
                     true
                 }
                 None => false,
@@ -348,7 +349,7 @@ mod tests {
             r.config.endpoint.map(|e| e.0),
             Some("https://intake.example.org/api/v1/submissions".into())
         );
-        assert_eq!(r.config.clinic_name, "Harbor Clinic");
+        assert_eq!(r.config.clinic_name.as_deref(), Some("Harbor Clinic"));
         assert_eq!(
             r.config.clinic_phone.map(|p| p.e164()),
             Some("+14014234433".into())
