@@ -43,13 +43,15 @@ pub async fn fetch(
     // No cookies or credentials: the endpoint needs none, and a host page's must never travel.
     init.set_credentials(web_sys::RequestCredentials::Omit);
     if timeout_ms > 0 {
-        // AbortSignal.timeout is missing on older tablets (iOS 15): there an
-        // attempt simply waits for the network to answer or fail.
-        let supported = js_sys::Reflect::get(&js_sys::global(), &"AbortSignal".into())
-            .and_then(|signal| js_sys::Reflect::has(&signal, &"timeout".into()))
-            .unwrap_or(false);
-        if supported {
-            init.set_signal(Some(&web_sys::AbortSignal::timeout_with_u32(timeout_ms)));
+        // An AbortController aborted by a timer: unlike AbortSignal.timeout it
+        // exists on older tablets too (iOS 12.2 on).
+        if let Ok(controller) = web_sys::AbortController::new() {
+            init.set_signal(Some(&controller.signal()));
+            let abort = wasm_bindgen::closure::Closure::once_into_js(move || controller.abort());
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+                abort.unchecked_ref(),
+                timeout_ms as i32,
+            );
         }
     }
     let request = Request::new_with_str_and_init(url, &init).map_err(|_| FetchError::Request)?;
