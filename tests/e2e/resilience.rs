@@ -35,20 +35,7 @@ async fn submit_through(faults: Vec<Fault>) -> Run {
         )
         .await;
     browser.open(&proxy.url("/")).await;
-    browser.type_into("mi-patient-given-name", "Ana").await;
-    browser.type_into("mi-patient-family-name", "Silva").await;
-    browser
-        .type_into("mi-patient-date-of-birth", "04121961")
-        .await;
-    browser.type_into("mi-patient-phone", "401-555-0134").await;
-    browser
-        .type_into("mi-visit-reason", "Lower back pain")
-        .await;
-    browser.click("#mi-consents-treatment").await;
-    browser.click("#mi-consents-privacy-notice").await;
-    browser
-        .type_into("mi-signature-typed-name", "Ana Silva")
-        .await;
+    browser.fill_short_form("401-555-0134").await;
     browser.click("button[type=submit]").await;
     Run {
         receiver,
@@ -173,20 +160,7 @@ async fn double_clicks_and_enter_presses_send_one_submission() {
     let proxy = FlakyProxy::start(receiver.addr, vec![]).await;
     let browser = Browser::start().await;
     browser.open(&proxy.url("/")).await;
-    browser.type_into("mi-patient-given-name", "Ana").await;
-    browser.type_into("mi-patient-family-name", "Silva").await;
-    browser
-        .type_into("mi-patient-date-of-birth", "04121961")
-        .await;
-    browser.type_into("mi-patient-phone", "401-555-0134").await;
-    browser
-        .type_into("mi-visit-reason", "Lower back pain")
-        .await;
-    browser.click("#mi-consents-treatment").await;
-    browser.click("#mi-consents-privacy-notice").await;
-    browser
-        .type_into("mi-signature-typed-name", "Ana Silva")
-        .await;
+    browser.fill_short_form("401-555-0134").await;
     // A double click and two Enter presses in the last field, as fast as WebDriver goes.
     browser
         .eval(

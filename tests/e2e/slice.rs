@@ -5,21 +5,7 @@ use intake_e2e::{dist_dir, Browser, Receiver};
 
 /// Fills the form with Ana Silva's answers, typing `phone` as the number.
 async fn fill(browser: &Browser, phone: &str) {
-    browser.type_into("mi-patient-given-name", "Ana").await;
-    browser.type_into("mi-patient-family-name", "Silva").await;
-    // Chromium's date input takes the digits of mm/dd/yyyy, as a person types them.
-    browser
-        .type_into("mi-patient-date-of-birth", "04121961")
-        .await;
-    browser.type_into("mi-patient-phone", phone).await;
-    browser
-        .type_into("mi-visit-reason", "Lower back pain since March")
-        .await;
-    browser.click("#mi-consents-treatment").await;
-    browser.click("#mi-consents-privacy-notice").await;
-    browser
-        .type_into("mi-signature-typed-name", "Ana Silva")
-        .await;
+    browser.fill_short_form(phone).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

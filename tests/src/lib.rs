@@ -255,6 +255,20 @@ impl Browser {
         self.wait_for(css).await.click().await.expect("click");
     }
 
+    /// Answers every field of the short form as Ana Silva, typing `phone`.
+    pub async fn fill_short_form(&self, phone: &str) {
+        self.type_into("mi-patient-given-name", "Ana").await;
+        self.type_into("mi-patient-family-name", "Silva").await;
+        // Chromium's date input takes the digits of mm/dd/yyyy, as a person types them.
+        self.type_into("mi-patient-date-of-birth", "04121961").await;
+        self.type_into("mi-patient-phone", phone).await;
+        self.type_into("mi-visit-reason", "Lower back pain since March")
+            .await;
+        self.click("#mi-consents-treatment").await;
+        self.click("#mi-consents-privacy-notice").await;
+        self.type_into("mi-signature-typed-name", "Ana Silva").await;
+    }
+
     /// Runs a script and returns its result as JSON.
     pub async fn eval(&self, script: &str) -> Value {
         self.driver
