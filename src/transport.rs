@@ -43,7 +43,7 @@ pub enum SendOutcome {
     Invalid(Vec<FieldError>),
     /// No answer: offline, refused, or cut off. Safe to try again.
     Unreachable,
-    /// The clinic's system failed (5xx, 408, 429), maybe saying when to come
+    /// The clinic's system failed or is busy (5xx, 408, 409, 429), maybe saying when to come
     /// back (`Retry-After`, seconds). Safe to try again.
     ServerError(u16, Option<u32>),
     /// Refused for a reason the patient cannot fix; the front desk must help.
@@ -68,7 +68,9 @@ pub fn classify(status: u16, reply: Reply, retry_after_s: Option<u32>) -> SendOu
             _ => SendOutcome::ServerError(status, None),
         },
         422 if !reply.errors.is_empty() => SendOutcome::Invalid(reply.errors),
-        408 | 429 | 500..=599 => SendOutcome::ServerError(status, retry_after_s),
+        // 409: an earlier attempt with this key is still being handled; its
+        // answer will be repeated to the next attempt.
+        408 | 409 | 429 | 500..=599 => SendOutcome::ServerError(status, retry_after_s),
         _ => SendOutcome::Rejected(status),
     }
 }
@@ -170,13 +172,13 @@ mod tests {
 
     #[test]
     fn transient_failures_are_retryable_and_others_are_not() {
-        for status in [408, 429, 500, 502, 503, 504] {
+        for status in [408, 409, 429, 500, 502, 503, 504] {
             assert_eq!(
                 classify(status, Reply::default(), Some(7)),
                 SendOutcome::ServerError(status, Some(7))
             );
         }
-        for status in [400, 403, 404, 409, 413, 415] {
+        for status in [400, 403, 404, 413, 415] {
             assert_eq!(
                 classify(status, Reply::default(), None),
                 SendOutcome::Rejected(status)

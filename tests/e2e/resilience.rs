@@ -178,3 +178,50 @@ async fn double_clicks_and_enter_presses_send_one_submission() {
     );
     browser.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_retry_that_overtakes_a_slow_first_attempt_waits_its_turn() {
+    let receiver = Receiver::start(Some(CONFIG)).await;
+    let proxy = FlakyProxy::start(receiver.addr, vec![]).await;
+    let browser = Browser::start().await;
+    browser.open(&proxy.url("/")).await;
+    browser.fill_short_form("401-555-0134").await;
+    // Hold the database's write lock for 3 s: the first attempt waits inside
+    // the receiver, the widget gives up on it after 2 s and sends again, and
+    // that retry is told 409 (in flight) until the first one is done.
+    let blocker = rusqlite::Connection::open(&receiver.db).expect("open the receiver's database");
+    blocker
+        .execute_batch("BEGIN IMMEDIATE")
+        .expect("take the write lock");
+    browser.click("button[type=submit]").await;
+    assert_retry_status_shown_in(&browser).await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    blocker.execute_batch("ROLLBACK").expect("release the lock");
+    let reference = browser
+        .wait_for(".mi-reference")
+        .await
+        .text()
+        .await
+        .expect("reference");
+    let rows = receiver.rows();
+    assert_eq!(rows.len(), 1, "exactly one row");
+    assert_eq!(rows[0].1, reference);
+    assert!(
+        proxy.attempts.load(std::sync::atomic::Ordering::SeqCst) >= 2,
+        "the first attempt was overtaken"
+    );
+    browser.quit().await;
+}
+
+async fn assert_retry_status_shown_in(browser: &Browser) {
+    let status = browser
+        .wait_for(".mi-send-retry")
+        .await
+        .text()
+        .await
+        .expect("status text");
+    assert!(
+        status.contains("We keep trying to send your answers"),
+        "{status}"
+    );
+}
