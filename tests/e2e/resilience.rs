@@ -23,8 +23,9 @@ struct Run {
     browser: Browser,
 }
 
-/// Opens the form through a proxy with `faults`, fills it and presses Send.
-async fn submit_through(faults: Vec<Fault>) -> Run {
+/// Opens the form through a proxy with `faults` and fills it, counting
+/// `beforeunload` listeners.
+async fn fill_through(faults: Vec<Fault>) -> Run {
     let receiver = Receiver::start(Some(CONFIG)).await;
     let proxy = FlakyProxy::start(receiver.addr, faults).await;
     let browser = Browser::start().await;
@@ -36,12 +37,18 @@ async fn submit_through(faults: Vec<Fault>) -> Run {
         .await;
     browser.open(&proxy.url("/")).await;
     browser.fill_short_form("401-555-0134").await;
-    browser.click("button[type=submit]").await;
     Run {
         receiver,
         proxy,
         browser,
     }
+}
+
+/// [`fill_through`], then press Send.
+async fn submit_through(faults: Vec<Fault>) -> Run {
+    let run = fill_through(faults).await;
+    run.browser.click("button[type=submit]").await;
+    run
 }
 
 async fn listeners(browser: &Browser) -> i64 {
@@ -155,11 +162,11 @@ async fn try_now_sends_without_waiting_for_the_server_s_minute() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn double_clicks_and_enter_presses_send_one_submission() {
-    let receiver = Receiver::start(Some(CONFIG)).await;
-    let proxy = FlakyProxy::start(receiver.addr, vec![]).await;
-    let browser = Browser::start().await;
-    browser.open(&proxy.url("/")).await;
-    browser.fill_short_form("401-555-0134").await;
+    let Run {
+        receiver,
+        proxy,
+        browser,
+    } = fill_through(vec![]).await;
     // A double click and two Enter presses in the last field, as fast as WebDriver goes.
     browser
         .eval(
@@ -180,17 +187,11 @@ async fn double_clicks_and_enter_presses_send_one_submission() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_retry_that_overtakes_a_slow_first_attempt_waits_its_turn() {
-    let receiver = Receiver::start(Some(CONFIG)).await;
-    let proxy = FlakyProxy::start(receiver.addr, vec![]).await;
-    let browser = Browser::start().await;
-    browser
-        .cdp(
-            "Page.addScriptToEvaluateOnNewDocument",
-            serde_json::json!({ "source": LISTENER_COUNTER }),
-        )
-        .await;
-    browser.open(&proxy.url("/")).await;
-    browser.fill_short_form("401-555-0134").await;
+    let Run {
+        receiver,
+        proxy,
+        browser,
+    } = fill_through(vec![]).await;
     // Hold the database's write lock for 3 s: the first attempt waits inside
     // the receiver, the widget gives up on it after 2 s and sends again, and
     // that retry is told 409 (in flight) until the first one is done.

@@ -357,6 +357,13 @@ async fn the_schema_is_served_and_the_committed_copy_is_current() {
     }
 }
 
+/// A JSON submission POST with its idempotency key; add headers and a body.
+fn json_post(key: &str) -> axum::http::request::Builder {
+    Request::post("/api/v1/submissions")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header("idempotency-key", key)
+}
+
 /// The example with a fresh id, so several can be stored.
 fn submission_with_id(id: &str) -> Value {
     let mut v = submission();
@@ -376,9 +383,7 @@ async fn a_second_request_with_a_key_still_in_flight_gets_409() {
     blocker.execute_batch("BEGIN IMMEDIATE").expect("lock");
     let router = f.router.clone();
     let first = tokio::spawn(async move {
-        let request = Request::post("/api/v1/submissions")
-            .header(header::CONTENT_TYPE, "application/json")
-            .header("idempotency-key", ID)
+        let request = json_post(ID)
             .body(Body::from(submission().to_string()))
             .expect("request");
         router.oneshot(request).await.expect("response").status()
@@ -440,10 +445,8 @@ async fn a_body_that_trickles_in_gets_408_and_nothing_is_stored() {
 async fn only_listed_origins_get_cors_headers() {
     let f = Fixture::with(|s| s.cors_origins = vec!["https://harbor-massage.example".into()]);
     let post = |origin: &'static str| {
-        Request::post("/api/v1/submissions")
+        json_post(ID)
             .header(header::ORIGIN, origin)
-            .header(header::CONTENT_TYPE, "application/json")
-            .header("idempotency-key", ID)
             .body(Body::from(submission().to_string()))
             .expect("request")
     };
@@ -514,9 +517,7 @@ async fn the_rate_limit_is_off_by_default_and_answers_429_when_set() {
     let mut statuses = Vec::new();
     let mut retry_after = None;
     for n in 0..3 {
-        let request = Request::post("/api/v1/submissions")
-            .header(header::CONTENT_TYPE, "application/json")
-            .header("idempotency-key", id(n))
+        let request = json_post(&id(n))
             .body(Body::from(submission_with_id(&id(n)).to_string()))
             .expect("request");
         let response = limited
@@ -553,10 +554,8 @@ async fn behind_a_trusted_proxy_each_client_address_has_its_own_limit() {
         .into_iter()
         .enumerate()
     {
-        let request = Request::post("/api/v1/submissions")
-            .header(header::CONTENT_TYPE, "application/json")
+        let request = json_post(&id(n as u8))
             .header("x-forwarded-for", format!("{client}, 10.0.0.1"))
-            .header("idempotency-key", id(n as u8))
             .body(Body::from(submission_with_id(&id(n as u8)).to_string()))
             .expect("request");
         let status = f
