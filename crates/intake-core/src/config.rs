@@ -16,6 +16,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::i18n::{Locale, Msg};
+use crate::learn::{parse_overrides, ContentProblem, LearnOverrides};
 use crate::phone::PhoneNumber;
 
 /// Where the widget runs.
@@ -46,11 +47,16 @@ impl Mode {
 /// What the patient sees first.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum StartView {
-    /// The education pages, with the intake one tap away.
+    /// The education, with a way into the intake at the end of every section.
     #[default]
     Learn,
     /// Straight into the intake form.
     Intake,
+    /// A welcome with the intake one tap away, the education below it.
+    Welcome,
+    /// Only the education, with the clinic's number to book: for the inline
+    /// embed on a page of the clinic's website. Needs no endpoint.
+    LearnOnly,
 }
 
 impl StartView {
@@ -58,6 +64,8 @@ impl StartView {
         match s {
             "learn" => Some(StartView::Learn),
             "intake" => Some(StartView::Intake),
+            "welcome" => Some(StartView::Welcome),
+            "learn_only" => Some(StartView::LearnOnly),
             _ => None,
         }
     }
@@ -106,6 +114,8 @@ pub struct WidgetConfig {
     pub view: StartView,
     /// How long one attempt to send may take before it is tried again.
     pub send_timeout_seconds: u32,
+    /// The clinic's changes to the education content.
+    pub learn: LearnOverrides,
 }
 
 impl Default for WidgetConfig {
@@ -118,6 +128,7 @@ impl Default for WidgetConfig {
             mode: Mode::Standalone,
             view: StartView::Learn,
             send_timeout_seconds: 15,
+            learn: LearnOverrides::default(),
         }
     }
 }
@@ -135,6 +146,12 @@ pub enum ConfigProblem {
     UnknownOption(String),
     /// A known option with a value that cannot be used; its default stays.
     BadValue(String),
+    /// Part of the `learn` option (`field`, like `learn.session.title`) does
+    /// not fit the content; that section keeps its built-in text.
+    BadContent {
+        field: String,
+        problem: ContentProblem,
+    },
 }
 
 impl ConfigProblem {
@@ -152,6 +169,7 @@ impl ConfigProblem {
                 (Msg::ConfigUnknownOption, vec![("option", name.clone())])
             }
             ConfigProblem::BadValue(name) => (Msg::ConfigBadValue, vec![("option", name.clone())]),
+            ConfigProblem::BadContent { field, problem } => problem.message(field),
         }
     }
 }
@@ -163,12 +181,15 @@ pub struct ResolvedConfig {
     pub problems: Vec<ConfigProblem>,
 }
 
-/// A value in the configuration file. Every option today is a string; any
-/// other value is kept as its JSON text, to be named in a message.
+/// A value in the configuration file, as a small JSON tree (the browser parses
+/// with its own `JSON.parse`, so the bundle needs no JSON parser).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ConfigValue {
     Text(String),
-    /// A number, boolean, `null`, array or object, as JSON text.
+    Bool(bool),
+    List(Vec<ConfigValue>),
+    Object(Vec<(String, ConfigValue)>),
+    /// A number or `null`, as JSON text.
     Other(String),
 }
 
@@ -183,6 +204,27 @@ impl ConfigValue {
     fn shown(&self) -> String {
         match self {
             ConfigValue::Text(t) | ConfigValue::Other(t) => t.clone(),
+            ConfigValue::Bool(b) => b.to_string(),
+            ConfigValue::List(_) => "[…]".to_owned(),
+            ConfigValue::Object(_) => "{…}".to_owned(),
+        }
+    }
+
+    /// The tree of a parsed JSON value (native callers).
+    pub fn from_json(value: serde_json::Value) -> ConfigValue {
+        use serde_json::Value;
+        match value {
+            Value::String(s) => ConfigValue::Text(s),
+            Value::Bool(b) => ConfigValue::Bool(b),
+            Value::Array(items) => {
+                ConfigValue::List(items.into_iter().map(ConfigValue::from_json).collect())
+            }
+            Value::Object(map) => ConfigValue::Object(
+                map.into_iter()
+                    .map(|(k, v)| (k, ConfigValue::from_json(v)))
+                    .collect(),
+            ),
+            other => ConfigValue::Other(other.to_string()),
         }
     }
 }
@@ -198,13 +240,7 @@ pub fn parse_file(text: &str) -> Result<Vec<(String, ConfigValue)>, String> {
     match serde_json::from_str::<Value>(text) {
         Ok(Value::Object(map)) => Ok(map
             .into_iter()
-            .map(|(k, v)| {
-                let v = match v {
-                    Value::String(s) => ConfigValue::Text(s),
-                    other => ConfigValue::Other(other.to_string()),
-                };
-                (k, v)
-            })
+            .map(|(k, v)| (k, ConfigValue::from_json(v)))
             .collect()),
         Ok(_) => Err(NOT_AN_OBJECT.to_owned()),
         Err(e) => Err(format!(
@@ -231,7 +267,10 @@ pub fn resolve_entries(
     match file {
         Ok(entries) => {
             apply_file(&mut config, &mut problems, &entries);
+            apply_query(&mut config, &mut problems, query);
+            // The education-only view sends nothing, so it needs no endpoint.
             if config.endpoint.is_none()
+                && config.view != StartView::LearnOnly
                 && !problems
                     .iter()
                     .any(|p| matches!(p, ConfigProblem::BadEndpoint(_)))
@@ -239,9 +278,11 @@ pub fn resolve_entries(
                 problems.push(ConfigProblem::NoEndpoint);
             }
         }
-        Err(detail) => problems.push(ConfigProblem::Unreadable(detail)),
+        Err(detail) => {
+            problems.push(ConfigProblem::Unreadable(detail));
+            apply_query(&mut config, &mut problems, query);
+        }
     }
-    apply_query(&mut config, &mut problems, query);
     ResolvedConfig { config, problems }
 }
 
@@ -281,13 +322,17 @@ fn apply_file(
             "locale" => set(&mut config.locale, text.and_then(Locale::from_tag)),
             "mode" => set(&mut config.mode, text.and_then(Mode::parse)),
             "view" => set(&mut config.view, text.and_then(StartView::parse)),
+            "learn" => {
+                config.learn = parse_overrides(value, problems);
+                true
+            }
             "send_timeout_seconds" => set(
                 &mut config.send_timeout_seconds,
                 match value {
                     ConfigValue::Other(json) => {
                         json.parse::<u32>().ok().filter(|s| (1..=120).contains(s))
                     }
-                    ConfigValue::Text(_) => None,
+                    _ => None,
                 },
             ),
             _ => {
@@ -454,6 +499,66 @@ mod tests {
             );
             assert_eq!(r.config.send_timeout_seconds, 15);
         }
+    }
+
+    #[test]
+    fn the_start_view_is_chosen_by_file_or_url() {
+        for (file, query, view) in [
+            (r#"{"endpoint":"/a"}"#, "", StartView::Learn),
+            (
+                r#"{"endpoint":"/a","view":"intake"}"#,
+                "",
+                StartView::Intake,
+            ),
+            (
+                r#"{"endpoint":"/a","view":"welcome"}"#,
+                "",
+                StartView::Welcome,
+            ),
+            (
+                r#"{"endpoint":"/a","view":"intake"}"#,
+                "view=learn_only",
+                StartView::LearnOnly,
+            ),
+        ] {
+            let r = resolve(Ok(file), query);
+            assert_eq!(
+                (r.config.view, r.problems),
+                (view, vec![]),
+                "{file} {query}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_education_only_view_needs_no_endpoint() {
+        let r = resolve(
+            Ok(r#"{"view":"learn_only","clinic_phone":"401-423-4433"}"#),
+            "",
+        );
+        assert_eq!(r.problems, vec![]);
+        assert_eq!(r.config.view, StartView::LearnOnly);
+        // Set from the URL, too.
+        assert_eq!(resolve(Ok("{}"), "view=learn_only").problems, vec![]);
+        // Any other view still needs one.
+        assert_eq!(
+            resolve(Ok(r#"{"view":"welcome"}"#), "").problems,
+            vec![ConfigProblem::NoEndpoint]
+        );
+    }
+
+    #[test]
+    fn content_overrides_come_from_the_learn_option() {
+        let r = resolve(
+            Ok(r#"{"endpoint":"/a","learn":{"choosing":{"hidden":true},"what":{"titel":"x"}}}"#),
+            "",
+        );
+        assert_eq!(r.config.learn.get("choosing").map(|o| o.hidden), Some(true));
+        assert_eq!(r.config.learn.get("what"), None);
+        assert!(matches!(
+            &r.problems[..],
+            [ConfigProblem::BadContent { field, .. }] if field == "learn.what.titel"
+        ));
     }
 
     #[test]

@@ -174,22 +174,28 @@ impl Catalog {
     /// The text of `msg` with each `{name}` replaced by its value; a
     /// placeholder without a value stays as written.
     pub fn format(&self, msg: Msg, args: &[(&str, &str)]) -> String {
-        let mut out = String::new();
-        for part in parts(self.text(msg)) {
-            match part {
-                Part::Text(text) => out.push_str(text),
-                Part::Placeholder(name) => match args.iter().find(|(n, _)| *n == name) {
-                    Some((_, value)) => out.push_str(value),
-                    None => {
-                        out.push('{');
-                        out.push_str(name);
-                        out.push('}');
-                    }
-                },
-            }
-        }
-        out
+        fill(self.text(msg), args)
     }
+}
+
+/// `text` with each `{name}` replaced by its value; a placeholder without a
+/// value stays as written.
+pub fn fill(text: &str, args: &[(&str, &str)]) -> String {
+    let mut out = String::new();
+    for part in parts(text) {
+        match part {
+            Part::Text(text) => out.push_str(text),
+            Part::Placeholder(name) => match args.iter().find(|(n, _)| *n == name) {
+                Some((_, value)) => out.push_str(value),
+                None => {
+                    out.push('{');
+                    out.push_str(name);
+                    out.push('}');
+                }
+            },
+        }
+    }
+    out
 }
 
 /// A piece of a text: words, or a `{placeholder}` the program fills in.

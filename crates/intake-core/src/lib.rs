@@ -11,6 +11,7 @@ pub mod draft;
 pub mod flags;
 pub mod i18n;
 pub mod icd10;
+pub mod learn;
 pub mod npi;
 pub mod phone;
 #[cfg(feature = "schema")]
@@ -26,7 +27,7 @@ pub use config::{
 pub use date::Date;
 pub use draft::{IntakeDraft, SubmitContext};
 pub use flags::{compute_flags, Flag, FlagCode, Severity};
-pub use i18n::{parts, Catalog, Locale, Msg, Part};
+pub use i18n::{fill, parts, Catalog, Locale, Msg, Part};
 pub use submission::{uuid_v4_from_bytes, Submission, SCHEMA};
 pub use text::Text;
 pub use validate::{ErrorCode, FieldError, Report, Rules};
