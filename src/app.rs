@@ -1,96 +1,70 @@
-//! The top component: loads the configuration, then Learn -> Intake -> Done.
+//! The intake form's top component: the form, then Done. The education and
+//! the first view live in [`crate::shell`], which hands over to this.
 
-use intake_core::config::{ResolvedConfig, StartView, WidgetConfig};
+use intake_core::config::{ResolvedConfig, StartView};
 use intake_core::{parts, Catalog, Msg, Part};
-use leptos::either::EitherOf4;
+use leptos::either::EitherOf3;
 use leptos::prelude::*;
 
 use crate::intake::IntakeForm;
-use crate::learn::Learn;
+use crate::shell::{footer_html, header_html, notice_html};
 use crate::text::{use_texts, Texts};
 
 /// Where the patient is.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Stage {
-    Learn,
     Intake,
     Done { reference: String },
 }
 
-/// The whole widget, once its configuration is known: provides the texts and
-/// shows a notice instead of a blank page when the configuration is wrong.
+/// The whole form, once its configuration is known: provides the texts.
 #[component]
 pub fn App(resolved: ResolvedConfig) -> impl IntoView {
     let texts = Texts::new(Catalog::english());
     provide_context(texts);
     view! {
-        <div class="mi-root" lang=texts.lang()>
+        <div class="mi-root" id=crate::shell::ROOT_ID lang=texts.lang()>
             <Widget resolved />
         </div>
     }
 }
 
-/// The widget once its configuration is known.
+/// The form and what follows it, under the same header, notice and footer as
+/// the first view (the same markup, from [`crate::shell`]).
 #[component]
 pub fn Widget(resolved: ResolvedConfig) -> impl IntoView {
     let texts = use_texts();
+    let catalog = texts.catalog();
     let ResolvedConfig { config, problems } = resolved;
-    let start = match config.view {
-        StartView::Intake if config.endpoint.is_some() => Stage::Intake,
-        _ => Stage::Learn,
-    };
-    let stage = RwSignal::new(start);
-    let notice = (!problems.is_empty()).then(|| {
-        let items = problems
-            .iter()
-            .map(|p| {
-                let (msg, args) = p.message();
-                let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
-                view! { <li>{texts.f(msg, &args)}</li> }
-            })
-            .collect_view();
-        view! {
-            <section class="mi-notice" aria-labelledby="mi-notice-title">
-                <h2 id="mi-notice-title">{texts.t(Msg::ConfigNoticeTitle)}</h2>
-                <ul>{items}</ul>
-            </section>
-        }
-    });
-    let can_send = config.endpoint.is_some();
-    let go = move |next: Stage, heading: &'static str| {
-        stage.set(next);
-        focus_when_rendered(heading);
-    };
+    let stage = RwSignal::new(Stage::Intake);
     let body = {
         let config = config.clone();
-        move || match stage.get() {
-            Stage::Learn => EitherOf4::A(view! {
-                <Learn can_start=can_send on_start=Callback::new(move |()| go(Stage::Intake, "mi-intake-heading")) />
+        move || match (stage.get(), config.endpoint.clone()) {
+            (Stage::Done { reference }, _) => EitherOf3::A(view! { <Done reference /> }),
+            (Stage::Intake, Some(endpoint)) => EitherOf3::B(view! {
+                <IntakeForm
+                    endpoint
+                    mode=config.mode
+                    timeout_seconds=config.send_timeout_seconds
+                    on_done=Callback::new(move |reference| {
+                        stage.set(Stage::Done { reference });
+                        focus_when_rendered("mi-done-heading");
+                    })
+                />
             }),
-            Stage::Intake => match config.endpoint.clone() {
-                Some(endpoint) => EitherOf4::B(view! {
-                    <IntakeForm
-                        endpoint
-                        mode=config.mode
-                        timeout_seconds=config.send_timeout_seconds
-                        on_done=Callback::new(move |reference| go(Stage::Done { reference }, "mi-done-heading"))
-                    />
-                }),
-                None => EitherOf4::C(
-                    view! { <p class="mi-notice">{texts.t(Msg::ConfigIntakeUnavailable)}</p> },
-                ),
-            },
-            Stage::Done { reference } => EitherOf4::D(view! { <Done reference /> }),
+            (Stage::Intake, None) => EitherOf3::C(
+                view! { <p class="mi-notice">{texts.t(Msg::ConfigIntakeUnavailable)}</p> },
+            ),
         }
     };
+    let footer = (config.view != StartView::LearnOnly)
+        .then(|| footer_html(catalog, &config))
+        .filter(|f| !f.is_empty());
     view! {
-        <header class="mi-header">
-            {config.clinic_name.clone().map(|name| view! { <p class="mi-brand">{name}</p> })}
-            <h1 class="mi-title">{texts.t(Msg::AppTitle)}</h1>
-        </header>
-        {notice}
+        <header class="mi-header" inner_html=header_html(catalog, &config)></header>
+        <div inner_html=notice_html(catalog, &problems)></div>
         <main class="mi-main">{body}</main>
-        <ClinicFooter config />
+        {footer.map(|f| view! { <div inner_html=f></div> })}
     }
 }
 
@@ -108,22 +82,6 @@ fn Done(reference: String) -> impl IntoView {
             <p>{texts.t(Msg::DoneNext)}</p>
         </section>
     }
-}
-
-/// "Questions? Call the clinic at <tel link>", when the clinic gave a number.
-#[component]
-fn ClinicFooter(config: WidgetConfig) -> impl IntoView {
-    let texts = use_texts();
-    config.clinic_phone.map(|phone| {
-        let clinic = config.clinic_name.as_deref().unwrap_or(texts.t(Msg::ClinicDefaultName));
-        let sentence = texts.f(Msg::ClinicCall, &[("clinic", clinic)]);
-        let (before, after) = split_placeholder(&sentence, "phone");
-        view! {
-            <footer class="mi-footer">
-                <p>{before}<a class="mi-tel" href=format!("tel:{}", phone.e164())>{phone.display()}</a>{after}</p>
-            </footer>
-        }
-    })
 }
 
 /// Splits a text around the placeholder `name`, so a link or emphasis can sit

@@ -2,7 +2,7 @@
 //! wasm-bindgen-test): the widget's pieces mounted into a page and driven
 //! through DOM events, as a patient's browser would.
 
-use intake_core::config::{resolve, Endpoint, Mode, ResolvedConfig};
+use intake_core::config::{resolve, Endpoint, Mode};
 use intake_core::{Catalog, Msg};
 use leptos::mount::mount_to;
 use leptos::prelude::*;
@@ -11,7 +11,6 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 use web_sys::{HtmlElement, HtmlInputElement};
 
-use crate::app::Widget;
 use crate::intake::IntakeForm;
 use crate::text::Texts;
 
@@ -367,37 +366,67 @@ async fn kiosk_mode_turns_autocomplete_off_and_standalone_keeps_it() {
     );
 }
 
-fn mount_widget(resolved: ResolvedConfig) -> Mounted {
+/// The first view, shown into a fresh element.
+fn show_first_view(file: &str, query: &str) -> Mounted {
     let root = host();
-    let handle = mount_to(root.clone(), move || {
-        provide_context(Texts::new(Catalog::english()));
-        view! { <Widget resolved /> }
-    });
+    crate::shell::show(&root, resolve(Ok(file), query));
     Mounted {
         root,
-        _handle: Box::new(handle),
+        _handle: Box::new(()),
     }
+}
+
+/// Stands in for boot.js's `massageIntakeStart` and `massageIntakePrefetch`,
+/// recording their calls in `globalThis.miCalls`; `start` succeeds or fails.
+fn install_boot(start_succeeds: bool) {
+    let body = format!(
+        "globalThis.miCalls = [];\
+         globalThis.massageIntakePrefetch = () => {{ miCalls.push('prefetch'); }};\
+         globalThis.massageIntakeStart = (focus) => {{ miCalls.push('start:' + focus);\
+           return {start_succeeds} ? Promise.resolve() : Promise.reject(new Error('offline')); }};"
+    );
+    let _ = js_sys::Function::new_no_args(&body).call0(&JsValue::UNDEFINED);
+}
+
+/// What the first view asked of boot.js so far.
+fn boot_calls() -> Vec<String> {
+    js_sys::Reflect::get(&js_sys::global(), &"miCalls".into())
+        .ok()
+        .map(|v| {
+            js_sys::Array::from(&v)
+                .iter()
+                .filter_map(|c| c.as_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn attr(root: &HtmlElement, selector: &str, name: &str) -> Option<String> {
+    find(root, selector)?.get_attribute(name)
 }
 
 #[wasm_bindgen_test]
 async fn a_missing_endpoint_shows_a_notice_and_no_way_to_send() {
-    let root = mount_widget(resolve(Ok("{}"), ""));
+    install_boot(true);
+    let root = show_first_view("{}", "");
     settle().await;
     let notice = text(&root, ".mi-notice").unwrap_or_default();
     assert!(
         notice.contains("No address is set for sending forms"),
         "{notice}"
     );
-    assert!(find(&root, "form").is_none());
+    assert!(find(&root, "[data-start]").is_none());
     assert!(
         find(&root, ".mi-learn").is_some(),
         "the education still shows"
     );
+    assert_eq!(boot_calls(), Vec::<String>::new(), "no form to fetch");
 }
 
 #[wasm_bindgen_test]
 async fn an_endpoint_that_is_not_http_is_named_in_the_notice() {
-    let root = mount_widget(resolve(Ok(r#"{"endpoint":"ftp://files.example/in"}"#), ""));
+    install_boot(true);
+    let root = show_first_view(r#"{"endpoint":"ftp://files.example/in"}"#, "");
     settle().await;
     let notice = text(&root, ".mi-notice").unwrap_or_default();
     assert!(
@@ -408,40 +437,141 @@ async fn an_endpoint_that_is_not_http_is_named_in_the_notice() {
 
 #[wasm_bindgen_test]
 async fn the_clinic_phone_is_a_tel_link_and_learn_leads_to_the_form() {
-    let root = mount_widget(resolve(
-        Ok(
-            r#"{"endpoint":"/api/v1/submissions","clinic_name":"Harbor Clinic","clinic_phone":"401-555-0134"}"#,
-        ),
+    install_boot(true);
+    let root = show_first_view(
+        r#"{"endpoint":"/api/v1/submissions","clinic_name":"Harbor Clinic","clinic_phone":"401-555-0134"}"#,
         "",
-    ));
+    );
     settle().await;
-    let link = find(&root, "a.mi-tel").expect("a tel link");
+    let link = find(&root, "footer a.mi-tel").expect("a tel link");
     assert_eq!(
         link.get_attribute("href").as_deref(),
         Some("tel:+14015550134")
     );
     assert_eq!(link.text_content().as_deref(), Some("(401) 555-0134"));
-    assert!(
-        find(&root, "form").is_none(),
-        "Learn comes first by default"
-    );
-    find(&root, ".mi-learn button")
-        .expect("start button")
-        .click();
+    assert_eq!(text(&root, ".mi-brand").as_deref(), Some("Harbor Clinic"));
+    assert_eq!(boot_calls(), vec!["prefetch"], "the form is fetched early");
+    find(&root, "[data-start]").expect("start button").click();
     settle().await;
-    assert!(find(&root, "form").is_some(), "the form follows");
-    assert_eq!(
-        document().active_element().map(|e| e.id()).as_deref(),
-        Some("mi-intake-heading")
-    );
+    assert_eq!(boot_calls(), vec!["prefetch", "start:true"]);
+    assert!(hidden(&root, "#mi-start-status"), "no error when it opens");
 }
 
 #[wasm_bindgen_test]
-async fn view_intake_starts_on_the_form() {
-    let root = mount_widget(resolve(
-        Ok(r#"{"endpoint":"/api/v1/submissions"}"#),
-        "view=intake",
-    ));
+async fn a_form_that_cannot_be_loaded_is_explained_and_the_education_stays() {
+    install_boot(false);
+    let root = show_first_view(r#"{"endpoint":"/api/v1/submissions"}"#, "");
     settle().await;
-    assert!(find(&root, "form").is_some());
+    find(&root, "[data-start]").expect("start button").click();
+    assert!(wait_until(|| !hidden(&root, "#mi-start-status")).await);
+    let status = text(&root, "#mi-start-status").unwrap_or_default();
+    assert_eq!(
+        status,
+        Catalog::english().text(Msg::LearnFormUnavailable),
+        "{status}"
+    );
+    assert_eq!(
+        attr(&root, "#mi-start-status", "role").as_deref(),
+        Some("alert")
+    );
+    assert!(find(&root, ".mi-learn").is_some());
+}
+
+#[wasm_bindgen_test]
+async fn view_intake_opens_the_form_at_once_without_taking_focus() {
+    install_boot(true);
+    let root = show_first_view(r#"{"endpoint":"/api/v1/submissions"}"#, "view=intake");
+    settle().await;
+    assert_eq!(boot_calls(), vec!["start:false"]);
+    assert!(find(&root, ".mi-learn").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn the_form_mounts_in_place_of_the_first_view() {
+    install_rules(true);
+    let root = show_first_view(r#"{"endpoint":"/api/v1/submissions"}"#, "");
+    root.set_id(crate::shell::ROOT_ID);
+    settle().await;
+    crate::mount_form(true).await;
+    settle().await;
+    let doc = document();
+    let form_root = doc
+        .get_element_by_id(crate::shell::ROOT_ID)
+        .expect("form root");
+    assert!(form_root.query_selector("form").ok().flatten().is_some());
+    assert!(
+        doc.query_selector(".mi-learn").ok().flatten().is_none(),
+        "the first view is gone"
+    );
+    assert_eq!(
+        doc.active_element().map(|e| e.id()).as_deref(),
+        Some("mi-intake-heading")
+    );
+    form_root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn each_disclosure_opens_and_closes_and_reports_its_state() {
+    install_boot(true);
+    let root = show_first_view(r#"{"endpoint":"/a"}"#, "");
+    settle().await;
+    let buttons = root
+        .query_selector_all("button[aria-controls]")
+        .expect("query");
+    assert_eq!(buttons.length(), 17, "8 sections and 9 cards");
+    for i in 0..buttons.length() {
+        let button: HtmlElement = buttons.item(i).expect("button").unchecked_into();
+        let panel_id = button.get_attribute("aria-controls").expect("controls");
+        let panel = format!("#{panel_id}");
+        let was_open = button.get_attribute("aria-expanded").as_deref() == Some("true");
+        assert_eq!(
+            hidden(&root, &panel),
+            !was_open,
+            "{panel_id} starts consistent"
+        );
+        // Open it (the cards sit in closed sections: open those first).
+        if !was_open {
+            if let Some(section) = button
+                .closest(".mi-learn-panel")
+                .ok()
+                .flatten()
+                .filter(|p| p.has_attribute("hidden"))
+            {
+                let id = section.id();
+                let owner = format!("[aria-controls='{id}']");
+                find(&root, &owner).expect("section button").click();
+            }
+        }
+        button.click();
+        assert_eq!(
+            button.get_attribute("aria-expanded").as_deref(),
+            Some(if was_open { "false" } else { "true" }),
+            "{panel_id}"
+        );
+        assert_eq!(hidden(&root, &panel), was_open, "{panel_id} toggled");
+        button.click();
+        assert_eq!(
+            button.get_attribute("aria-expanded").as_deref(),
+            Some(if was_open { "true" } else { "false" })
+        );
+        assert_eq!(hidden(&root, &panel), !was_open, "{panel_id} back");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_education_only_view_offers_the_number_to_book() {
+    install_boot(true);
+    let root = show_first_view(
+        r#"{"view":"learn_only","clinic_name":"Harbor Clinic","clinic_phone":"401-555-0134"}"#,
+        "",
+    );
+    settle().await;
+    assert!(find(&root, ".mi-notice").is_none(), "no endpoint needed");
+    assert!(find(&root, "[data-start]").is_none());
+    assert_eq!(
+        attr(&root, ".mi-book a.mi-tel", "href").as_deref(),
+        Some("tel:+14015550134")
+    );
+    assert!(find(&root, "footer").is_none(), "the number once");
+    assert_eq!(boot_calls(), Vec::<String>::new(), "nothing to fetch");
 }

@@ -16,27 +16,40 @@ pub fn config_entries(text: &str) -> Result<Vec<(String, ConfigValue)>, String> 
     if !value.is_object() || Array::is_array(&value) {
         return Err(intake_core::config::NOT_AN_OBJECT.to_owned());
     }
-    let object: Object = value.unchecked_into();
-    Ok(Object::entries(&object)
+    Ok(entries(&value))
+}
+
+/// The key-value pairs of a JSON object.
+fn entries(object: &JsValue) -> Vec<(String, ConfigValue)> {
+    Object::entries(object.unchecked_ref())
         .iter()
         .filter_map(|entry| {
             let pair: Array = entry.dyn_into().ok()?;
-            let key = pair.get(0).as_string()?;
-            let value = pair.get(1);
-            // Non-strings are kept as JSON text, written by the browser (no float
-            // formatting in the bundle).
-            let value = match value.as_string() {
-                Some(text) => ConfigValue::Text(text),
-                None => ConfigValue::Other(
-                    JSON::stringify(&value)
-                        .ok()
-                        .and_then(|s| s.as_string())
-                        .unwrap_or_default(),
-                ),
-            };
-            Some((key, value))
+            Some((pair.get(0).as_string()?, config_value(pair.get(1))))
         })
-        .collect())
+        .collect()
+}
+
+/// A parsed JSON value as a configuration value.
+fn config_value(value: JsValue) -> ConfigValue {
+    if let Some(text) = value.as_string() {
+        ConfigValue::Text(text)
+    } else if let Some(b) = value.as_bool() {
+        ConfigValue::Bool(b)
+    } else if Array::is_array(&value) {
+        ConfigValue::List(Array::from(&value).iter().map(config_value).collect())
+    } else if value.is_object() {
+        ConfigValue::Object(entries(&value))
+    } else {
+        // Numbers and null stay JSON text, written by the browser (no float
+        // formatting in the bundle).
+        ConfigValue::Other(
+            JSON::stringify(&value)
+                .ok()
+                .and_then(|s| s.as_string())
+                .unwrap_or_default(),
+        )
+    }
 }
 
 /// The string at `key` of a JSON object.

@@ -19,6 +19,11 @@ impl Texts {
         Texts(Box::leak(Box::new(catalog)))
     }
 
+    /// The catalog itself, for content that resolves its own texts.
+    pub fn catalog(self) -> &'static Catalog {
+        self.0
+    }
+
     /// The text of `msg`.
     pub fn t(self, msg: Msg) -> &'static str {
         self.0.text(msg)

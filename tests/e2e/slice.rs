@@ -13,7 +13,7 @@ async fn a_patient_submits_and_the_receiver_stores_exactly_that_submission() {
     let receiver = Receiver::start(None).await;
     let browser = Browser::start().await;
     browser.open(&receiver.url("/")).await;
-    browser.click(".mi-learn button").await;
+    browser.click(".mi-learn [data-start]").await;
     fill(&browser, "(401) 555-0134").await;
     browser.click("button[type=submit]").await;
     let reference = browser
@@ -224,11 +224,23 @@ async fn every_screen_fits_phone_tablet_and_desktop() {
     ] {
         browser.viewport(width, height).await;
         browser.open(&receiver.url("/")).await;
-        browser.wait_for(".mi-learn button").await;
+        browser.wait_for(".mi-learn [data-start]").await;
         assert_fits(&browser, &format!("learn at {name}")).await;
         browser.screenshot(&format!("learn-{name}")).await;
+        // Every section open, and the first card of each list.
+        browser
+            .eval(
+                "document.querySelectorAll('.mi-disclosure[aria-expanded=false]').forEach(b => b.click());\
+                 document.querySelectorAll('.mi-topics').forEach(l => l.querySelector('.mi-more').click());\
+                 return true;",
+            )
+            .await;
+        assert_fits(&browser, &format!("learn opened at {name}")).await;
+        assert_icons_sit_in_their_cards(&browser, name).await;
+        browser.screenshot(&format!("learn-open-{name}")).await;
+        browser.eval("window.scrollTo(0, 0); return true;").await;
 
-        browser.click(".mi-learn button").await;
+        browser.click(".mi-learn [data-start]").await;
         browser.click("button[type=submit]").await;
         browser.wait_for("#mi-patient-phone-error").await;
         assert_fits(&browser, &format!("form with errors at {name}")).await;
@@ -266,6 +278,26 @@ async fn every_screen_fits_phone_tablet_and_desktop() {
     browser.quit().await;
 }
 
+/// Each illustration is drawn at the same size, in its card's top-left corner.
+async fn assert_icons_sit_in_their_cards(browser: &Browser, what: &str) {
+    let boxes = browser
+        .eval(
+            "return [...document.querySelectorAll('.mi-topic')].map(card => {\
+               const c = card.getBoundingClientRect(), i = card.querySelector('svg.mi-icon').getBoundingClientRect();\
+               return [i.width, i.height, i.left - c.left, i.top - c.top];\
+             });",
+        )
+        .await;
+    let boxes = boxes.as_array().cloned().unwrap_or_default();
+    assert_eq!(boxes.len(), 9, "{what}: nine cards with icons");
+    let first = &boxes[0];
+    for b in &boxes {
+        assert_eq!(b, first, "{what}: icons differ in size or place: {boxes:?}");
+    }
+    let size = first[0].as_f64().unwrap_or(0.0);
+    assert!((40.0..=48.0).contains(&size), "{what}: icon {size}px");
+}
+
 /// Nothing sticks out sideways, and body text is at least 16 px.
 async fn assert_fits(browser: &Browser, what: &str) {
     let widths = browser
@@ -283,7 +315,7 @@ async fn assert_fits(browser: &Browser, what: &str) {
     );
     let smallest = browser
         .eval(
-            "return Math.min(...[...document.querySelectorAll('.mi-root p, .mi-root label, .mi-root input:not([type=checkbox]), .mi-root button')]\
+            "return Math.min(...[...document.querySelectorAll('.mi-root p, .mi-root li, .mi-root dd, .mi-root dt, .mi-root label, .mi-root input:not([type=checkbox]), .mi-root button')]\
              .map(e => parseFloat(getComputedStyle(e).fontSize)));",
         )
         .await;
@@ -291,4 +323,83 @@ async fn assert_fits(browser: &Browser, what: &str) {
         smallest.as_f64().unwrap_or(0.0) >= 16.0,
         "{what}: text as small as {smallest}px"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_disclosure_opens_and_closes_from_the_keyboard() {
+    use thirtyfour::Key;
+    let receiver = Receiver::start(None).await;
+    let browser = Browser::start().await;
+    browser.open(&receiver.url("/")).await;
+    browser.wait_for(".mi-learn [data-start]").await;
+    let state = |id: String| {
+        let browser = &browser;
+        async move {
+            browser
+                .eval(&format!(
+                    "const b = document.querySelector('[aria-controls=\"{id}\"]');\
+                     return [b.getAttribute('aria-expanded'), !document.getElementById('{id}').hidden];"
+                ))
+                .await
+        }
+    };
+    let ids = browser
+        .eval("return [...document.querySelectorAll('button[aria-controls]')].map(b => b.getAttribute('aria-controls'));")
+        .await;
+    let ids: Vec<String> = ids
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(ids.len(), 17, "8 sections and 9 cards");
+    for id in ids {
+        // A card sits inside its section: open the section first (by keyboard).
+        let section = browser
+            .eval(&format!(
+                "const p = document.querySelector('[aria-controls=\"{id}\"]').closest('.mi-learn-panel');\
+                 return p && p.hidden ? p.id : null;"
+            ))
+            .await;
+        if let Some(section) = section.as_str() {
+            browser
+                .wait_for(&format!("[aria-controls='{section}']"))
+                .await
+                .send_keys(Key::Enter)
+                .await
+                .expect("press Enter");
+        }
+        let button = browser.wait_for(&format!("[aria-controls='{id}']")).await;
+        let before = state(id.clone()).await;
+        let was_open = before[0] == "true";
+        assert_eq!(before[1], was_open, "{id}: state and panel agree");
+        button.send_keys(Key::Enter).await.expect("press Enter");
+        assert_eq!(
+            state(id.clone()).await,
+            serde_json::json!([if was_open { "false" } else { "true" }, !was_open]),
+            "{id}: Enter toggles it"
+        );
+        button.send_keys(" ").await.expect("press Space");
+        assert_eq!(
+            state(id.clone()).await,
+            serde_json::json!([if was_open { "true" } else { "false" }, was_open]),
+            "{id}: Space toggles it back"
+        );
+    }
+    // Tab order: from the Learn heading, the first control is the first section.
+    browser
+        .eval("document.getElementById('mi-learn-heading').focus(); return true;")
+        .await;
+    browser
+        .wait_for("#mi-learn-heading")
+        .await
+        .send_keys(Key::Tab)
+        .await
+        .expect("press Tab");
+    let focused = browser.eval("return document.activeElement.id;").await;
+    assert_eq!(focused, "mi-learn-what");
+    assert_eq!(browser.csp_violations().await, Vec::<String>::new());
+    browser.quit().await;
 }

@@ -6,13 +6,14 @@ use std::path::Path;
 use flate2::write::GzEncoder;
 use flate2::Compression;
 
-/// The first view (the widget's wasm + JS and boot.js) should stay under this
-/// many gzip bytes.
+/// The first view (its wasm + JS and boot.js) must stay under this many gzip
+/// bytes; tests fail above it.
 pub const BUDGET_GZIP_BYTES: u64 = 90 * 1024;
-/// Tests fail when the first view passes this many gzip bytes.
-pub const LIMIT_GZIP_BYTES: u64 = 100 * 1024;
-/// Tests fail when everything (with the rules module) passes this many.
-pub const TOTAL_LIMIT_GZIP_BYTES: u64 = 160 * 1024;
+/// Tests fail when the form and its rules, what a tap on "Start" needs,
+/// pass this many gzip bytes.
+pub const FORM_LIMIT_GZIP_BYTES: u64 = 160 * 1024;
+/// Tests fail when everything together passes this many.
+pub const TOTAL_LIMIT_GZIP_BYTES: u64 = 220 * 1024;
 
 /// One file of the built widget.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -25,9 +26,11 @@ pub struct AssetSize {
 /// The files of a build, by when the browser needs them.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct BundleSizes {
-    /// What the page needs to show itself: the widget's wasm and JS, boot.js.
+    /// What the page needs to show itself: the first view's wasm and JS, boot.js.
     pub first_view: Vec<AssetSize>,
-    /// The form's rules, fetched beside the first view by boot.js.
+    /// The intake form, fetched by boot.js once the first view is up.
+    pub form: Vec<AssetSize>,
+    /// The form's rules, fetched with it.
     pub rules: Vec<AssetSize>,
     /// Styles (not counted in the budget).
     pub css: Vec<AssetSize>,
@@ -43,14 +46,22 @@ impl BundleSizes {
         sum(&self.first_view, |a| a.gzip)
     }
 
+    /// gzip bytes of the form and its rules: what "Start" needs.
+    pub fn form_gzip(&self) -> u64 {
+        sum(&self.form, |a| a.gzip) + sum(&self.rules, |a| a.gzip)
+    }
+
     /// gzip bytes of all wasm + JS.
     pub fn total_gzip(&self) -> u64 {
-        self.first_view_gzip() + sum(&self.rules, |a| a.gzip)
+        self.first_view_gzip() + self.form_gzip()
     }
 
     /// raw bytes of all wasm + JS.
     pub fn total_raw(&self) -> u64 {
-        sum(&self.first_view, |a| a.raw) + sum(&self.rules, |a| a.raw)
+        [&self.first_view, &self.form, &self.rules]
+            .into_iter()
+            .map(|a| sum(a, |a| a.raw))
+            .sum()
     }
 }
 
@@ -101,6 +112,10 @@ pub fn measure(dist: &Path) -> std::io::Result<BundleSizes> {
             size(named("data-intake-js")?)?,
             size("boot.js")?,
         ],
+        form: vec![
+            size(named("data-form-wasm")?)?,
+            size(named("data-form-js")?)?,
+        ],
         rules: vec![
             size(named("data-rules-wasm")?)?,
             size(named("data-rules-js")?)?,
@@ -140,7 +155,7 @@ mod tests {
     }
 
     #[test]
-    fn measures_the_first_view_and_the_rules_apart() {
+    fn measures_the_first_view_the_form_and_the_rules_apart() {
         let dir = tempdir();
         let write = |name: &str, len: usize| {
             std::fs::write(dir.join(name), vec![b'x'; len]).expect("write")
@@ -150,20 +165,25 @@ mod tests {
         write("boot.js", 100);
         write("r_bg.wasm", 700);
         write("r.js", 50);
+        write("f_bg.wasm", 2000);
+        write("f.js", 40);
         write("main.css", 300);
         std::fs::write(
             dir.join("index.html"),
-            "<script data-rules-js=r.js data-rules-wasm=r_bg.wasm data-intake-js=/m.js data-intake-wasm=/m_bg.wasm src=/boot.js>",
+            "<script data-rules-js=r.js data-rules-wasm=r_bg.wasm data-form-js=f.js data-form-wasm=f_bg.wasm data-intake-js=/m.js data-intake-wasm=/m_bg.wasm src=/boot.js>",
         )
         .expect("write");
         let sizes = measure(&dir).expect("measure");
         assert_eq!(sizes.first_view.iter().map(|a| a.raw).sum::<u64>(), 1600);
         assert_eq!(sizes.rules.iter().map(|a| a.raw).sum::<u64>(), 750);
-        assert_eq!(sizes.total_raw(), 2350);
+        assert_eq!(sizes.form.iter().map(|a| a.raw).sum::<u64>(), 2040);
+        assert_eq!(sizes.total_raw(), 4390);
         assert_eq!(sizes.css.len(), 1);
         assert_eq!(
             sizes.total_gzip(),
-            sizes.first_view_gzip() + sizes.rules.iter().map(|a| a.gzip).sum::<u64>()
+            sizes.first_view_gzip()
+                + sizes.form.iter().map(|a| a.gzip).sum::<u64>()
+                + sizes.rules.iter().map(|a| a.gzip).sum::<u64>()
         );
         let _ = std::fs::remove_dir_all(&dir);
     }

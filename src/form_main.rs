@@ -1,0 +1,15 @@
+//! The intake form (the Leptos app), loaded by `boot.js` when it is needed;
+//! `boot.js` calls its exported `mount_form`.
+
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
+/// Puts the form in place of the first view (see `massage_intake::mount_form`).
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub async fn mount_form(focus: bool) {
+    massage_intake::shell::quiet_panics();
+    massage_intake::mount_form(focus).await;
+}
+
+fn main() {}

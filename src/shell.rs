@@ -1,0 +1,237 @@
+//! The first view, without Leptos: the header, any configuration notice, the
+//! education and the footer, written as markup, with one delegated click
+//! handler for the disclosures and the way into the intake.
+//!
+//! The intake form is a second module (`intake-form`, the Leptos app) that
+//! `boot.js` fetches once this view is on screen and starts on the patient's
+//! tap, so a visitor waits only for what they first see. `boot.js` provides:
+//! - `globalThis.massageIntakePrefetch()`: fetch and compile the form and its
+//!   rules in the background;
+//! - `globalThis.massageIntakeStart(focus)`: a promise that settles once the
+//!   form has replaced this view (and, with `focus`, holds the focus).
+
+use intake_core::config::{ConfigProblem, ResolvedConfig, StartView, WidgetConfig};
+use intake_core::{Catalog, Msg};
+use js_sys::{Function, Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::learn::{escape, html as learn_html};
+
+/// The id of the first view's root element, which the form replaces.
+pub const ROOT_ID: &str = "mi-root";
+
+/// Installs a panic hook that never prints the panic's own text: that could
+/// quote a patient's answer, and the console is no place for health information.
+pub fn quiet_panics() {
+    std::panic::set_hook(Box::new(|_| {
+        web_sys::console::error_1(&"massage-intake stopped after an internal error".into());
+    }));
+}
+
+/// Loads the configuration, then shows the first view in place of the page's
+/// static "Loading…" line.
+pub fn start() {
+    quiet_panics();
+    wasm_bindgen_futures::spawn_local(async {
+        let resolved = crate::config::load().await;
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        if let Some(boot) = document.get_element_by_id("mi-boot") {
+            boot.remove();
+        }
+        let (Ok(root), Some(body)) = (document.create_element("div"), document.body()) else {
+            return;
+        };
+        root.set_id(ROOT_ID);
+        let _ = body.append_child(&root);
+        show(&root, resolved);
+    });
+}
+
+/// Shows the first view in `root` and wires its buttons.
+pub fn show(root: &web_sys::Element, resolved: ResolvedConfig) {
+    let catalog = Catalog::english();
+    let config = &resolved.config;
+    let can_start = config.endpoint.is_some();
+    root.set_class_name("mi-root");
+    let _ = root.set_attribute("lang", catalog.locale().tag());
+    let straight_to_form = can_start && config.view == StartView::Intake;
+    let main = if straight_to_form {
+        format!(
+            r#"<p class="mi-boot" role="status">{}</p>"#,
+            escape(catalog.text(Msg::LearnOpening))
+        )
+    } else {
+        format!(
+            r#"<section class="mi-learn" aria-labelledby="mi-learn-heading">{}</section>"#,
+            learn_html(&catalog, config, can_start)
+        )
+    };
+    root.set_inner_html(&format!(
+        concat!(
+            r#"<header class="mi-header">{header}</header>{notice}"#,
+            r#"<main class="mi-main"><p id="mi-start-status" class="mi-start-status" role="alert" hidden></p>{main}</main>{footer}"#
+        ),
+        header = header_html(&catalog, config),
+        notice = notice_html(&catalog, &resolved.problems),
+        main = main,
+        footer = if config.view == StartView::LearnOnly {
+            // The education-only view ends with the number to book already.
+            String::new()
+        } else {
+            footer_html(&catalog, config)
+        },
+    ));
+    let handler = {
+        let root = root.clone();
+        Closure::<dyn Fn(web_sys::MouseEvent)>::new(move |ev: web_sys::MouseEvent| {
+            let button = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|t| t.closest("button").ok().flatten());
+            if let Some(button) = button {
+                if button.has_attribute("data-start") {
+                    open_form(root.clone(), true);
+                } else {
+                    toggle(&root, &button);
+                }
+            }
+        })
+    };
+    let _ = root.add_event_listener_with_callback("click", handler.as_ref().unchecked_ref());
+    // The view lives as long as the page, and so does its handler.
+    handler.forget();
+    if straight_to_form {
+        open_form(root.clone(), false);
+    } else if can_start && config.view != StartView::LearnOnly {
+        let _ = call_global("massageIntakePrefetch", &JsValue::UNDEFINED);
+    }
+}
+
+/// Calls `globalThis[name](arg)`, if `boot.js` put it there.
+fn call_global(name: &str, arg: &JsValue) -> Option<JsValue> {
+    let f: Function = Reflect::get(&js_sys::global(), &JsValue::from_str(name))
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    f.call1(&JsValue::UNDEFINED, arg).ok()
+}
+
+/// Hands over to the form module; says so if it cannot be loaded, and keeps
+/// this view so the patient can read on or try again.
+fn open_form(root: web_sys::Element, focus: bool) {
+    let catalog = Catalog::english();
+    // A second tap after a failure starts afresh.
+    if let Some(status) = root.query_selector("#mi-start-status").ok().flatten() {
+        let _ = status.set_attribute("hidden", "");
+    }
+    let started = call_global("massageIntakeStart", &JsValue::from_bool(focus))
+        .and_then(|p| p.dyn_into::<Promise>().ok());
+    wasm_bindgen_futures::spawn_local(async move {
+        let ok = match started {
+            Some(promise) => JsFuture::from(promise).await.is_ok(),
+            None => false,
+        };
+        if !ok {
+            if let Some(status) = root.query_selector("#mi-start-status").ok().flatten() {
+                status.set_text_content(Some(catalog.text(Msg::LearnFormUnavailable)));
+                let _ = status.remove_attribute("hidden");
+            }
+            // Straight to the form and it failed: show the education instead.
+            if root.query_selector(".mi-learn").ok().flatten().is_none() {
+                if let Some(main) = root.query_selector(".mi-main").ok().flatten() {
+                    let config = crate::config::load().await.config;
+                    let _ = main.insert_adjacent_html(
+                        "beforeend",
+                        &format!(
+                            r#"<section class="mi-learn" aria-labelledby="mi-learn-heading">{}</section>"#,
+                            learn_html(&catalog, &config, true)
+                        ),
+                    );
+                    if let Some(opening) = main.query_selector(".mi-boot").ok().flatten() {
+                        opening.remove();
+                    }
+                }
+            }
+        }
+    });
+}
+
+/// Opens or closes the panel a disclosure button controls. The panel is
+/// looked up inside the view, so this works in a shadow root too.
+fn toggle(root: &web_sys::Element, button: &web_sys::Element) {
+    let Some(panel_id) = button.get_attribute("aria-controls") else {
+        return;
+    };
+    let open = button.get_attribute("aria-expanded").as_deref() == Some("true");
+    let _ = button.set_attribute("aria-expanded", if open { "false" } else { "true" });
+    if let Ok(Some(panel)) = root.query_selector(&format!("#{panel_id}")) {
+        let _ = panel.toggle_attribute_with_force("hidden", open);
+    }
+}
+
+/// The inside of the header: the clinic's name, when configured, and the title.
+pub fn header_html(catalog: &Catalog, config: &WidgetConfig) -> String {
+    let brand = config
+        .clinic_name
+        .as_deref()
+        .map(|name| format!(r#"<p class="mi-brand">{}</p>"#, escape(name)))
+        .unwrap_or_default();
+    format!(
+        r#"{brand}<h1 class="mi-title">{}</h1>"#,
+        escape(catalog.text(Msg::AppTitle))
+    )
+}
+
+/// The notice listing the configuration's problems, or nothing.
+pub fn notice_html(catalog: &Catalog, problems: &[ConfigProblem]) -> String {
+    if problems.is_empty() {
+        return String::new();
+    }
+    let mut items = String::new();
+    for problem in problems {
+        let (msg, args) = problem.message();
+        let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        items += &format!("<li>{}</li>", escape(&catalog.format(msg, &args)));
+    }
+    format!(
+        r#"<section class="mi-notice" aria-labelledby="mi-notice-title"><h2 id="mi-notice-title">{}</h2><ul>{items}</ul></section>"#,
+        escape(catalog.text(Msg::ConfigNoticeTitle))
+    )
+}
+
+/// The footer with the clinic's number as a `tel:` link, or nothing.
+pub fn footer_html(catalog: &Catalog, config: &WidgetConfig) -> String {
+    let Some(phone) = &config.clinic_phone else {
+        return String::new();
+    };
+    let clinic = config
+        .clinic_name
+        .as_deref()
+        .unwrap_or(catalog.text(Msg::ClinicDefaultName));
+    format!(
+        r#"<footer class="mi-footer"><p>{}</p></footer>"#,
+        tel_sentence(catalog, Msg::ClinicCall, clinic, phone)
+    )
+}
+
+/// A sentence with `{clinic}` filled and `{phone}` as a link that dials it.
+pub fn tel_sentence(
+    catalog: &Catalog,
+    msg: Msg,
+    clinic: &str,
+    phone: &intake_core::phone::PhoneNumber,
+) -> String {
+    let link = format!(
+        r#"<a class="mi-tel" href="tel:{}">{}</a>"#,
+        phone.e164(),
+        escape(&phone.display())
+    );
+    intake_core::fill(
+        &escape(catalog.text(msg)),
+        &[("clinic", &escape(clinic)), ("phone", &link)],
+    )
+}
