@@ -575,3 +575,27 @@ async fn the_education_only_view_offers_the_number_to_book() {
     assert!(find(&root, "footer").is_none(), "the number once");
     assert_eq!(boot_calls(), Vec::<String>::new(), "nothing to fetch");
 }
+
+#[wasm_bindgen_test]
+async fn a_bad_content_override_is_named_and_the_built_in_text_kept() {
+    install_boot(true);
+    let root = show_first_view(
+        r#"{"endpoint":"/a","learn":{"session":{"title":42},"choosing":{"hidden":true}}}"#,
+        "",
+    );
+    settle().await;
+    let notice = text(&root, ".mi-notice").unwrap_or_default();
+    assert!(notice.contains("\"learn.session.title\""), "{notice}");
+    assert!(
+        notice.contains("Some of this page's settings were not used"),
+        "the form still works, so the notice does not say otherwise: {notice}"
+    );
+    assert_eq!(
+        text(&root, "#mi-learn-session").as_deref(),
+        Some(Catalog::english().text(Msg::LearnSessionTitle))
+    );
+    assert!(
+        find(&root, "#mi-learn-choosing").is_none(),
+        "hidden as asked"
+    );
+}

@@ -199,7 +199,13 @@ pub fn notice_html(catalog: &Catalog, problems: &[ConfigProblem]) -> String {
     }
     format!(
         r#"<section class="mi-notice" aria-labelledby="mi-notice-title"><h2 id="mi-notice-title">{}</h2><ul>{items}</ul></section>"#,
-        escape(catalog.text(Msg::ConfigNoticeTitle))
+        escape(
+            catalog.text(if problems.iter().any(ConfigProblem::blocks_sending) {
+                Msg::ConfigNoticeTitle
+            } else {
+                Msg::ConfigNoticeTitleSettings
+            })
+        )
     )
 }
 

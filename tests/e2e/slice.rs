@@ -239,6 +239,13 @@ async fn every_screen_fits_phone_tablet_and_desktop() {
         assert_icons_sit_in_their_cards(&browser, name).await;
         browser.screenshot(&format!("learn-open-{name}")).await;
         browser.eval("window.scrollTo(0, 0); return true;").await;
+        for view in ["welcome", "learn_only"] {
+            browser.open(&receiver.url(&format!("/?view={view}"))).await;
+            browser.wait_for(".mi-disclaimer").await;
+            assert_fits(&browser, &format!("{view} at {name}")).await;
+            browser.screenshot(&format!("learn-{view}-{name}")).await;
+        }
+        browser.open(&receiver.url("/")).await;
 
         browser.click(".mi-learn [data-start]").await;
         browser.click("button[type=submit]").await;

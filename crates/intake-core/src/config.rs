@@ -155,6 +155,17 @@ pub enum ConfigProblem {
 }
 
 impl ConfigProblem {
+    /// Whether this problem keeps the form from being sent (the others only
+    /// drop a setting, whose default is used).
+    pub fn blocks_sending(&self) -> bool {
+        matches!(
+            self,
+            ConfigProblem::Unreadable(_)
+                | ConfigProblem::NoEndpoint
+                | ConfigProblem::BadEndpoint(_)
+        )
+    }
+
     /// The message and its arguments, for the notice in the widget.
     pub fn message(&self) -> (Msg, Vec<(&'static str, String)>) {
         match self {
