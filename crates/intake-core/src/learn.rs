@@ -551,6 +551,85 @@ mod tests {
         assert!(english_of(Msg::LearnBenefitsNote).contains("promise a cure"));
     }
 
+    /// Syllables of an English word, by the usual vowel-group estimate.
+    fn syllables(word: &str) -> usize {
+        let w: String = word
+            .chars()
+            .filter(char::is_ascii_alphabetic)
+            .collect::<String>()
+            .to_lowercase();
+        if w.len() <= 3 {
+            return 1;
+        }
+        let mut w = w.as_str();
+        for ending in ["es", "ed", "e"] {
+            if let Some(stem) = w.strip_suffix(ending) {
+                if !stem.ends_with(['a', 'e', 'i', 'o', 'u', 'y', 'l']) {
+                    w = stem;
+                    break;
+                }
+            }
+        }
+        let vowel = |c: char| "aeiouy".contains(c);
+        let mut groups = 0;
+        let mut previous = false;
+        for c in w.chars() {
+            let v = vowel(c);
+            if v && !previous {
+                groups += 1;
+            }
+            previous = v;
+        }
+        groups.max(1)
+    }
+
+    /// The Flesch-Kincaid grade of `texts`, each one or more sentences.
+    fn grade(texts: &[String]) -> f64 {
+        let (mut sentences, mut words, mut syl) = (0usize, 0usize, 0usize);
+        for t in texts {
+            sentences += t
+                .split_terminator(['.', '!', '?', ':'])
+                .filter(|s| !s.trim().is_empty())
+                .count()
+                .max(1);
+            for w in t
+                .split_whitespace()
+                .filter(|w| w.chars().any(char::is_alphabetic))
+            {
+                words += 1;
+                syl += syllables(w);
+            }
+        }
+        0.39 * words as f64 / sentences as f64 + 11.8 * syl as f64 / words as f64 - 15.59
+    }
+
+    #[test]
+    fn the_education_reads_at_about_an_eighth_grade_level() {
+        assert_eq!(syllables("massage"), 2);
+        assert_eq!(syllables("therapist"), 3);
+        assert_eq!(syllables("rehabilitative"), 6);
+        let hard = vec![
+            "Neuromuscular rehabilitative interventions facilitate proprioceptive reintegration."
+                .to_owned(),
+        ];
+        assert!(grade(&hard) > 12.0, "the measure can fail");
+        let en = Catalog::english();
+        let all: Vec<String> = SECTIONS
+            .iter()
+            .flat_map(Section::messages)
+            .map(|m| en.text(m).replace('\n', " "))
+            .collect();
+        let overall = grade(&all);
+        eprintln!("the education reads at Flesch-Kincaid grade {overall:.1}");
+        assert!(overall <= 8.5, "grade {overall:.1}");
+        for s in SECTIONS {
+            let texts: Vec<String> = s.messages().map(|m| en.text(m).to_owned()).collect();
+            let g = grade(&texts);
+            eprintln!("  {}: {g:.1}", s.id);
+            assert!(g <= 10.0, "section {} reads at grade {g:.1}", s.id);
+        }
+    }
+
     #[test]
     fn ids_are_unique_and_every_topic_has_an_icon() {
         let mut ids: Vec<&str> = SECTIONS.iter().map(|s| s.id).collect();
