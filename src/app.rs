@@ -46,6 +46,7 @@ pub fn Widget(resolved: ResolvedConfig) -> impl IntoView {
                     endpoint
                     mode=config.mode
                     timeout_seconds=config.send_timeout_seconds
+                    format=config.format
                     on_done=Callback::new(move |reference| {
                         stage.set(Stage::Done { reference });
                         focus_when_rendered("mi-done-heading");

@@ -5,7 +5,7 @@
 //! `boot.js` provides `globalThis.massageIntakeRules()`, a function returning a
 //! promise of the module (it loads once, and tries again after a failure).
 
-use intake_core::{Date, FieldError, IntakeDraft, SubmitContext};
+use intake_core::{Date, FieldError, Format, IntakeDraft, SubmitContext};
 use js_sys::{Function, Promise, Reflect};
 use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
@@ -19,6 +19,7 @@ struct CheckInput<'a> {
     draft: &'a IntakeDraft,
     context: &'a SubmitContext,
     today: String,
+    format: Format,
 }
 
 /// What the rules said.
@@ -33,16 +34,19 @@ pub struct Checked {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RulesUnavailable;
 
-/// Checks the answers as of `today`; the body is the submission to send.
+/// Checks the answers as of `today`; the body is the submission to send,
+/// written in `format`.
 pub async fn check(
     draft: &IntakeDraft,
     context: &SubmitContext,
     today: Date,
+    format: Format,
 ) -> Result<Checked, RulesUnavailable> {
     let input = serde_json::to_string(&CheckInput {
         draft,
         context,
         today: today.to_string(),
+        format,
     })
     .map_err(|_| RulesUnavailable)?;
     let global = js_sys::global();

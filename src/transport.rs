@@ -88,16 +88,20 @@ fn read_reply(body: &str) -> Reply {
     }
 }
 
-/// Posts a submission's JSON `body` to `endpoint` once, keyed by its `id`,
+/// Posts a submission's `body` (of media type `content_type`) to `endpoint`
+/// once, keyed by its `id`,
 /// giving up on this attempt after `timeout_ms` (the outcome is then unknown,
 /// so it counts as unreachable and the same key is sent again).
 #[cfg(target_arch = "wasm32")]
-pub async fn send(endpoint: &str, id: &str, body: &str, timeout_ms: u32) -> SendOutcome {
+pub async fn send(
+    endpoint: &str,
+    id: &str,
+    body: &str,
+    content_type: &str,
+    timeout_ms: u32,
+) -> SendOutcome {
     use crate::fetch::{fetch, FetchError};
-    let headers = [
-        ("Content-Type", "application/json"),
-        ("Idempotency-Key", id),
-    ];
+    let headers = [("Content-Type", content_type), ("Idempotency-Key", id)];
     match fetch(endpoint, Some((body, &headers)), timeout_ms).await {
         Ok(reply) => classify(
             reply.status,
@@ -112,7 +116,13 @@ pub async fn send(endpoint: &str, id: &str, body: &str, timeout_ms: u32) -> Send
 
 /// Native builds (unit tests) have no network.
 #[cfg(not(target_arch = "wasm32"))]
-pub async fn send(_endpoint: &str, _id: &str, _body: &str, _timeout_ms: u32) -> SendOutcome {
+pub async fn send(
+    _endpoint: &str,
+    _id: &str,
+    _body: &str,
+    _content_type: &str,
+    _timeout_ms: u32,
+) -> SendOutcome {
     SendOutcome::Unreachable
 }
 

@@ -2,7 +2,7 @@
 
 pub mod field;
 
-use intake_core::config::{Endpoint, Mode};
+use intake_core::config::{Endpoint, Format, Mode};
 use intake_core::{uuid_v4_from_bytes, Date, FieldError, IntakeDraft, Msg, SubmitContext};
 use leptos::prelude::*;
 
@@ -152,6 +152,9 @@ pub fn IntakeForm(
     /// How long one attempt may take before it is tried again.
     #[prop(default = 15)]
     timeout_seconds: u32,
+    /// How the submission is written.
+    #[prop(default = Format::Json)]
+    format: Format,
     on_done: Callback<String>,
 ) -> impl IntoView {
     let texts = use_texts();
@@ -172,7 +175,9 @@ pub fn IntakeForm(
         let this_check = latest_check.get_value();
         let current = draft.get_untracked();
         leptos::task::spawn_local(async move {
-            if let Ok(checked) = rules::check(&current, &placeholder_context(mode), today()).await {
+            if let Ok(checked) =
+                rules::check(&current, &placeholder_context(mode), today(), Format::Json).await
+            {
                 if latest_check.get_value() == this_check {
                     errors.set(checked.errors);
                 }
@@ -223,7 +228,7 @@ pub fn IntakeForm(
                     let Some(ctx) = submit_context(mode, texts.lang()) else {
                         return fail(Msg::SendRejected, 0);
                     };
-                    let checked = match rules::check(&current, &ctx, today()).await {
+                    let checked = match rules::check(&current, &ctx, today(), format).await {
                         Ok(checked) => checked,
                         Err(_) => return fail(Msg::SendRulesUnavailable, 0),
                     };
@@ -251,28 +256,33 @@ pub fn IntakeForm(
             // stored: the submission leaves only on a 2xx.
             let mut failures = 0u32;
             loop {
-                let (msg, retry_after) =
-                    match send(endpoint.as_str(), &id, &body, timeout_seconds * 1000).await {
-                        SendOutcome::Accepted { reference } => {
-                            pending.set_value(None);
-                            set_unsent(false);
-                            state.set(SendState::Idle);
-                            on_done.run(reference);
-                            return;
-                        }
-                        SendOutcome::Invalid(found) => {
-                            set_unsent(false);
-                            state.set(SendState::Idle);
-                            checked_once.set(true);
-                            show_errors(found);
-                            return;
-                        }
-                        SendOutcome::Rejected(status) => return fail(Msg::SendRejected, status),
-                        SendOutcome::Unreachable => (Msg::SendRetryOffline, None),
-                        SendOutcome::ServerError(_, retry_after) => {
-                            (Msg::SendRetryServer, retry_after)
-                        }
-                    };
+                let (msg, retry_after) = match send(
+                    endpoint.as_str(),
+                    &id,
+                    &body,
+                    format.content_type(),
+                    timeout_seconds * 1000,
+                )
+                .await
+                {
+                    SendOutcome::Accepted { reference } => {
+                        pending.set_value(None);
+                        set_unsent(false);
+                        state.set(SendState::Idle);
+                        on_done.run(reference);
+                        return;
+                    }
+                    SendOutcome::Invalid(found) => {
+                        set_unsent(false);
+                        state.set(SendState::Idle);
+                        checked_once.set(true);
+                        show_errors(found);
+                        return;
+                    }
+                    SendOutcome::Rejected(status) => return fail(Msg::SendRejected, status),
+                    SendOutcome::Unreachable => (Msg::SendRetryOffline, None),
+                    SendOutcome::ServerError(_, retry_after) => (Msg::SendRetryServer, retry_after),
+                };
                 failures += 1;
                 state.set(SendState::Retrying { msg });
                 wait(

@@ -410,3 +410,60 @@ async fn every_disclosure_opens_and_closes_from_the_keyboard() {
     assert_eq!(browser.csp_violations().await, Vec::<String>::new());
     browser.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_clinic_that_wants_fhir_gets_a_questionnaire_response_and_the_row_is_stored() {
+    let receiver = Receiver::start(Some(
+        r#"{"endpoint": "/api/v1/submissions", "format": "fhir", "clinic_name": "Harbor Medical Massage"}"#,
+    ))
+    .await;
+    let browser = Browser::start().await;
+    browser.open(&receiver.url("/")).await;
+    browser.click(".mi-learn [data-start]").await;
+    fill(&browser, "401-555-0134").await;
+    // Record what the page posts, as sent (type and resource, never shown).
+    browser
+        .eval(
+            "const send = window.fetch;\
+             window.miPosted = [];\
+             window.fetch = (input, init) => {\
+               const r = input instanceof Request ? input.clone() : new Request(input, init);\
+               if (r.method === 'POST') {\
+                 r.clone().text().then(t => window.miPosted.push(\
+                   [r.headers.get('Content-Type'), JSON.parse(t).resourceType]));\
+               }\
+               return send(input, init);\
+             };\
+             return true;",
+        )
+        .await;
+    browser.click("button[type=submit]").await;
+    let reference = browser
+        .wait_for(".mi-reference")
+        .await
+        .text()
+        .await
+        .expect("reference text");
+    let posted = browser
+        .eval("await new Promise(r => setTimeout(r, 50)); return window.miPosted;")
+        .await;
+    assert_eq!(
+        posted,
+        serde_json::json!([["application/fhir+json", "QuestionnaireResponse"]])
+    );
+    let rows = receiver.rows();
+    assert_eq!(rows.len(), 1, "exactly one row");
+    let (id, stored_reference, body) = &rows[0];
+    assert_eq!(stored_reference, &reference);
+    assert_eq!(body["submission_id"], id.as_str());
+    assert_eq!(body["patient"]["family_name"], "Silva");
+    assert_eq!(body["patient"]["phone"], "+14015550134");
+    assert_eq!(body["patient"]["date_of_birth"], "1961-04-12");
+    assert_eq!(body["signature"]["typed_name"], "Ana Silva");
+    assert_eq!(
+        body["consents"]["privacy_notice"]["version"],
+        "privacy-2026-11"
+    );
+    assert_eq!(browser.csp_violations().await, Vec::<String>::new());
+    browser.quit().await;
+}

@@ -10,8 +10,8 @@ use flate2::Compression;
 /// bytes; tests fail above it.
 pub const BUDGET_GZIP_BYTES: u64 = 90 * 1024;
 /// Tests fail when the form and its rules, what a tap on "Start" needs,
-/// pass this many gzip bytes.
-pub const FORM_LIMIT_GZIP_BYTES: u64 = 160 * 1024;
+/// pass this many gzip bytes (FHIR output added 15 KB to the rules).
+pub const FORM_LIMIT_GZIP_BYTES: u64 = 170 * 1024;
 /// Tests fail when everything together passes this many.
 pub const TOTAL_LIMIT_GZIP_BYTES: u64 = 220 * 1024;
 

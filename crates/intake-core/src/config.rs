@@ -71,6 +71,35 @@ impl StartView {
     }
 }
 
+/// How the widget writes a submission.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    /// `massage-intake/1` JSON (`application/json`).
+    #[default]
+    Json,
+    /// A FHIR R4 `QuestionnaireResponse` (`application/fhir+json`).
+    Fhir,
+}
+
+impl Format {
+    fn parse(s: &str) -> Option<Format> {
+        match s {
+            "json" => Some(Format::Json),
+            "fhir" => Some(Format::Fhir),
+            _ => None,
+        }
+    }
+
+    /// The media type of a body in this format.
+    pub const fn content_type(self) -> &'static str {
+        match self {
+            Format::Json => "application/json",
+            Format::Fhir => "application/fhir+json",
+        }
+    }
+}
+
 /// A checked submission address: `https://…`, `http://…`, or a path on the
 /// widget's own origin (`/api/v1/submissions`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -116,6 +145,8 @@ pub struct WidgetConfig {
     pub send_timeout_seconds: u32,
     /// The clinic's changes to the education content.
     pub learn: LearnOverrides,
+    /// How submissions are written.
+    pub format: Format,
 }
 
 impl Default for WidgetConfig {
@@ -129,6 +160,7 @@ impl Default for WidgetConfig {
             view: StartView::Learn,
             send_timeout_seconds: 15,
             learn: LearnOverrides::default(),
+            format: Format::Json,
         }
     }
 }
@@ -312,7 +344,7 @@ fn apply_file(
                 }
                 true
             }
-            "format" => text == Some("json"),
+            "format" => set(&mut config.format, text.and_then(Format::parse)),
             "clinic_name" => match text
                 .map(str::trim)
                 .filter(|t| !t.is_empty() && t.chars().count() <= 80)
@@ -510,6 +542,20 @@ mod tests {
             );
             assert_eq!(r.config.send_timeout_seconds, 15);
         }
+    }
+
+    #[test]
+    fn the_format_is_json_or_fhir() {
+        assert_eq!(
+            resolve(Ok(r#"{"endpoint":"/a"}"#), "").config.format,
+            Format::Json
+        );
+        let r = resolve(Ok(r#"{"endpoint":"/a","format":"fhir"}"#), "");
+        assert_eq!((r.config.format, r.problems), (Format::Fhir, vec![]));
+        assert_eq!(Format::Fhir.content_type(), "application/fhir+json");
+        let r = resolve(Ok(r#"{"endpoint":"/a","format":"xml"}"#), "format=fhir");
+        assert_eq!(r.problems, vec![ConfigProblem::BadValue("format".into())]);
+        assert_eq!(r.config.format, Format::Json, "not from the URL");
     }
 
     #[test]

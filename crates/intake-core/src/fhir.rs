@@ -197,41 +197,58 @@ impl std::error::Error for FhirError {}
 
 /// The submission as a FHIR R4 `QuestionnaireResponse`.
 pub fn to_questionnaire_response(submission: &Submission) -> Value {
-    let model = serde_json::to_value(submission).unwrap_or(Value::Null);
+    // Through the JSON text: the widget's rules module already writes it, and
+    // `to_value` would add a second serialiser for every type (about 8 KB gzip).
+    let model = serde_json::to_string(submission)
+        .ok()
+        .and_then(|text| serde_json::from_str::<Value>(&text).ok())
+        .unwrap_or(Value::Null);
     let empty = Map::new();
     let top = model.as_object().unwrap_or(&empty);
     let mut qr = Map::new();
     qr.insert("resourceType".into(), "QuestionnaireResponse".into());
     qr.insert("id".into(), submission.submission_id.clone().into());
     qr.insert("language".into(), submission.locale.clone().into());
-    qr.insert("contained".into(), json!([patient(submission)]));
+    qr.insert("contained".into(), Value::Array(vec![patient(submission)]));
     let mut extensions = vec![signature_extension(submission)];
     extensions.extend(submission.flags.iter().map(|flag| {
-        json!({
-            "url": FLAG_EXTENSION,
-            "extension": [
-                {"url": "code", "valueCoding": {
-                    "system": System::Own("safety-flag").uri(),
-                    "code": flag.code.code()
-                }},
-                {"url": "severity", "valueCode": code_of(&flag.severity)}
-            ]
-        })
+        obj([
+            ("url", FLAG_EXTENSION.into()),
+            (
+                "extension",
+                Value::Array(vec![
+                    obj([
+                        ("url", "code".into()),
+                        (
+                            "valueCoding",
+                            coding(System::Own("safety-flag").uri(), flag.code.code()),
+                        ),
+                    ]),
+                    obj([
+                        ("url", "severity".into()),
+                        ("valueCode", flag.severity.code().into()),
+                    ]),
+                ]),
+            ),
+        ])
     }));
     qr.insert("extension".into(), Value::Array(extensions));
     qr.insert(
         "identifier".into(),
-        json!({"system": "urn:ietf:rfc:3986", "value": format!("urn:uuid:{}", submission.submission_id)}),
+        obj([
+            ("system", "urn:ietf:rfc:3986".into()),
+            (
+                "value",
+                format!("urn:uuid:{}", submission.submission_id).into(),
+            ),
+        ]),
     );
     qr.insert(
         "questionnaire".into(),
         format!("{QUESTIONNAIRE_URL}|{QUESTIONNAIRE_VERSION}").into(),
     );
     qr.insert("status".into(), "completed".into());
-    qr.insert(
-        "subject".into(),
-        json!({"reference": format!("#{PATIENT_ID}")}),
-    );
+    qr.insert("subject".into(), patient_reference());
     qr.insert("authored".into(), submission.submitted_at.clone().into());
     let items: Vec<Value> = top
         .iter()
@@ -242,59 +259,151 @@ pub fn to_questionnaire_response(submission: &Submission) -> Value {
     Value::Object(qr)
 }
 
-/// The serialised code of a unit enum (`"stop"`).
-fn code_of<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
+/// [`to_questionnaire_response`] as JSON text, written without serde_json's
+/// number formatting (every number here is an integer), which would add
+/// float printing to the widget's rules module.
+pub fn questionnaire_response_text(submission: &Submission) -> String {
+    let mut out = String::new();
+    write_json(&to_questionnaire_response(submission), &mut out);
+    out
+}
+
+fn write_json(value: &Value, out: &mut String) {
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+            (Some(i), _) => out.push_str(&i.to_string()),
+            (None, Some(u)) => out.push_str(&u.to_string()),
+            // Not made by the mapping; a float is not a FHIR integer anyway.
+            (None, None) => out.push_str("null"),
+        },
+        Value::String(text) => {
+            out.push('"');
+            for c in text.chars() {
+                match c {
+                    '"' => out.push_str("\\\""),
+                    '\\' => out.push_str("\\\\"),
+                    '\n' => out.push_str("\\n"),
+                    '\r' => out.push_str("\\r"),
+                    '\t' => out.push_str("\\t"),
+                    c if u32::from(c) < 0x20 => {
+                        out.push_str(&format!("\\u{:04x}", u32::from(c)));
+                    }
+                    c => out.push(c),
+                }
+            }
+            out.push('"');
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_json(item, out);
+            }
+            out.push(']');
+        }
+        Value::Object(fields) => {
+            out.push('{');
+            for (i, (key, item)) in fields.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_json(&Value::String(key.clone()), out);
+                out.push(':');
+                write_json(item, out);
+            }
+            out.push('}');
+        }
+    }
+}
+
+/// A JSON object of `fields`, in order. Built by hand rather than with
+/// `json!`, whose every interpolation instantiates serde's value serialiser
+/// (the forward mapping runs in the widget's rules module, where bytes count).
+fn obj<const N: usize>(fields: [(&str, Value); N]) -> Value {
+    Value::Object(fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+}
+
+fn coding(system: String, code: impl Into<Value>) -> Value {
+    obj([("system", system.into()), ("code", code.into())])
+}
+
+fn patient_reference() -> Value {
+    obj([("reference", format!("#{PATIENT_ID}").into())])
 }
 
 fn patient(s: &Submission) -> Value {
     let p = &s.patient;
-    let mut telecom = vec![json!({"system": "phone", "value": p.phone})];
+    let mut telecom = vec![obj([
+        ("system", "phone".into()),
+        ("value", p.phone.as_str().into()),
+    ])];
     if let Some(email) = &p.email {
-        telecom.push(json!({"system": "email", "value": email.as_str()}));
+        telecom.push(obj([
+            ("system", "email".into()),
+            ("value", email.as_str().into()),
+        ]));
     }
-    json!({
-        "resourceType": "Patient",
-        "id": PATIENT_ID,
-        "name": [{"family": p.family_name.as_str(), "given": [p.given_name.as_str()]}],
-        "telecom": telecom,
-        "birthDate": p.date_of_birth,
-    })
+    obj([
+        ("resourceType", "Patient".into()),
+        ("id", PATIENT_ID.into()),
+        (
+            "name",
+            Value::Array(vec![obj([
+                ("family", p.family_name.as_str().into()),
+                ("given", Value::Array(vec![p.given_name.as_str().into()])),
+            ])]),
+        ),
+        ("telecom", Value::Array(telecom)),
+        ("birthDate", p.date_of_birth.as_str().into()),
+    ])
 }
 
 fn signature_extension(s: &Submission) -> Value {
     let sig = &s.signature;
-    let mut types = vec![json!({"system": SIGNATURE_TYPE_SYSTEM, "code": SIGNATURE_TYPE_CODE})];
+    let mut types = vec![coding(
+        SIGNATURE_TYPE_SYSTEM.to_owned(),
+        SIGNATURE_TYPE_CODE,
+    )];
     if let Some(method) = sig.method {
-        types.push(json!({"system": System::Own("signature-method").uri(), "code": method.code()}));
+        types.push(coding(System::Own("signature-method").uri(), method.code()));
     }
-    let mut who = json!({"reference": format!("#{PATIENT_ID}")});
-    if let Some(name) = &sig.typed_name {
-        who["display"] = name.as_str().into();
+    let mut who = patient_reference();
+    if let (Some(name), Value::Object(fields)) = (&sig.typed_name, &mut who) {
+        fields.insert("display".into(), name.as_str().into());
     }
-    let mut value = json!({"type": types, "when": sig.signed_at, "who": who});
-    if let Some(path) = &sig.svg_path {
-        value["sigFormat"] = "image/svg+xml".into();
-        value["data"] = base64_encode(path.as_str().as_bytes()).into();
+    let mut value = obj([
+        ("type", Value::Array(types)),
+        ("when", sig.signed_at.as_str().into()),
+        ("who", who),
+    ]);
+    if let (Some(path), Value::Object(fields)) = (&sig.svg_path, &mut value) {
+        fields.insert("sigFormat".into(), "image/svg+xml".into());
+        fields.insert(
+            "data".into(),
+            base64_encode(path.as_str().as_bytes()).into(),
+        );
     }
-    json!({"url": SIGNATURE_EXTENSION, "valueSignature": value})
+    obj([
+        ("url", SIGNATURE_EXTENSION.into()),
+        ("valueSignature", value),
+    ])
 }
 
 /// The items for the field at `path` holding `value` (none when it is empty).
 fn items_of(path: &str, value: &Value) -> Vec<Value> {
+    let question =
+        |answers: Vec<Value>| obj([("linkId", path.into()), ("answer", Value::Array(answers))]);
     match value {
         Value::Null => Vec::new(),
         Value::Array(list) if GROUP_LISTS.contains(&path) => {
             list.iter().map(|element| group(path, element)).collect()
         }
         Value::Array(list) if list.is_empty() => Vec::new(),
-        Value::Array(list) => vec![json!({
-            "linkId": path,
-            "answer": list.iter().map(|v| answer(path, v)).collect::<Vec<_>>(),
-        })],
+        Value::Array(list) => vec![question(list.iter().map(|v| answer(path, v)).collect())],
         Value::Object(_) => {
             let group = group(path, value);
             // FHIR has no empty groups: a group with nothing in it is left out.
@@ -304,7 +413,7 @@ fn items_of(path: &str, value: &Value) -> Vec<Value> {
                 vec![group]
             }
         }
-        _ => vec![json!({"linkId": path, "answer": [answer(path, value)]})],
+        _ => vec![question(vec![answer(path, value)])],
     }
 }
 
@@ -319,33 +428,38 @@ fn group(path: &str, value: &Value) -> Value {
             .flat_map(|(key, v)| items_of(&format!("{path}.{key}"), v))
             .collect()
     };
-    json!({"linkId": path, "item": items})
+    obj([("linkId", path.into()), ("item", Value::Array(items))])
 }
 
 fn attachment_items(fields: &Map<String, Value>) -> Vec<Value> {
-    let mut items = items_of(
-        "attachments.kind",
-        fields.get("kind").unwrap_or(&Value::Null),
-    );
-    items.push(json!({
-        "linkId": ATTACHMENT_FILE,
-        "answer": [{"valueAttachment": {
-            "contentType": fields.get("mime_type").cloned().unwrap_or(Value::Null),
-            "size": fields.get("size_bytes").cloned().unwrap_or(Value::Null),
-            "data": fields.get("data_base64").cloned().unwrap_or(Value::Null),
-        }}],
-    }));
+    let field = |name: &str| fields.get(name).cloned().unwrap_or(Value::Null);
+    let mut items = items_of("attachments.kind", &field("kind"));
+    items.push(obj([
+        ("linkId", ATTACHMENT_FILE.into()),
+        (
+            "answer",
+            Value::Array(vec![obj([(
+                "valueAttachment",
+                obj([
+                    ("contentType", field("mime_type")),
+                    ("size", field("size_bytes")),
+                    ("data", field("data_base64")),
+                ]),
+            )])]),
+        ),
+    ]));
     items
 }
 
 fn answer(path: &str, value: &Value) -> Value {
+    let v = value.clone();
     match (kind(path), value) {
-        (Kind::Date, v) => json!({"valueDate": v}),
-        (Kind::DateTime, v) => json!({"valueDateTime": v}),
-        (Kind::Coding(system), v) => json!({"valueCoding": {"system": system.uri(), "code": v}}),
-        (Kind::Plain, Value::Bool(b)) => json!({"valueBoolean": b}),
-        (Kind::Plain, Value::Number(n)) => json!({"valueInteger": n}),
-        (Kind::Plain, v) => json!({"valueString": v}),
+        (Kind::Date, _) => obj([("valueDate", v)]),
+        (Kind::DateTime, _) => obj([("valueDateTime", v)]),
+        (Kind::Coding(system), _) => obj([("valueCoding", coding(system.uri(), v))]),
+        (Kind::Plain, Value::Bool(_)) => obj([("valueBoolean", v)]),
+        (Kind::Plain, Value::Number(_)) => obj([("valueInteger", v)]),
+        (Kind::Plain, _) => obj([("valueString", v)]),
     }
 }
 
@@ -353,6 +467,14 @@ fn answer(path: &str, value: &Value) -> Value {
 /// by any system following the intake's `Questionnaire`) as a submission. The
 /// submission still has to pass validation.
 pub fn from_questionnaire_response(qr: &Value) -> Result<Submission, FhirError> {
+    serde_json::from_value(submission_json(qr)?)
+        .map_err(|e| FhirError::new("item", format!("does not make a submission: {e}")))
+}
+
+/// The submission's JSON read from a `QuestionnaireResponse`, before it is
+/// checked against the model's types (so a receiver can name the path of a
+/// problem without quoting a value).
+pub fn submission_json(qr: &Value) -> Result<Value, FhirError> {
     let text = |name: &str| -> Result<String, FhirError> {
         qr.get(name)
             .and_then(Value::as_str)
@@ -408,8 +530,7 @@ pub fn from_questionnaire_response(qr: &Value) -> Result<Submission, FhirError> 
         .map(read_flag)
         .collect::<Result<Vec<_>, _>>()?;
     top.insert("flags".into(), Value::Array(flags));
-    serde_json::from_value(Value::Object(top))
-        .map_err(|e| FhirError::new("item", format!("does not make a submission: {e}")))
+    Ok(Value::Object(top))
 }
 
 /// The object at `prefix` from its items.
@@ -654,6 +775,15 @@ mod tests {
         for bad in ["TWE", "TW=u", "T!Fu", "TQ==TWFu"] {
             assert_eq!(base64_decode(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn the_json_writer_writes_what_serde_json_reads_back() {
+        let value = json!({"a": [1, -2, 18446744073709551615u64, true, null],
+                           "text": "quote \" backslash \\ line\nbreak\ttab \u{1} ünï"});
+        let mut out = String::new();
+        write_json(&value, &mut out);
+        assert_eq!(serde_json::from_str::<Value>(&out).ok(), Some(value));
     }
 
     #[test]

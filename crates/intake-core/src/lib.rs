@@ -25,7 +25,7 @@ pub mod validate;
 pub mod vocab;
 
 pub use config::{
-    ConfigProblem, ConfigValue, Endpoint, Mode, ResolvedConfig, StartView, WidgetConfig,
+    ConfigProblem, ConfigValue, Endpoint, Format, Mode, ResolvedConfig, StartView, WidgetConfig,
 };
 pub use date::Date;
 pub use draft::{IntakeDraft, SubmitContext};

@@ -32,7 +32,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use intake_core::validate::is_uuid_v4;
 use intake_core::{Date, ErrorCode, FieldError, Rules, Submission};
-use serde_json::json;
+use serde_json::{json, Value};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -145,21 +145,44 @@ impl AppState {
 
 /// Where the JSON Schema of a submission is served.
 pub const SCHEMA_PATH: &str = "/schema/massage-intake-1.json";
+/// Where FHIR clients post a `QuestionnaireResponse`.
+pub const FHIR_RESPONSES_PATH: &str = "/fhir/QuestionnaireResponse";
+/// Where the intake's FHIR `Questionnaire` is served.
+pub const FHIR_QUESTIONNAIRE_PATH: &str = "/fhir/Questionnaire/massage-intake-1";
 
 /// Opens the database and builds the router.
 pub fn app(settings: &Settings) -> Result<Router, rusqlite::Error> {
     let store = Store::open(&settings.db)?;
     let mut submissions = post(submit);
+    let mut fhir_responses = post(submit_fhir);
     if let Some(per_minute) = settings.rate_limit_per_minute {
         let limiter = RateLimiter {
             per_minute,
             trust_forwarded_for: settings.trust_forwarded_for,
             seen: Arc::default(),
         };
-        submissions = submissions.route_layer(middleware::from_fn_with_state(limiter, rate_limit));
+        submissions =
+            submissions.route_layer(middleware::from_fn_with_state(limiter.clone(), rate_limit));
+        fhir_responses =
+            fhir_responses.route_layer(middleware::from_fn_with_state(limiter, rate_limit));
     }
+    let questionnaire = Arc::new(
+        intake_core::fhir_questionnaire::questionnaire()
+            .map_err(|problems| {
+                tracing::error!(?problems, "the FHIR Questionnaire could not be generated");
+            })
+            .unwrap_or(Value::Null),
+    );
     let api = Router::new()
         .route(SUBMISSIONS_PATH, submissions)
+        .route(FHIR_RESPONSES_PATH, fhir_responses)
+        .route(
+            FHIR_QUESTIONNAIRE_PATH,
+            get(move || {
+                let questionnaire = questionnaire.clone();
+                async move { fhir_json(StatusCode::OK, &questionnaire) }
+            }),
+        )
         .route("/healthz", get(|| async { "ok" }))
         .route(
             SCHEMA_PATH,
@@ -335,15 +358,65 @@ fn invalid(errors: &[FieldError]) -> Response {
         .into_response()
 }
 
-async fn submit(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
-    let is_json = headers
+/// A FHIR resource as `application/fhir+json`.
+fn fhir_json(status: StatusCode, resource: &Value) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/fhir+json")],
+        resource.to_string(),
+    )
+        .into_response()
+}
+
+/// How a body is written.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum BodyFormat {
+    /// `massage-intake/1` JSON.
+    Submission,
+    /// A FHIR R4 `QuestionnaireResponse`.
+    Fhir,
+}
+
+/// The media type of the request, without parameters.
+fn media_type(headers: &HeaderMap) -> String {
+    headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(';').next())
-        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
-    if !is_json {
+        .map(|v| v.trim().to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+/// `POST /api/v1/submissions`: the submission as `application/json`, or as a
+/// FHIR `QuestionnaireResponse` in `application/fhir+json`.
+async fn submit(state: State<AppState>, headers: HeaderMap, body: Body) -> Response {
+    let format = match media_type(&headers).as_str() {
+        "application/json" => BodyFormat::Submission,
+        "application/fhir+json" => BodyFormat::Fhir,
+        _ => return error(StatusCode::UNSUPPORTED_MEDIA_TYPE, "content_type_not_json"),
+    };
+    accept(state, headers, body, format, false).await
+}
+
+/// `POST /fhir/QuestionnaireResponse`: a FHIR `QuestionnaireResponse`, with
+/// or without an `Idempotency-Key` (its identifier is the key then).
+async fn submit_fhir(state: State<AppState>, headers: HeaderMap, body: Body) -> Response {
+    if !matches!(
+        media_type(&headers).as_str(),
+        "application/fhir+json" | "application/json"
+    ) {
         return error(StatusCode::UNSUPPORTED_MEDIA_TYPE, "content_type_not_json");
     }
+    accept(state, headers, body, BodyFormat::Fhir, true).await
+}
+
+async fn accept(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Body,
+    format: BodyFormat,
+    key_optional: bool,
+) -> Response {
     // A body that trickles in ties up the server: it gets a deadline.
     let body = match tokio::time::timeout(
         state.body_timeout,
@@ -358,7 +431,18 @@ async fn submit(State(state): State<AppState>, headers: HeaderMap, body: Body) -
         Ok(Err(_)) => return error(StatusCode::BAD_REQUEST, "body_unreadable"),
         Ok(Ok(body)) => body,
     };
+    let body = match format {
+        BodyFormat::Submission => body.to_vec(),
+        BodyFormat::Fhir => match read_fhir(&body) {
+            Ok(json) => json,
+            Err(response) => return response,
+        },
+    };
     let key = match headers.get("idempotency-key").map(|v| v.to_str()) {
+        None if key_optional => match submission_id_of(&body) {
+            Some(id) if is_uuid_v4(&id) => id,
+            _ => return error(StatusCode::BAD_REQUEST, "idempotency_key_missing"),
+        },
         None => return error(StatusCode::BAD_REQUEST, "idempotency_key_missing"),
         Some(Ok(key)) if is_uuid_v4(key) => key.to_owned(),
         Some(_) => return error(StatusCode::BAD_REQUEST, "idempotency_key_invalid"),
@@ -397,6 +481,27 @@ async fn submit(State(state): State<AppState>, headers: HeaderMap, body: Body) -
         }
         Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "internal"),
     }
+}
+
+/// The submission's JSON from a FHIR `QuestionnaireResponse` body; a problem
+/// is named by its FHIR element or `linkId`, never by a submitted value.
+#[allow(clippy::result_large_err)]
+fn read_fhir(body: &[u8]) -> Result<Vec<u8>, Response> {
+    let resource: Value = serde_json::from_slice(body)
+        .map_err(|_| error(StatusCode::BAD_REQUEST, "malformed_json"))?;
+    let json = intake_core::fhir::submission_json(&resource).map_err(|e| {
+        invalid(&[FieldError::new(
+            &format!("fhir:{}", e.at),
+            ErrorCode::InvalidValue,
+        )])
+    })?;
+    serde_json::to_vec(&json).map_err(|_| error(StatusCode::INTERNAL_SERVER_ERROR, "internal"))
+}
+
+/// The `submission_id` of a submission's JSON, if it has a readable one.
+fn submission_id_of(json: &[u8]) -> Option<String> {
+    let value: Value = serde_json::from_slice(json).ok()?;
+    value.get("submission_id")?.as_str().map(str::to_owned)
 }
 
 /// Whether reading a body failed on its length limit.

@@ -11,7 +11,7 @@
 //! "body": "<the submission's JSON>" | null}`; the body is there only when
 //! there are no errors.
 
-use intake_core::{Date, FieldError, IntakeDraft, Rules, SubmitContext};
+use intake_core::{Date, FieldError, Format, IntakeDraft, Rules, SubmitContext};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::wasm_bindgen;
 
@@ -27,6 +27,9 @@ pub struct CheckInput {
     pub context: SubmitContext,
     /// The patient's local date, `YYYY-MM-DD`.
     pub today: String,
+    /// How to write the body: `massage-intake/1` JSON or FHIR R4.
+    #[serde(default)]
+    pub format: Format,
 }
 
 /// What the module answers.
@@ -48,10 +51,10 @@ pub fn check_input(input: &CheckInput) -> CheckOutput {
             day: 31,
         });
     let (submission, report) = input.draft.validate(&input.context, &Rules::on(today));
-    let body = if report.is_valid() {
-        serde_json::to_string(&submission).ok()
-    } else {
-        None
+    let body = match (report.is_valid(), input.format) {
+        (false, _) => None,
+        (true, Format::Json) => serde_json::to_string(&submission).ok(),
+        (true, Format::Fhir) => Some(intake_core::fhir::questionnaire_response_text(&submission)),
     };
     CheckOutput {
         errors: report.errors,
@@ -112,6 +115,19 @@ mod tests {
             serde_json::from_str(out["body"].as_str().expect("a body")).expect("body json");
         assert_eq!(body["patient"]["phone"], "+14015550134");
         assert_eq!(body["schema"], "massage-intake/1");
+    }
+
+    #[test]
+    fn the_fhir_format_gets_a_questionnaire_response_of_the_same_submission() {
+        let mut request: Value = serde_json::from_str(&input(valid_draft())).expect("json");
+        request["format"] = json!("fhir");
+        let out: Value = serde_json::from_str(&check(&request.to_string())).expect("json");
+        assert_eq!(out["errors"], json!([]));
+        let body: Value =
+            serde_json::from_str(out["body"].as_str().expect("a body")).expect("body json");
+        assert_eq!(body["resourceType"], "QuestionnaireResponse");
+        let submission = intake_core::fhir::from_questionnaire_response(&body).expect("reads back");
+        assert_eq!(submission.patient.phone, "+14015550134");
     }
 
     #[test]
