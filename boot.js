@@ -18,6 +18,7 @@ const loader = (name) => {
     }));
 };
 globalThis.massageIntakeRules = loader("rules");
+globalThis.massageIntakeSeal = loader("seal");
 const form = loader("form");
 globalThis.massageIntakePrefetch = () => {
   form().catch(() => {});
@@ -27,6 +28,74 @@ globalThis.massageIntakeStart = async (focus) => {
   globalThis.massageIntakeRules().catch(() => {});
   await (await form()).mount_form(focus);
 };
+// The outbox: sealed envelopes only (never a readable submission), kept in
+// IndexedDB until the receiver has stored them, and sent whenever the page is
+// open and online: now, when the network returns, when the page is shown
+// again, and on a backoff while any are left.
+const SEALED = "application/vnd.massage-intake.sealed+json";
+const store = (mode, use) =>
+  new Promise((done, fail) => {
+    const open = indexedDB.open("massage-intake", 1);
+    open.onupgradeneeded = () => open.result.createObjectStore("outbox", { keyPath: "id" });
+    open.onerror = () => fail(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      const tx = db.transaction("outbox", mode);
+      const request = use(tx.objectStore("outbox"));
+      tx.oncomplete = () => (db.close(), done(request.result));
+      tx.onerror = tx.onabort = () => (db.close(), fail(tx.error));
+    };
+  });
+let wait = 5000;
+let timer;
+// Only a device that already has an outbox gets it opened: without a key
+// nothing is ever stored, not even an empty database.
+const hasOutbox = () =>
+  (indexedDB?.databases?.() ?? Promise.resolve([]))
+    .then((all) => all.some((d) => d.name === "massage-intake"))
+    .catch(() => false);
+const flush = async () => {
+  clearTimeout(timer);
+  if (!(await hasOutbox())) return;
+  const records = await store("readonly", (s) => s.getAll()).catch(() => []);
+  let left = 0;
+  for (const r of records) {
+    try {
+      const reply = await fetch(r.endpoint, {
+        method: "POST",
+        headers: { "Content-Type": r.type, "Idempotency-Key": r.id },
+        body: r.body,
+        credentials: "omit",
+      });
+      if (reply.ok) {
+        await store("readwrite", (s) => s.delete(r.id));
+        continue;
+      }
+    } catch {}
+    left++;
+  }
+  if (left) {
+    timer = setTimeout(flush, wait);
+    wait = Math.min(wait * 2, 300000);
+  } else {
+    wait = 5000;
+  }
+};
+globalThis.massageIntakeOutbox = {
+  put: (r) =>
+    r.type === SEALED
+      ? store("readwrite", (s) =>
+          s.put({ ...r, endpoint: new URL(r.endpoint, document.baseURI).href }),
+        ).then(() => {
+          clearTimeout(timer);
+          timer = setTimeout(flush, wait);
+        })
+      : Promise.reject(new Error("only sealed submissions are kept")),
+  remove: (id) => store("readwrite", (s) => s.delete(id)),
+};
+addEventListener("online", flush);
+document.addEventListener("visibilitychange", () => document.visibilityState === "visible" && flush());
+flush();
 // While a submission is unsent, leaving the page asks first (a listener only then).
 const ask = (e) => {
   e.preventDefault();

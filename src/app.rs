@@ -47,6 +47,7 @@ pub fn Widget(resolved: ResolvedConfig) -> impl IntoView {
                     mode=config.mode
                     timeout_seconds=config.send_timeout_seconds
                     format=config.format
+                    public_key=config.public_key.clone()
                     on_done=Callback::new(move |reference| {
                         stage.set(Stage::Done { reference });
                         focus_when_rendered("mi-done-heading");

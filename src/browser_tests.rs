@@ -599,3 +599,89 @@ async fn a_bad_content_override_is_named_and_the_built_in_text_kept() {
         "hidden as asked"
     );
 }
+
+/// Stands in for boot.js's sealing loader (the `intake-seal` crate linked in)
+/// and records what is put into the outbox.
+fn install_seal_and_outbox() {
+    let module = js_sys::Object::new();
+    let seal = Closure::<dyn Fn(String, String, String, String, Vec<u8>) -> String>::new(
+        |body: String, id: String, content_type: String, key: String, seed: Vec<u8>| {
+            intake_seal::seal(&body, &id, &content_type, &key, &seed)
+        },
+    );
+    let _ = js_sys::Reflect::set(&module, &"seal".into(), seal.as_ref());
+    seal.forget();
+    let module: JsValue = module.into();
+    let loader =
+        Closure::<dyn Fn() -> js_sys::Promise>::new(move || js_sys::Promise::resolve(&module));
+    let _ = js_sys::Reflect::set(
+        &js_sys::global(),
+        &"massageIntakeSeal".into(),
+        loader.as_ref(),
+    );
+    loader.forget();
+    let _ = js_sys::Function::new_no_args(
+        "globalThis.miOutbox = [];\
+         globalThis.massageIntakeOutbox = {\
+           put: (r) => { miOutbox.push(r); return Promise.resolve(); },\
+           remove: (id) => Promise.resolve(),\
+         };",
+    )
+    .call0(&JsValue::UNDEFINED);
+}
+
+#[wasm_bindgen_test]
+async fn with_a_public_key_the_submission_is_sealed_before_it_is_kept_or_sent() {
+    use intake_core::sealed::{open, Envelope, KeyPair};
+    install_rules(true);
+    install_seal_and_outbox();
+    let keys = KeyPair::derive(&[7; 32]);
+    let public_key = keys.public_key().to_base64();
+    let root = host();
+    let handle = mount_to(root.clone(), move || {
+        provide_context(Texts::new(Catalog::english()));
+        view! {
+            <IntakeForm
+                endpoint=Endpoint::parse("/nowhere").expect("endpoint")
+                mode=Mode::Kiosk
+                public_key=Some(public_key.clone())
+                on_done=Callback::new(|_| ())
+            />
+        }
+    });
+    let root = Mounted {
+        root,
+        _handle: Box::new(handle),
+    };
+    fill_valid(&root);
+    type_into(&root, "mi-patient-family-name", "Zqsealcanary");
+    submit(&root);
+    let outbox = || {
+        js_sys::Reflect::get(&js_sys::global(), &"miOutbox".into())
+            .map(|v| js_sys::Array::from(&v))
+            .ok()
+    };
+    assert!(
+        wait_until(|| outbox().is_some_and(|o| o.length() == 1)).await,
+        "kept in the outbox"
+    );
+    let record = outbox().expect("outbox").get(0);
+    let field = |name: &str| {
+        js_sys::Reflect::get(&record, &name.into())
+            .ok()
+            .and_then(|v| v.as_string())
+            .unwrap_or_default()
+    };
+    assert_eq!(field("type"), intake_core::config::SEALED_CONTENT_TYPE);
+    let body = field("body");
+    assert!(!body.contains("Zqsealcanary"), "nothing readable is kept");
+    let envelope: Envelope = serde_json::from_str(&body).expect("an envelope");
+    assert_eq!(field("id"), envelope.submission_id);
+    let opened = open(&envelope, &keys).expect("opens with the clinic's key");
+    let submission: intake_core::Submission =
+        serde_json::from_slice(&opened).expect("a submission");
+    assert_eq!(submission.patient.family_name.as_str(), "Zqsealcanary");
+    assert_eq!(submission.mode, Mode::Kiosk);
+    let other = KeyPair::derive(&[8; 32]);
+    assert!(open(&envelope, &other).is_err(), "and with no other");
+}

@@ -7,6 +7,8 @@ pub mod intake;
 pub mod json;
 pub mod learn;
 pub mod rules;
+#[cfg(target_arch = "wasm32")]
+pub mod seal;
 pub mod shell;
 pub mod text;
 pub mod transport;

@@ -1,6 +1,6 @@
 #!/bin/sh
-# Trunk post-build hook, run in trunk's staging folder. The intake form and
-# its rules are built as "worker" apps, so trunk neither hashes their files
+# Trunk post-build hook, run in trunk's staging folder. The intake form, its
+# rules and the sealing module are built as "worker" apps, so trunk neither hashes their files
 # nor injects anything for them: give each module's two files content-hashed
 # names (so they can be cached for long and never mixed with another build)
 # and write those names onto the boot script tag, where boot.js finds them.
@@ -19,3 +19,4 @@ link() { # <module file stem> <attribute prefix>
 }
 link intake-rules rules
 link intake-form form
+link intake-seal seal

@@ -144,6 +144,36 @@ struct Pending {
     body: String,
 }
 
+/// The body to send: as written, or, with a public key, sealed to it and
+/// kept in the device's outbox first (so a closed tab does not lose it).
+/// `None` when sealing was asked for and is not possible: nothing is then
+/// sent in clear instead.
+#[allow(clippy::unused_async)]
+async fn sealed(
+    public_key: &Option<String>,
+    endpoint: &Endpoint,
+    id: &str,
+    body: String,
+    format: Format,
+) -> Option<String> {
+    let Some(key) = public_key else {
+        return Some(body);
+    };
+    #[cfg(target_arch = "wasm32")]
+    {
+        let envelope = crate::seal::seal(&body, id, format.content_type(), key)
+            .await
+            .ok()?;
+        crate::seal::keep(id, endpoint.as_str(), &envelope).await;
+        Some(envelope)
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = (key, endpoint, id, format);
+        None
+    }
+}
+
 /// The one-step intake form.
 #[component]
 pub fn IntakeForm(
@@ -155,6 +185,10 @@ pub fn IntakeForm(
     /// How the submission is written.
     #[prop(default = Format::Json)]
     format: Format,
+    /// The clinic's public key: submissions are sealed to it, and kept on
+    /// the device (sealed) until stored.
+    #[prop(default = None)]
+    public_key: Option<String>,
     on_done: Callback<String>,
 ) -> impl IntoView {
     let texts = use_texts();
@@ -221,6 +255,7 @@ pub fn IntakeForm(
                 .map(|p| (p.id.clone(), p.body.clone()))
         });
         let endpoint = endpoint.clone();
+        let public_key = public_key.clone();
         leptos::task::spawn_local(async move {
             let (id, body) = match reuse {
                 Some(sent) => sent,
@@ -233,7 +268,14 @@ pub fn IntakeForm(
                         Err(_) => return fail(Msg::SendRulesUnavailable, 0),
                     };
                     match checked.body {
-                        Some(body) if checked.errors.is_empty() => (ctx.submission_id, body),
+                        Some(body) if checked.errors.is_empty() => {
+                            match sealed(&public_key, &endpoint, &ctx.submission_id, body, format)
+                                .await
+                            {
+                                Some(body) => (ctx.submission_id, body),
+                                None => return fail(Msg::SendRulesUnavailable, 0),
+                            }
+                        }
                         _ => {
                             state.set(SendState::Idle);
                             checked_once.set(true);
@@ -260,12 +302,20 @@ pub fn IntakeForm(
                     endpoint.as_str(),
                     &id,
                     &body,
-                    format.content_type(),
+                    if public_key.is_some() {
+                        intake_core::config::SEALED_CONTENT_TYPE
+                    } else {
+                        format.content_type()
+                    },
                     timeout_seconds * 1000,
                 )
                 .await
                 {
                     SendOutcome::Accepted { reference } => {
+                        #[cfg(target_arch = "wasm32")]
+                        if public_key.is_some() {
+                            crate::seal::forget(&id).await;
+                        }
                         pending.set_value(None);
                         set_unsent(false);
                         state.set(SendState::Idle);

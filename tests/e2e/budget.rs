@@ -2,7 +2,10 @@
 //! are safe in CI; timings live in `cargo xtask bench`, never in tests.
 
 use intake_e2e::dist_dir;
-use xtask::{measure, BUDGET_GZIP_BYTES, FORM_LIMIT_GZIP_BYTES, TOTAL_LIMIT_GZIP_BYTES};
+use xtask::{
+    measure, BUDGET_GZIP_BYTES, FORM_LIMIT_GZIP_BYTES, SEAL_LIMIT_GZIP_BYTES,
+    TOTAL_LIMIT_GZIP_BYTES,
+};
 
 #[test]
 fn the_first_view_stays_under_90_kb_gzip() {
@@ -25,6 +28,20 @@ fn the_form_and_its_rules_stay_under_170_kb_gzip() {
     assert!(
         form <= FORM_LIMIT_GZIP_BYTES,
         "the form and its rules are {form} bytes gzip, over the {FORM_LIMIT_GZIP_BYTES}-byte limit"
+    );
+}
+
+#[test]
+fn sealing_stays_under_40_kb_gzip() {
+    let sizes = measure(&dist_dir()).expect("measure dist/");
+    let seal = sizes.seal_gzip();
+    assert!(
+        seal <= SEAL_LIMIT_GZIP_BYTES,
+        "the sealing module is {seal} bytes gzip, over the {SEAL_LIMIT_GZIP_BYTES}-byte limit"
+    );
+    assert!(
+        seal > 1024,
+        "{seal} bytes: is the sealing module in the build?"
     );
 }
 

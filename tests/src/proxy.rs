@@ -31,6 +31,7 @@ pub struct FlakyProxy {
     pub base: String,
     /// Submission attempts that reached the proxy.
     pub attempts: Arc<AtomicU32>,
+    faults: Arc<Mutex<VecDeque<Fault>>>,
 }
 
 const SUBMISSIONS: &str = "/api/v1/submissions";
@@ -45,6 +46,7 @@ impl FlakyProxy {
         let faults = Arc::new(Mutex::new(VecDeque::from(faults)));
         let attempts = Arc::new(AtomicU32::new(0));
         let counter = attempts.clone();
+        let queue = faults.clone();
         tokio::spawn(async move {
             while let Ok((client, _)) = listener.accept().await {
                 let (faults, counter) = (faults.clone(), counter.clone());
@@ -53,7 +55,18 @@ impl FlakyProxy {
                 });
             }
         });
-        FlakyProxy { base, attempts }
+        FlakyProxy {
+            base,
+            attempts,
+            faults: queue,
+        }
+    }
+
+    /// The receiver is reachable again: the faults not yet used are dropped.
+    pub fn heal(&self) {
+        if let Ok(mut faults) = self.faults.lock() {
+            faults.clear();
+        }
     }
 
     /// The URL of `path` through the proxy.

@@ -71,6 +71,9 @@ impl StartView {
     }
 }
 
+/// The media type of a sealed envelope (see `crate::sealed`, feature `seal`).
+pub const SEALED_CONTENT_TYPE: &str = "application/vnd.massage-intake.sealed+json";
+
 /// How the widget writes a submission.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -147,6 +150,10 @@ pub struct WidgetConfig {
     pub learn: LearnOverrides,
     /// How submissions are written.
     pub format: Format,
+    /// The clinic's public key (base64 of 32 bytes, X25519): submissions are
+    /// sealed to it in the browser ([`crate::sealed`]) and the unsent ones
+    /// kept in an outbox on the device.
+    pub public_key: Option<String>,
 }
 
 impl Default for WidgetConfig {
@@ -161,6 +168,7 @@ impl Default for WidgetConfig {
             send_timeout_seconds: 15,
             learn: LearnOverrides::default(),
             format: Format::Json,
+            public_key: None,
         }
     }
 }
@@ -345,6 +353,15 @@ fn apply_file(
                 true
             }
             "format" => set(&mut config.format, text.and_then(Format::parse)),
+            "public_key" => match text.map(str::trim) {
+                Some(key)
+                    if crate::fhir::base64_decode(key).is_some_and(|bytes| bytes.len() == 32) =>
+                {
+                    config.public_key = Some(key.to_owned());
+                    true
+                }
+                _ => false,
+            },
             "clinic_name" => match text
                 .map(str::trim)
                 .filter(|t| !t.is_empty() && t.chars().count() <= 80)
@@ -541,6 +558,30 @@ mod tests {
                 "{bad}"
             );
             assert_eq!(r.config.send_timeout_seconds, 15);
+        }
+    }
+
+    #[test]
+    fn a_public_key_is_32_bytes_of_base64() {
+        let key = crate::sealed::KeyPair::derive(&[1; 32])
+            .public_key()
+            .to_base64();
+        let r = resolve(
+            Ok(&format!(r#"{{"endpoint":"/a","public_key":"{key}"}}"#)),
+            "",
+        );
+        assert_eq!((r.config.public_key, r.problems), (Some(key), vec![]));
+        for bad in ["\"abc\"", "42", "\"AAAA\""] {
+            let r = resolve(
+                Ok(&format!(r#"{{"endpoint":"/a","public_key":{bad}}}"#)),
+                "",
+            );
+            assert_eq!(
+                r.problems,
+                vec![ConfigProblem::BadValue("public_key".into())],
+                "{bad}"
+            );
+            assert_eq!(r.config.public_key, None);
         }
     }
 

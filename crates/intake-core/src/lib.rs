@@ -19,6 +19,8 @@ pub mod npi;
 pub mod phone;
 #[cfg(feature = "schema")]
 pub mod schema;
+#[cfg(feature = "seal")]
+pub mod sealed;
 pub mod submission;
 pub mod text;
 pub mod validate;

@@ -1,9 +1,13 @@
 //! `intake-receiver export`: the stored submissions for staff, as JSON lines
 //! (everything) or CSV (one row a submission, the columns a front desk needs).
+//! `intake-receiver open --key FILE` does the same and also opens the sealed
+//! ones with the clinic's private key.
 
 use std::io::Write;
 use std::path::Path;
 
+use intake_core::sealed::{open, Envelope, KeyPair, SEALED_SCHEMA};
+use intake_core::{Date, Rules, Submission};
 use rusqlite::{params, Connection, OpenFlags};
 use serde_json::Value;
 
@@ -32,14 +36,81 @@ const COLUMNS: &[(&str, &str)] = &[
     ("mode", "/mode"),
 ];
 
+/// What an export did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Exported {
+    /// Submissions written.
+    pub written: usize,
+    /// Sealed submissions left out (no key given).
+    pub sealed_skipped: usize,
+    /// Sealed submissions that could not be opened or read; each is named on
+    /// the problem output.
+    pub failed: usize,
+}
+
 /// Writes every submission received on or after `since` (`YYYY-MM-DD`, UTC)
-/// to `out`; returns how many.
+/// to `out`; returns how many. Sealed submissions are left out.
 pub fn export(
     db: &Path,
     since: &str,
     format: Format,
     out: &mut dyn Write,
 ) -> Result<usize, String> {
+    export_opening(db, since, format, None, out, &mut std::io::sink()).map(|e| e.written)
+}
+
+/// The submission in a sealed envelope, opened with `keys` and checked.
+fn unseal(body: &Value, keys: &KeyPair, received_at: &str) -> Result<Value, String> {
+    let envelope: Envelope =
+        serde_json::from_value(body.clone()).map_err(|_| "not a readable envelope".to_owned())?;
+    let plain = open(&envelope, keys).map_err(|e| match e {
+        intake_core::sealed::SealError::OtherKey => format!(
+            "sealed to key {}, not to this key ({})",
+            envelope.key_id,
+            keys.public_key().id()
+        ),
+        other => other.to_string(),
+    })?;
+    let submission: Submission = match envelope.content_type.as_str() {
+        "application/fhir+json" => serde_json::from_slice::<Value>(&plain)
+            .ok()
+            .and_then(|qr| intake_core::fhir::from_questionnaire_response(&qr).ok()),
+        _ => serde_json::from_slice(&plain).ok(),
+    }
+    .ok_or_else(|| "opened, but it is not a massage-intake/1 submission".to_owned())?;
+    if submission.submission_id != envelope.submission_id {
+        return Err("opened, but its id is not the envelope's".to_owned());
+    }
+    // The rules as of the day it arrived (plus one, as the receiver does).
+    let day = Date::parse(received_at.get(..10).unwrap_or(""))
+        .map(|d| Date::from_days_since_epoch(d.days_since_epoch() + 1));
+    if let Some(today) = day {
+        let report = submission.validate(&Rules::on(today));
+        if !report.is_valid() {
+            let paths: Vec<String> = report
+                .errors
+                .iter()
+                .map(|e| format!("{} ({})", e.path, e.code.as_str()))
+                .collect();
+            return Err(format!(
+                "opened, but it breaks the rules: {}",
+                paths.join(", ")
+            ));
+        }
+    }
+    serde_json::to_value(&submission).map_err(|e| e.to_string())
+}
+
+/// [`export`], opening sealed submissions with `keys` when given; a sealed
+/// submission that cannot be opened is named on `problems` and the rest go on.
+pub fn export_opening(
+    db: &Path,
+    since: &str,
+    format: Format,
+    keys: Option<&KeyPair>,
+    out: &mut dyn Write,
+    problems: &mut dyn Write,
+) -> Result<Exported, String> {
     if intake_core::Date::parse(since).is_none() {
         return Err(format!(
             "--since takes a date like 2026-11-01, not `{since}`"
@@ -68,11 +139,25 @@ pub fn export(
             .collect();
         w.write_record(&header).map_err(|e| e.to_string())?;
     }
-    let mut count = 0;
+    let mut done = Exported::default();
     for row in rows {
         let (reference, received_at, body) = row.map_err(|e| e.to_string())?;
-        let submission: Value = serde_json::from_str(&body)
+        let mut submission: Value = serde_json::from_str(&body)
             .map_err(|e| format!("{reference}: stored body is not JSON ({e})"))?;
+        if submission["schema"] == SEALED_SCHEMA {
+            let Some(keys) = keys else {
+                done.sealed_skipped += 1;
+                continue;
+            };
+            match unseal(&submission, keys, &received_at) {
+                Ok(opened) => submission = opened,
+                Err(problem) => {
+                    done.failed += 1;
+                    let _ = writeln!(problems, "{reference}: {problem}");
+                    continue;
+                }
+            }
+        }
         match csv.as_mut() {
             None => {
                 let line = serde_json::json!({ "reference": reference, "received_at": received_at, "submission": submission });
@@ -94,11 +179,11 @@ pub fn export(
                 w.write_record(&record).map_err(|e| e.to_string())?;
             }
         }
-        count += 1;
+        done.written += 1;
     }
     if let Some(w) = csv {
         let bytes = w.into_inner().map_err(|e| e.to_string())?;
         out.write_all(&bytes).map_err(|e| e.to_string())?;
     }
-    Ok(count)
+    Ok(done)
 }

@@ -375,6 +375,8 @@ enum BodyFormat {
     Submission,
     /// A FHIR R4 `QuestionnaireResponse`.
     Fhir,
+    /// A sealed envelope, stored as it is (the receiver cannot read it).
+    Sealed,
 }
 
 /// The media type of the request, without parameters.
@@ -393,6 +395,7 @@ async fn submit(state: State<AppState>, headers: HeaderMap, body: Body) -> Respo
     let format = match media_type(&headers).as_str() {
         "application/json" => BodyFormat::Submission,
         "application/fhir+json" => BodyFormat::Fhir,
+        intake_core::config::SEALED_CONTENT_TYPE => BodyFormat::Sealed,
         _ => return error(StatusCode::UNSUPPORTED_MEDIA_TYPE, "content_type_not_json"),
     };
     accept(state, headers, body, format, false).await
@@ -431,8 +434,11 @@ async fn accept(
         Ok(Err(_)) => return error(StatusCode::BAD_REQUEST, "body_unreadable"),
         Ok(Ok(body)) => body,
     };
+    if format == BodyFormat::Sealed {
+        return accept_sealed(state, &headers, &body).await;
+    }
     let body = match format {
-        BodyFormat::Submission => body.to_vec(),
+        BodyFormat::Submission | BodyFormat::Sealed => body.to_vec(),
         BodyFormat::Fhir => match read_fhir(&body) {
             Ok(json) => json,
             Err(response) => return response,
@@ -466,6 +472,35 @@ async fn accept(
         Ok(text) => text,
         Err(_) => return error(StatusCode::INTERNAL_SERVER_ERROR, "internal"),
     };
+    store(state, key, canonical).await
+}
+
+/// A sealed envelope: checked for shape (its contents cannot be read here),
+/// keyed like any submission, and stored as it came.
+async fn accept_sealed(state: AppState, headers: &HeaderMap, body: &[u8]) -> Response {
+    use intake_core::sealed::Envelope;
+    let Ok(envelope) = serde_json::from_slice::<Envelope>(body) else {
+        return invalid(&[FieldError::new("", ErrorCode::InvalidValue)]);
+    };
+    let Some(canonical) = envelope.to_json() else {
+        return invalid(&[FieldError::new("", ErrorCode::InvalidValue)]);
+    };
+    let key = match headers.get("idempotency-key").map(|v| v.to_str()) {
+        None => return error(StatusCode::BAD_REQUEST, "idempotency_key_missing"),
+        Some(Ok(key)) if is_uuid_v4(key) => key.to_owned(),
+        Some(_) => return error(StatusCode::BAD_REQUEST, "idempotency_key_invalid"),
+    };
+    if envelope.submission_id != key {
+        return invalid(&[FieldError::new("submission_id", ErrorCode::IdMismatch)]);
+    }
+    let Some(_in_flight) = InFlight::begin(&state.in_flight, &key) else {
+        return error(StatusCode::CONFLICT, "in_flight");
+    };
+    store(state, key, canonical).await
+}
+
+/// Stores a checked body under its key and answers with its reference.
+async fn store(state: AppState, key: String, canonical: String) -> Response {
     let store = state.store.clone();
     let stored = tokio::task::spawn_blocking(move || store.insert(&key, &canonical)).await;
     match stored {

@@ -4,8 +4,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use intake_core::sealed::KeyPair;
 use intake_receiver::config::ReceiverConfig;
-use intake_receiver::export::{export, Format};
+use intake_receiver::export::{export_opening, Format};
 use intake_receiver::serve;
 
 /// Receives massage-intake submissions, stores them in SQLite and serves the widget.
@@ -36,6 +37,29 @@ enum Command {
         #[arg(long)]
         db: Option<PathBuf>,
     },
+    /// Like export, and opens the sealed submissions with the clinic's
+    /// private key; one that cannot be opened is named and the rest go on.
+    Open {
+        /// The private key file `keygen` wrote.
+        #[arg(long)]
+        key: PathBuf,
+        /// The first day to include (YYYY-MM-DD, UTC).
+        #[arg(long)]
+        since: String,
+        #[arg(long, value_enum, default_value = "jsonl")]
+        format: Format,
+        /// The SQLite file to read [default: the configured database].
+        #[arg(long)]
+        db: Option<PathBuf>,
+    },
+    /// Make the clinic's key pair for sealed submissions: the private key
+    /// goes to a new file (readable by its owner only), the public key to
+    /// standard output, for the widget's `public_key` setting.
+    Keygen {
+        /// Where to write the private key (it must not exist yet).
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -57,24 +81,112 @@ fn main() -> ExitCode {
     match cli.command {
         None | Some(Command::Serve) => run(config),
         Some(Command::Export { since, format, db }) => {
-            let stdout = std::io::stdout();
-            match export(
+            write_out(&db.unwrap_or_else(|| config.db()), &since, format, None)
+        }
+        Some(Command::Open {
+            key,
+            since,
+            format,
+            db,
+        }) => {
+            let keys = match std::fs::read_to_string(&key)
+                .ok()
+                .and_then(|text| KeyPair::parse(&text))
+            {
+                Some(keys) => keys,
+                None => {
+                    eprintln!(
+                        "intake-receiver: {} is not a private key file made by `intake-receiver keygen`",
+                        key.display()
+                    );
+                    return ExitCode::FAILURE;
+                }
+            };
+            write_out(
                 &db.unwrap_or_else(|| config.db()),
                 &since,
                 format,
-                &mut stdout.lock(),
-            ) {
-                Ok(n) => {
-                    eprintln!("intake-receiver: exported {n} submission(s)");
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("intake-receiver: {e}");
-                    ExitCode::FAILURE
-                }
+                Some(&keys),
+            )
+        }
+        Some(Command::Keygen { out }) => keygen(&out),
+    }
+}
+
+/// Exports (opening sealed submissions when given keys), reporting counts
+/// and problems on standard error; fails when any could not be opened.
+fn write_out(
+    db: &std::path::Path,
+    since: &str,
+    format: Format,
+    keys: Option<&KeyPair>,
+) -> ExitCode {
+    let stdout = std::io::stdout();
+    let stderr = std::io::stderr();
+    match export_opening(
+        db,
+        since,
+        format,
+        keys,
+        &mut stdout.lock(),
+        &mut stderr.lock(),
+    ) {
+        Ok(done) => {
+            eprintln!("intake-receiver: exported {} submission(s)", done.written);
+            if done.sealed_skipped > 0 {
+                eprintln!(
+                    "intake-receiver: {} sealed submission(s) left out: read them with `intake-receiver open --key FILE`",
+                    done.sealed_skipped
+                );
             }
+            if done.failed > 0 {
+                eprintln!(
+                    "intake-receiver: {} sealed submission(s) could not be opened (named above)",
+                    done.failed
+                );
+                return ExitCode::FAILURE;
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("intake-receiver: {e}");
+            ExitCode::FAILURE
         }
     }
+}
+
+fn keygen(out: &std::path::Path) -> ExitCode {
+    let mut ikm = [0u8; 32];
+    if getrandom::getrandom(&mut ikm).is_err() {
+        eprintln!("intake-receiver: no randomness from the operating system");
+        return ExitCode::FAILURE;
+    }
+    let keys = KeyPair::derive(&ikm);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let written = options.open(out).and_then(|mut file| {
+        use std::io::Write;
+        writeln!(file, "{}", keys.private_base64())
+    });
+    if let Err(e) = written {
+        eprintln!("intake-receiver: cannot write {}: {e}", out.display());
+        return ExitCode::FAILURE;
+    }
+    let public = keys.public_key();
+    println!("{}", public.to_base64());
+    eprintln!(
+        "intake-receiver: private key {} written to {}; keep it off the receiver's machine if you can.\n\
+         Put this in intake.config.json: \"public_key\": \"{}\"",
+        public.id(),
+        out.display(),
+        public.to_base64()
+    );
+    ExitCode::SUCCESS
 }
 
 #[tokio::main]
