@@ -172,7 +172,23 @@ async fn a_sealed_submission_survives_a_reload_and_leaves_nothing_readable_behin
     for canary in CANARIES {
         assert!(!storage.to_string().contains(canary) && !idb.contains(canary));
     }
-    // The clinic's key finds them.
+    // The clinic's key finds them, through what `intake-receiver open` runs.
+    let mut out = Vec::new();
+    let mut problems = Vec::new();
+    let done = intake_receiver::export::export_opening(
+        &run.receiver.db,
+        "2000-01-01",
+        intake_receiver::export::Format::Jsonl,
+        Some(&run.keys),
+        &mut out,
+        &mut problems,
+    )
+    .expect("open");
+    assert_eq!((done.written, done.failed), (1, 0));
+    let exported = String::from_utf8_lossy(&out);
+    for canary in CANARIES {
+        assert!(exported.contains(canary), "{canary} not found by the key");
+    }
     let submission = opened(&run);
     assert_eq!(submission["patient"]["given_name"], CANARIES[0]);
     assert_eq!(submission["patient"]["family_name"], CANARIES[1]);

@@ -125,6 +125,48 @@ fn the_log_never_carries_patient_data() {
 }
 
 #[test]
+fn a_sealed_submission_leaves_no_patient_data_in_the_log_or_the_database() {
+    use intake_core::sealed::{seal, KeyPair, SEALED_CONTENT_TYPE};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("intake.sqlite3");
+    let receiver = start(&["--db", db.to_str().expect("path")]);
+    let keys = KeyPair::derive(&[11; 32]);
+    let envelope = seal(
+        submission().to_string().as_bytes(),
+        ID,
+        "application/json",
+        &keys.public_key(),
+        [12; 32],
+    )
+    .expect("seal")
+    .to_json()
+    .expect("json");
+    let head = format!(
+        "POST /api/v1/submissions HTTP/1.1\r\nContent-Type: {SEALED_CONTENT_TYPE}\r\nIdempotency-Key: {ID}"
+    );
+    let (status, reply) = request(receiver.addr, &head, &envelope);
+    assert_eq!(status, 201, "{reply}");
+    std::thread::sleep(Duration::from_millis(200));
+    let log = receiver.log.lock().map(|l| l.clone()).unwrap_or_default();
+    assert!(log.contains("status=201"), "{log}");
+    assert!(
+        !log.contains(CANARY),
+        "the log carries patient data:\n{log}"
+    );
+    drop(receiver);
+    for file in [db.clone(), dir.path().join("intake.sqlite3-wal")] {
+        if let Ok(bytes) = std::fs::read(&file) {
+            assert!(
+                !String::from_utf8_lossy(&bytes).contains(CANARY),
+                "{} holds patient data",
+                file.display()
+            );
+        }
+    }
+    assert!(db.exists());
+}
+
+#[test]
 fn a_toml_file_configures_the_receiver_and_flags_win_over_it() {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("from-file.sqlite3");
