@@ -20,13 +20,17 @@ const loader = (name) => {
 globalThis.massageIntakeRules = loader("rules");
 globalThis.massageIntakeSeal = loader("seal");
 const form = loader("form");
+let formModule;
+// A kiosk reset takes the form down (if it was ever started).
+globalThis.massageIntakeStopForm = () => formModule?.unmount_form();
 globalThis.massageIntakePrefetch = () => {
   form().catch(() => {});
   globalThis.massageIntakeRules().catch(() => {});
 };
 globalThis.massageIntakeStart = async (focus) => {
   globalThis.massageIntakeRules().catch(() => {});
-  await (await form()).mount_form(focus);
+  formModule = await form();
+  await formModule.mount_form(focus);
 };
 // The outbox: sealed envelopes only (never a readable submission), kept in
 // IndexedDB until the receiver has stored them, and sent whenever the page is
@@ -96,6 +100,34 @@ globalThis.massageIntakeOutbox = {
 addEventListener("online", flush);
 document.addEventListener("visibilitychange", () => document.visibilityState === "visible" && flush());
 flush();
+// A submission the form was sending when a kiosk reset took the form down:
+// sent from memory (never stored on the device) until the receiver has it.
+const background = new Map();
+let backgroundWait = 2000;
+const sendBackground = async () => {
+  for (const [id, r] of background) {
+    try {
+      const reply = await fetch(r.endpoint, {
+        method: "POST",
+        headers: { "Content-Type": r.type, "Idempotency-Key": id },
+        body: r.body,
+        credentials: "omit",
+      });
+      if (reply.ok) background.delete(id);
+    } catch {}
+  }
+  if (background.size) {
+    setTimeout(sendBackground, backgroundWait);
+    backgroundWait = Math.min(backgroundWait * 2, 60000);
+  } else {
+    globalThis.massageIntakeUnsent(false);
+  }
+};
+globalThis.massageIntakeBackground = (r) => {
+  background.set(r.id, r);
+  backgroundWait = 2000;
+  sendBackground();
+};
 // While a submission is unsent, leaving the page asks first (a listener only then).
 const ask = (e) => {
   e.preventDefault();

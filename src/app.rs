@@ -22,8 +22,13 @@ pub enum Stage {
 pub fn App(resolved: ResolvedConfig) -> impl IntoView {
     let texts = Texts::new(Catalog::english());
     provide_context(texts);
+    let class = if resolved.config.mode == intake_core::Mode::Kiosk {
+        "mi-root mi-root--kiosk"
+    } else {
+        "mi-root"
+    };
     view! {
-        <div class="mi-root" id=crate::shell::ROOT_ID lang=texts.lang()>
+        <div class=class id=crate::shell::ROOT_ID lang=texts.lang()>
             <Widget resolved />
         </div>
     }
@@ -40,7 +45,9 @@ pub fn Widget(resolved: ResolvedConfig) -> impl IntoView {
     let body = {
         let config = config.clone();
         move || match (stage.get(), config.endpoint.clone()) {
-            (Stage::Done { reference }, _) => EitherOf3::A(view! { <Done reference /> }),
+            (Stage::Done { reference }, _) => EitherOf3::A(
+                view! { <Done reference kiosk=config.mode == intake_core::Mode::Kiosk /> },
+            ),
             (Stage::Intake, Some(endpoint)) => EitherOf3::B(view! {
                 <IntakeForm
                     endpoint
@@ -72,7 +79,7 @@ pub fn Widget(resolved: ResolvedConfig) -> impl IntoView {
 
 /// The thank-you screen with the receiver's reference.
 #[component]
-fn Done(reference: String) -> impl IntoView {
+fn Done(reference: String, kiosk: bool) -> impl IntoView {
     let texts = use_texts();
     let (before, after) = split_placeholder(texts.t(Msg::DoneReference), "reference");
     view! {
@@ -82,6 +89,7 @@ fn Done(reference: String) -> impl IntoView {
                 {before}<strong class="mi-reference" data-reference=reference.clone()>{reference.clone()}</strong>{after}
             </p>
             <p>{texts.t(Msg::DoneNext)}</p>
+            {kiosk.then(|| view! { <p class="mi-hand-back">{texts.t(Msg::DoneHandBack)}</p> })}
         </section>
     }
 }

@@ -12,4 +12,10 @@ pub async fn mount_form(focus: bool) {
     massage_intake::mount_form(focus).await;
 }
 
+/// Takes the form down for a kiosk reset (see `massage_intake::unmount_form`).
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn unmount_form() {
+    massage_intake::unmount_form();
+}
+
 fn main() {}

@@ -5,6 +5,7 @@ pub mod config;
 pub mod fetch;
 pub mod intake;
 pub mod json;
+pub mod kiosk;
 pub mod learn;
 pub mod rules;
 #[cfg(target_arch = "wasm32")]
@@ -15,6 +16,11 @@ pub mod transport;
 
 #[cfg(all(test, target_arch = "wasm32"))]
 mod browser_tests;
+
+thread_local! {
+    /// The mounted form, so a kiosk reset can take it down.
+    static FORM: std::cell::RefCell<Option<Box<dyn std::any::Any>>> = const { std::cell::RefCell::new(None) };
+}
 
 /// The form module's entry, called by `boot.js` when the patient taps
 /// "Start" (or at once with `view=intake`): loads the configuration and puts
@@ -28,8 +34,26 @@ pub async fn mount_form(focus: bool) {
             }
         }
     }
-    leptos::mount::mount_to_body(move || leptos::prelude::view! { <app::App resolved /> });
+    unmount_form();
+    intake::next_generation();
+    let body = leptos::prelude::document().body();
+    if let Some(body) = body {
+        let handle = leptos::mount::mount_to(
+            body,
+            move || leptos::prelude::view! { <app::App resolved /> },
+        );
+        FORM.with(|f| *f.borrow_mut() = Some(Box::new(handle)));
+    }
     if focus {
         app::focus_when_rendered("mi-intake-heading");
     }
+}
+
+/// Takes the form down (a kiosk reset). A submission still on its way is
+/// handed to `boot.js`, which keeps sending it, out of sight, until stored.
+pub fn unmount_form() {
+    intake::next_generation();
+    intake::hand_over_pending();
+    // Dropping the handle unmounts the view and disposes its state.
+    FORM.with(|f| f.borrow_mut().take());
 }

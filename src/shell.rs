@@ -34,6 +34,12 @@ pub fn quiet_panics() {
 /// static "Loading…" line.
 pub fn start() {
     quiet_panics();
+    start_again();
+}
+
+/// Loads the configuration and shows the first view (again, after a kiosk
+/// reset).
+pub fn start_again() {
     wasm_bindgen_futures::spawn_local(async {
         let resolved = crate::config::load().await;
         let Some(document) = web_sys::window().and_then(|w| w.document()) else {
@@ -56,7 +62,15 @@ pub fn show(root: &web_sys::Element, resolved: ResolvedConfig) {
     let catalog = Catalog::english();
     let config = &resolved.config;
     let can_start = config.endpoint.is_some();
-    root.set_class_name("mi-root");
+    let kiosk = config.mode == intake_core::Mode::Kiosk;
+    root.set_class_name(if kiosk {
+        "mi-root mi-root--kiosk"
+    } else {
+        "mi-root"
+    });
+    if kiosk {
+        crate::kiosk::watch(config);
+    }
     let _ = root.set_attribute("lang", catalog.locale().tag());
     let straight_to_form = can_start && config.view == StartView::Intake;
     let main = if straight_to_form {

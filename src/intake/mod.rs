@@ -257,21 +257,31 @@ pub fn IntakeForm(
         let endpoint = endpoint.clone();
         let public_key = public_key.clone();
         leptos::task::spawn_local(async move {
+            // After a kiosk reset this form is gone: stop touching it.
+            let mine = generation();
+            let gone = move || generation() != mine;
             let (id, body) = match reuse {
                 Some(sent) => sent,
                 None => {
                     let Some(ctx) = submit_context(mode, texts.lang()) else {
                         return fail(Msg::SendRejected, 0);
                     };
-                    let checked = match rules::check(&current, &ctx, today(), format).await {
-                        Ok(checked) => checked,
-                        Err(_) => return fail(Msg::SendRulesUnavailable, 0),
+                    let checked = rules::check(&current, &ctx, today(), format).await;
+                    if gone() {
+                        return;
+                    }
+                    let Ok(checked) = checked else {
+                        return fail(Msg::SendRulesUnavailable, 0);
                     };
                     match checked.body {
                         Some(body) if checked.errors.is_empty() => {
-                            match sealed(&public_key, &endpoint, &ctx.submission_id, body, format)
-                                .await
-                            {
+                            let sealed =
+                                sealed(&public_key, &endpoint, &ctx.submission_id, body, format)
+                                    .await;
+                            if gone() {
+                                return;
+                            }
+                            match sealed {
                                 Some(body) => (ctx.submission_id, body),
                                 None => return fail(Msg::SendRulesUnavailable, 0),
                             }
@@ -287,6 +297,19 @@ pub fn IntakeForm(
             };
             // From here until stored, leaving the page asks first.
             set_unsent(true);
+            let content_type = if public_key.is_some() {
+                intake_core::config::SEALED_CONTENT_TYPE
+            } else {
+                format.content_type()
+            };
+            IN_FLIGHT.with(|f| {
+                *f.borrow_mut() = Some(InFlight {
+                    endpoint: endpoint.as_str().to_owned(),
+                    id: id.clone(),
+                    body: body.clone(),
+                    content_type,
+                })
+            });
             pending.set_value(Some(Pending {
                 draft: current,
                 id: id.clone(),
@@ -298,23 +321,31 @@ pub fn IntakeForm(
             // stored: the submission leaves only on a 2xx.
             let mut failures = 0u32;
             loop {
-                let (msg, retry_after) = match send(
+                let outcome = send(
                     endpoint.as_str(),
                     &id,
                     &body,
-                    if public_key.is_some() {
-                        intake_core::config::SEALED_CONTENT_TYPE
-                    } else {
-                        format.content_type()
-                    },
+                    content_type,
                     timeout_seconds * 1000,
                 )
-                .await
-                {
+                .await;
+                if gone() {
+                    return;
+                }
+                if !matches!(
+                    outcome,
+                    SendOutcome::Unreachable | SendOutcome::ServerError(..)
+                ) {
+                    IN_FLIGHT.with(|f| f.borrow_mut().take());
+                }
+                let (msg, retry_after) = match outcome {
                     SendOutcome::Accepted { reference } => {
                         #[cfg(target_arch = "wasm32")]
                         if public_key.is_some() {
                             crate::seal::forget(&id).await;
+                        }
+                        if gone() {
+                            return;
                         }
                         pending.set_value(None);
                         set_unsent(false);
@@ -340,6 +371,9 @@ pub fn IntakeForm(
                     hurry,
                 )
                 .await;
+                if gone() {
+                    return;
+                }
                 state.set(SendState::Sending);
             }
         });
@@ -431,6 +465,56 @@ async fn wait(ms: u32, hurry: RwSignal<bool>) {
         });
         let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
         waited += step;
+    }
+}
+
+/// A submission on its way, as sent.
+struct InFlight {
+    endpoint: String,
+    id: String,
+    body: String,
+    content_type: &'static str,
+}
+
+thread_local! {
+    /// Which mounting of the form is current; a kiosk reset moves it on.
+    static GENERATION: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+    /// The submission on its way, until it is stored or refused.
+    static IN_FLIGHT: std::cell::RefCell<Option<InFlight>> = const { std::cell::RefCell::new(None) };
+}
+
+fn generation() -> u32 {
+    GENERATION.with(std::cell::Cell::get)
+}
+
+/// A new mounting of the form (or none): tasks of the old one stop.
+pub fn next_generation() {
+    GENERATION.with(|g| g.set(g.get().wrapping_add(1)));
+}
+
+/// Hands a submission still on its way to `boot.js`, which keeps sending it
+/// from memory until it is stored (sealed ones are in the outbox already).
+pub fn hand_over_pending() {
+    let Some(sending) = IN_FLIGHT.with(|f| f.borrow_mut().take()) else {
+        return;
+    };
+    if sending.content_type == intake_core::config::SEALED_CONTENT_TYPE {
+        return;
+    }
+    let global = js_sys::global();
+    let record = js_sys::Object::new();
+    for (key, value) in [
+        ("id", sending.id.as_str()),
+        ("endpoint", sending.endpoint.as_str()),
+        ("type", sending.content_type),
+        ("body", sending.body.as_str()),
+    ] {
+        let _ = js_sys::Reflect::set(&record, &key.into(), &value.into());
+    }
+    if let Ok(f) = js_sys::Reflect::get(&global, &"massageIntakeBackground".into()) {
+        if let Some(f) = wasm_bindgen::JsCast::dyn_ref::<js_sys::Function>(&f) {
+            let _ = f.call1(&global, &record);
+        }
     }
 }
 

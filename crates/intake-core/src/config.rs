@@ -154,6 +154,13 @@ pub struct WidgetConfig {
     /// sealed to it in the browser ([`crate::sealed`]) and the unsent ones
     /// kept in an outbox on the device.
     pub public_key: Option<String>,
+    /// Kiosk mode: how long without a touch or key before the "Are you still
+    /// there?" warning.
+    pub kiosk_idle_seconds: u32,
+    /// Kiosk mode: how long the warning counts down before the reset.
+    pub kiosk_warning_seconds: u32,
+    /// Kiosk mode: how long the thank-you screen stays before the reset.
+    pub kiosk_done_seconds: u32,
 }
 
 impl Default for WidgetConfig {
@@ -169,6 +176,9 @@ impl Default for WidgetConfig {
             learn: LearnOverrides::default(),
             format: Format::Json,
             public_key: None,
+            kiosk_idle_seconds: 90,
+            kiosk_warning_seconds: 30,
+            kiosk_done_seconds: 20,
         }
     }
 }
@@ -386,15 +396,14 @@ fn apply_file(
                 config.learn = parse_overrides(value, problems);
                 true
             }
-            "send_timeout_seconds" => set(
-                &mut config.send_timeout_seconds,
-                match value {
-                    ConfigValue::Other(json) => {
-                        json.parse::<u32>().ok().filter(|s| (1..=120).contains(s))
-                    }
-                    _ => None,
-                },
-            ),
+            "send_timeout_seconds" => {
+                set(&mut config.send_timeout_seconds, seconds(value, 1..=120))
+            }
+            "kiosk_idle_seconds" => set(&mut config.kiosk_idle_seconds, seconds(value, 1..=3600)),
+            "kiosk_warning_seconds" => {
+                set(&mut config.kiosk_warning_seconds, seconds(value, 1..=300))
+            }
+            "kiosk_done_seconds" => set(&mut config.kiosk_done_seconds, seconds(value, 1..=600)),
             _ => {
                 problems.push(ConfigProblem::UnknownOption(name.clone()));
                 true
@@ -423,6 +432,14 @@ fn apply_query(config: &mut WidgetConfig, problems: &mut Vec<ConfigProblem>, que
         if !applied {
             problems.push(ConfigProblem::BadValue(name.to_owned()));
         }
+    }
+}
+
+/// A whole number of seconds within `range`.
+fn seconds(value: &ConfigValue, range: std::ops::RangeInclusive<u32>) -> Option<u32> {
+    match value {
+        ConfigValue::Other(json) => json.parse::<u32>().ok().filter(|s| range.contains(s)),
+        _ => None,
     }
 }
 
@@ -583,6 +600,45 @@ mod tests {
             );
             assert_eq!(r.config.public_key, None);
         }
+    }
+
+    #[test]
+    fn the_kiosk_timings_have_defaults_and_limits() {
+        let r = resolve(Ok(r#"{"endpoint":"/a"}"#), "");
+        assert_eq!(
+            (
+                r.config.kiosk_idle_seconds,
+                r.config.kiosk_warning_seconds,
+                r.config.kiosk_done_seconds
+            ),
+            (90, 30, 20)
+        );
+        let r = resolve(
+            Ok(
+                r#"{"endpoint":"/a","kiosk_idle_seconds":3,"kiosk_warning_seconds":2,"kiosk_done_seconds":5}"#,
+            ),
+            "",
+        );
+        assert_eq!(r.problems, vec![]);
+        assert_eq!(
+            (
+                r.config.kiosk_idle_seconds,
+                r.config.kiosk_warning_seconds,
+                r.config.kiosk_done_seconds
+            ),
+            (3, 2, 5)
+        );
+        let r = resolve(
+            Ok(r#"{"endpoint":"/a","kiosk_idle_seconds":0,"kiosk_done_seconds":"20"}"#),
+            "",
+        );
+        assert_eq!(
+            r.problems,
+            vec![
+                ConfigProblem::BadValue("kiosk_done_seconds".into()),
+                ConfigProblem::BadValue("kiosk_idle_seconds".into())
+            ]
+        );
     }
 
     #[test]

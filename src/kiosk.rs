@@ -1,0 +1,231 @@
+//! Kiosk mode on a shared tablet: after a while without a touch or a key the
+//! patient is asked "Are you still there?" with a countdown; at zero, and a
+//! while after the thank-you screen, everything is cleared for the next
+//! patient. No Leptos here: this lives in the first view's module, which
+//! stays loaded for the life of the page.
+//!
+//! A reset stops the form (a submission still on its way keeps going in the
+//! background, out of sight, until it is stored), clears the page's storage
+//! (the outbox of sealed envelopes excepted), removes every trace of the
+//! patient from the page, and shows the first view afresh. The browser's
+//! history gets no entry for any patient, so Back never leads to one.
+
+use std::cell::{Cell, RefCell};
+
+use intake_core::config::WidgetConfig;
+use intake_core::{Catalog, Msg};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::learn::escape;
+
+/// The dialog's element id.
+pub const DIALOG_ID: &str = "mi-idle-dialog";
+
+#[derive(Clone, Copy)]
+struct Timings {
+    idle_ms: f64,
+    warning_s: u32,
+    done_ms: f64,
+}
+
+thread_local! {
+    static TIMINGS: Cell<Option<Timings>> = const { Cell::new(None) };
+    static LAST_ACTIVITY: Cell<f64> = const { Cell::new(0.0) };
+    /// Seconds left on the warning, when it is showing.
+    static COUNTDOWN: Cell<Option<u32>> = const { Cell::new(None) };
+    /// When the thank-you screen was first seen.
+    static DONE_SINCE: Cell<Option<f64>> = const { Cell::new(None) };
+    /// What had the focus before the warning.
+    static FOCUS_BEFORE: RefCell<Option<web_sys::HtmlElement>> = const { RefCell::new(None) };
+}
+
+fn now() -> f64 {
+    js_sys::Date::now()
+}
+
+fn document() -> Option<web_sys::Document> {
+    web_sys::window().and_then(|w| w.document())
+}
+
+/// Starts watching for idleness, once per page; later calls (after a reset)
+/// only take the new timings.
+pub fn watch(config: &WidgetConfig) {
+    let first = TIMINGS.with(Cell::get).is_none();
+    TIMINGS.with(|t| {
+        t.set(Some(Timings {
+            idle_ms: f64::from(config.kiosk_idle_seconds) * 1000.0,
+            warning_s: config.kiosk_warning_seconds,
+            done_ms: f64::from(config.kiosk_done_seconds) * 1000.0,
+        }))
+    });
+    LAST_ACTIVITY.with(|l| l.set(now()));
+    if !first {
+        return;
+    }
+    let (Some(window), Some(document)) = (web_sys::window(), document()) else {
+        return;
+    };
+    let activity = Closure::<dyn Fn(web_sys::Event)>::new(|_: web_sys::Event| {
+        // While the warning shows, only its button counts.
+        if COUNTDOWN.with(Cell::get).is_none() {
+            LAST_ACTIVITY.with(|l| l.set(now()));
+        }
+    });
+    for event in ["pointerdown", "keydown", "input", "wheel", "touchstart"] {
+        let _ = document.add_event_listener_with_callback_and_bool(
+            event,
+            activity.as_ref().unchecked_ref(),
+            true,
+        );
+    }
+    activity.forget();
+    let tick = Closure::<dyn Fn()>::new(tick);
+    let _ = window.set_interval_with_callback_and_timeout_and_arguments_0(
+        tick.as_ref().unchecked_ref(),
+        1000,
+    );
+    tick.forget();
+}
+
+fn tick() {
+    let Some(timings) = TIMINGS.with(Cell::get) else {
+        return;
+    };
+    let Some(document) = document() else {
+        return;
+    };
+    let now = now();
+    // After the thank-you screen, reset on time, touched or not.
+    if document.get_element_by_id("mi-done-heading").is_some() {
+        let since = DONE_SINCE.with(|d| d.get()).unwrap_or(now);
+        DONE_SINCE.with(|d| d.set(Some(since)));
+        if now - since >= timings.done_ms {
+            reset();
+        }
+        return;
+    }
+    DONE_SINCE.with(|d| d.set(None));
+    match COUNTDOWN.with(Cell::get) {
+        Some(0) | Some(1) => reset(),
+        Some(left) => {
+            COUNTDOWN.with(|c| c.set(Some(left - 1)));
+            show_seconds(&document, left - 1);
+        }
+        None if now - LAST_ACTIVITY.with(Cell::get) >= timings.idle_ms => {
+            open_dialog(&document, timings.warning_s);
+        }
+        None => {}
+    }
+}
+
+fn show_seconds(document: &web_sys::Document, left: u32) {
+    if let Some(count) = document.get_element_by_id("mi-idle-seconds") {
+        count.set_text_content(Some(&left.to_string()));
+    }
+}
+
+fn open_dialog(document: &web_sys::Document, seconds: u32) {
+    let catalog = Catalog::english();
+    COUNTDOWN.with(|c| c.set(Some(seconds)));
+    FOCUS_BEFORE.with(|f| {
+        *f.borrow_mut() = document
+            .active_element()
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    });
+    let body_text = intake_core::fill(
+        &escape(catalog.text(Msg::KioskIdleBody)),
+        &[(
+            "seconds",
+            &format!(r#"<span id="mi-idle-seconds">{seconds}</span>"#),
+        )],
+    );
+    let Ok(backdrop) = document.create_element("div") else {
+        return;
+    };
+    backdrop.set_id(DIALOG_ID);
+    backdrop.set_class_name("mi-dialog-backdrop");
+    backdrop.set_inner_html(&format!(
+        concat!(
+            r#"<div class="mi-dialog" role="alertdialog" aria-modal="true" "#,
+            r#"aria-labelledby="mi-idle-title" aria-describedby="mi-idle-body">"#,
+            r#"<h2 id="mi-idle-title">{}</h2><p id="mi-idle-body">{}</p>"#,
+            r#"<button type="button" class="mi-button mi-button--primary" id="mi-idle-stay">{}</button></div>"#
+        ),
+        escape(catalog.text(Msg::KioskIdleTitle)),
+        body_text,
+        escape(catalog.text(Msg::KioskIdleStay)),
+    ));
+    let stay = Closure::<dyn Fn(web_sys::Event)>::new(|_: web_sys::Event| close_dialog());
+    let keys = Closure::<dyn Fn(web_sys::KeyboardEvent)>::new(|ev: web_sys::KeyboardEvent| {
+        // One control in the dialog: the focus stays on it; Escape means "still here".
+        match ev.key().as_str() {
+            "Tab" => ev.prevent_default(),
+            "Escape" => close_dialog(),
+            _ => {}
+        }
+    });
+    let _ = backdrop.add_event_listener_with_callback("keydown", keys.as_ref().unchecked_ref());
+    keys.forget();
+    if let Some(body) = document.body() {
+        let _ = body.append_child(&backdrop);
+    }
+    if let Some(button) = document
+        .get_element_by_id("mi-idle-stay")
+        .and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = button.add_event_listener_with_callback("click", stay.as_ref().unchecked_ref());
+        let _ = button.focus();
+    }
+    stay.forget();
+}
+
+fn close_dialog() {
+    COUNTDOWN.with(|c| c.set(None));
+    LAST_ACTIVITY.with(|l| l.set(now()));
+    if let Some(dialog) = document().and_then(|d| d.get_element_by_id(DIALOG_ID)) {
+        dialog.remove();
+    }
+    if let Some(before) = FOCUS_BEFORE.with(|f| f.borrow_mut().take()) {
+        let _ = before.focus();
+    }
+}
+
+/// Clears everything of this patient and shows the first view afresh.
+pub fn reset() {
+    COUNTDOWN.with(|c| c.set(None));
+    DONE_SINCE.with(|d| d.set(None));
+    FOCUS_BEFORE.with(|f| f.borrow_mut().take());
+    LAST_ACTIVITY.with(|l| l.set(now()));
+    // The form stops; a submission on its way goes on out of sight (boot.js).
+    if let Some(stop) = js_sys::Reflect::get(&js_sys::global(), &"massageIntakeStopForm".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+    {
+        let _ = stop.call0(&JsValue::UNDEFINED);
+    }
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    for storage in [window.local_storage(), window.session_storage()]
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        let _ = storage.clear();
+    }
+    if let Some(document) = window.document() {
+        for id in [DIALOG_ID, crate::shell::ROOT_ID] {
+            while let Some(old) = document.get_element_by_id(id) {
+                old.remove();
+            }
+        }
+        // No history entry for anyone: Back leaves the kiosk page.
+        if let Ok(history) = window.history() {
+            let here = window.location().href().unwrap_or_default();
+            let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&here));
+        }
+        window.scroll_to_with_x_and_y(0.0, 0.0);
+    }
+    crate::shell::start_again();
+}

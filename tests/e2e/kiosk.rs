@@ -1,0 +1,249 @@
+//! The waiting-room tablet: idle warning, reset, and nothing of one patient
+//! left for the next, not even a submission still on its way.
+
+use std::time::Duration;
+
+use intake_e2e::proxy::{Fault, FlakyProxy};
+use intake_e2e::{Browser, Receiver};
+
+const CANARIES: [&str; 3] = ["Zqkioskgiven", "Zqkioskfamily", "Zqkioskreason"];
+
+fn config(idle: u32) -> String {
+    serde_json::json!({
+        "endpoint": "/api/v1/submissions",
+        "view": "intake",
+        "mode": "kiosk",
+        "send_timeout_seconds": 2,
+        "kiosk_idle_seconds": idle,
+        "kiosk_warning_seconds": 2,
+        "kiosk_done_seconds": 2,
+    })
+    .to_string()
+}
+
+async fn type_canaries(browser: &Browser) {
+    browser
+        .type_into("mi-patient-given-name", CANARIES[0])
+        .await;
+    browser
+        .type_into("mi-patient-family-name", CANARIES[1])
+        .await;
+    browser
+        .type_into("mi-patient-date-of-birth", "04121961")
+        .await;
+    browser.type_into("mi-patient-phone", "401-555-0134").await;
+    browser.type_into("mi-visit-reason", CANARIES[2]).await;
+    browser.click("#mi-consents-treatment").await;
+    browser.click("#mi-consents-privacy-notice").await;
+    browser
+        .type_into("mi-signature-typed-name", "Zq Kiosk")
+        .await;
+}
+
+/// Every place a canary could hide in the page: the markup, the values of
+/// its fields, both storages and every IndexedDB database.
+const EVERYTHING: &str = "const values = [...document.querySelectorAll('input, textarea')].map(e => e.value);\
+  const dbs = await (indexedDB.databases ? indexedDB.databases() : Promise.resolve([]));\
+  const dumps = [];\
+  for (const d of dbs) {\
+    dumps.push(await new Promise((done) => {\
+      const o = indexedDB.open(d.name);\
+      o.onerror = () => done('');\
+      o.onsuccess = () => {\
+        const db = o.result, names = [...db.objectStoreNames];\
+        if (!names.length) { db.close(); return done(''); }\
+        const t = db.transaction(names), out = [];\
+        names.forEach(n => { const r = t.objectStore(n).getAll(); r.onsuccess = () => out.push(r.result); });\
+        t.oncomplete = () => { db.close(); done(JSON.stringify(out)); };\
+      };\
+    }));\
+  }\
+  return [document.documentElement.outerHTML, JSON.stringify(values),\
+    JSON.stringify(Object.entries(localStorage)), JSON.stringify(Object.entries(sessionStorage)),\
+    dumps.join('')].join('\\n');";
+
+async fn assert_no_canary(browser: &Browser, when: &str) {
+    let everything = browser.eval(EVERYTHING).await;
+    let text = everything.as_str().unwrap_or_default();
+    assert!(!text.is_empty(), "{when}: the page was read");
+    for canary in CANARIES {
+        assert!(
+            !text.contains(canary),
+            "{when}: {canary} is still in the page"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_idle_kiosk_warns_then_clears_everything_for_the_next_patient() {
+    let receiver = Receiver::start(Some(&config(2))).await;
+    let browser = Browser::start().await;
+    // A page before the kiosk, so Back has somewhere to go.
+    browser.open(&receiver.url("/healthz")).await;
+    browser.open(&receiver.url("/")).await;
+    browser
+        .wait_for(".mi-root--kiosk #mi-patient-given-name")
+        .await;
+    type_canaries(&browser).await;
+    // Localstorage written by anyone on the page goes too.
+    browser
+        .eval(&format!("localStorage.setItem('note', '{}'); sessionStorage.setItem('note', '{}'); return true;", CANARIES[0], CANARIES[1]))
+        .await;
+
+    // The warning: a modal dialog with a countdown, its button focused.
+    let dialog = browser.wait_for("[role=alertdialog]").await;
+    assert_eq!(
+        dialog.attr("aria-modal").await.ok().flatten().as_deref(),
+        Some("true")
+    );
+    let focused = browser.eval("return document.activeElement.id;").await;
+    assert_eq!(focused, "mi-idle-stay");
+    browser.screenshot("kiosk-idle-tablet").await;
+
+    // Then the reset: a fresh form, nothing of the patient anywhere.
+    browser.wait_for("#mi-patient-given-name").await;
+    for _ in 0..100 {
+        if browser
+            .eval("return !document.getElementById('mi-idle-dialog');")
+            .await
+            == true
+            && browser
+                .eval("return document.getElementById('mi-patient-given-name')?.value === '';")
+                .await
+                == true
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    browser.wait_for("#mi-patient-given-name").await;
+    assert_no_canary(&browser, "after the reset").await;
+
+    // Back leads out of the kiosk, not to the previous patient; forward
+    // returns to a clean form.
+    browser.eval("history.back(); return true;").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let here = browser.eval("return location.pathname;").await;
+    assert_eq!(here, "/healthz", "Back left the kiosk page");
+    assert_no_canary(&browser, "after Back").await;
+    browser.eval("history.forward(); return true;").await;
+    browser.wait_for("#mi-patient-given-name").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_no_canary(&browser, "after Forward").await;
+    assert!(receiver.rows().is_empty(), "nothing was sent");
+    assert_eq!(browser.csp_violations().await, Vec::<String>::new());
+    browser.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn i_m_still_here_keeps_the_answers() {
+    let receiver = Receiver::start(Some(&config(2))).await;
+    let browser = Browser::start().await;
+    browser.open(&receiver.url("/")).await;
+    browser.wait_for("#mi-patient-given-name").await;
+    browser.type_into("mi-patient-given-name", "Ana").await;
+    browser
+        .wait_for("#mi-idle-stay")
+        .await
+        .send_keys(thirtyfour::Key::Enter)
+        .await
+        .expect("press Enter");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        browser
+            .eval("return !document.getElementById('mi-idle-dialog');")
+            .await,
+        true
+    );
+    let kept = browser
+        .eval("return document.getElementById('mi-patient-given-name').value;")
+        .await;
+    assert_eq!(kept, "Ana");
+    let focused = browser.eval("return document.activeElement.id;").await;
+    assert_eq!(focused, "mi-patient-given-name", "the focus went back");
+    browser.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_thank_you_screen_asks_for_the_tablet_back_then_resets() {
+    let receiver = Receiver::start(Some(&config(600))).await;
+    let browser = Browser::start().await;
+    browser.open(&receiver.url("/")).await;
+    browser.wait_for("#mi-patient-given-name").await;
+    type_canaries(&browser).await;
+    browser.click("button[type=submit]").await;
+    let hand_back = browser.wait_for(".mi-hand-back").await;
+    assert!(hand_back
+        .text()
+        .await
+        .unwrap_or_default()
+        .contains("hand the tablet back"));
+    browser.screenshot("kiosk-done-tablet").await;
+    // Within a few seconds, untouched, it is ready for the next patient.
+    for _ in 0..100 {
+        if browser
+            .eval("return !document.querySelector('.mi-done');")
+            .await
+            == true
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    browser.wait_for("#mi-patient-given-name").await;
+    assert_no_canary(&browser, "after the thank-you screen").await;
+    assert_eq!(receiver.rows().len(), 1);
+    browser.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_submission_unsent_at_reset_still_arrives_once() {
+    let receiver = Receiver::start(Some(&config(3))).await;
+    let proxy = FlakyProxy::start(
+        receiver.addr,
+        vec![Fault::Unavailable { retry_after: 1 }; 500],
+    )
+    .await;
+    let browser = Browser::start().await;
+    browser.open(&proxy.url("/")).await;
+    browser.wait_for("#mi-patient-given-name").await;
+    type_canaries(&browser).await;
+    browser.click("button[type=submit]").await;
+    browser.wait_for(".mi-send-retry").await;
+    // Nobody touches the tablet: it warns, then resets with the submission unsent.
+    browser.wait_for("[role=alertdialog]").await;
+    for _ in 0..150 {
+        if browser
+            .eval("return !document.getElementById('mi-idle-dialog') && document.getElementById('mi-patient-given-name')?.value === '';")
+            .await
+            == true
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_no_canary(&browser, "after the reset").await;
+    assert!(receiver.rows().is_empty());
+    // The next patient starts; the receiver comes back.
+    browser.type_into("mi-patient-given-name", "Next").await;
+    proxy.heal();
+    for _ in 0..200 {
+        if !receiver.rows().is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let rows = receiver.rows();
+    assert_eq!(rows.len(), 1, "the first patient's, exactly once");
+    assert_eq!(rows[0].2["patient"]["family_name"], CANARIES[1]);
+    assert_eq!(
+        browser
+            .eval("return document.getElementById('mi-patient-given-name').value;")
+            .await,
+        "Next",
+        "the next patient's form is untouched"
+    );
+    assert_eq!(browser.csp_violations().await, Vec::<String>::new());
+    browser.quit().await;
+}
