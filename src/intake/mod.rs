@@ -1,6 +1,8 @@
 //! The intake form: the patient's answers, checked by `intake-core`, sent once.
 
 pub mod field;
+#[cfg(target_arch = "wasm32")]
+pub mod remember;
 
 use intake_core::config::{Endpoint, Format, Mode};
 use intake_core::{uuid_v4_from_bytes, Date, FieldError, IntakeDraft, Msg, SubmitContext};
@@ -174,6 +176,89 @@ async fn sealed(
     }
 }
 
+/// Answers remembered on this device, if any (none outside a browser).
+fn restore() -> Option<IntakeDraft> {
+    #[cfg(target_arch = "wasm32")]
+    return remember::load();
+    #[cfg(not(target_arch = "wasm32"))]
+    None
+}
+
+/// "Remember my answers on this device", with "Forget them" while any are
+/// kept. Static markup with one handler for its two controls: as Leptos views
+/// the block cost the form module 4 KB gzip.
+#[component]
+fn Remember(
+    remembering: RwSignal<bool>,
+    was_restored: bool,
+    draft: RwSignal<IntakeDraft>,
+) -> impl IntoView {
+    use crate::learn::escape;
+    let texts = use_texts();
+    let hidden = if was_restored { "" } else { " hidden" };
+    let markup = format!(
+        concat!(
+            r#"<p class="mi-restored"{hidden}>{restored}</p>"#,
+            r#"<div class="mi-field mi-check"><input type="checkbox" class="mi-checkbox" id="mi-remember" aria-describedby="mi-remember-hint"{checked}>"#,
+            r#"<label class="mi-label" for="mi-remember">{label}</label>"#,
+            r#"<p class="mi-hint" id="mi-remember-hint">{hint}</p></div>"#,
+            r#"<button type="button" class="mi-more" id="mi-forget"{hidden}>{forget}</button>"#
+        ),
+        hidden = hidden,
+        restored = escape(texts.t(Msg::RememberRestored)),
+        checked = if was_restored { " checked" } else { "" },
+        label = escape(texts.t(Msg::RememberLabel)),
+        hint = escape(texts.t(Msg::RememberHint)),
+        forget = escape(texts.t(Msg::RememberForget)),
+    );
+    let on_event = move |ev: leptos::ev::Event| {
+        use wasm_bindgen::JsCast;
+        let Some(target) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
+        else {
+            return;
+        };
+        let Some(block) = ev
+            .current_target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        else {
+            return;
+        };
+        let on = match (ev.type_().as_str(), target.id().as_str()) {
+            ("change", "mi-remember") => event_target_checked(&ev),
+            ("click", "mi-forget") => false,
+            _ => return,
+        };
+        remembering.set(on);
+        #[cfg(target_arch = "wasm32")]
+        if on {
+            draft.with_untracked(remember::save);
+        } else {
+            remember::forget();
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        let _ = draft;
+        if let Ok(Some(checkbox)) = block.query_selector("#mi-remember") {
+            if let Ok(checkbox) = checkbox.dyn_into::<web_sys::HtmlInputElement>() {
+                checkbox.set_checked(on);
+            }
+        }
+        for selector in ["#mi-forget", ".mi-restored"] {
+            if let Ok(Some(el)) = block.query_selector(selector) {
+                let _ = el.toggle_attribute_with_force(
+                    "hidden",
+                    !on || (selector == ".mi-restored" && !was_restored),
+                );
+            }
+        }
+    };
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        on_event(wasm_bindgen::JsCast::unchecked_into(ev));
+    };
+    view! { <div class="mi-remember" inner_html=markup on:change=on_event on:click=on_click></div> }
+}
+
 /// The one-step intake form.
 #[component]
 pub fn IntakeForm(
@@ -192,7 +277,12 @@ pub fn IntakeForm(
     on_done: Callback<String>,
 ) -> impl IntoView {
     let texts = use_texts();
-    let draft = RwSignal::new(IntakeDraft::default());
+    // At home, answers remembered on this device come back (never on a kiosk).
+    let kiosk = mode == Mode::Kiosk;
+    let restored = (!kiosk).then(restore).flatten();
+    let remembering = RwSignal::new(restored.is_some());
+    let was_restored = restored.is_some();
+    let draft = RwSignal::new(restored.unwrap_or_default());
     let errors: RwSignal<Vec<FieldError>> = RwSignal::new(Vec::new());
     let state = RwSignal::new(SendState::Idle);
     let summary = RwSignal::new(String::new());
@@ -341,6 +431,8 @@ pub fn IntakeForm(
                 let (msg, retry_after) = match outcome {
                     SendOutcome::Accepted { reference } => {
                         #[cfg(target_arch = "wasm32")]
+                        remember::forget();
+                        #[cfg(target_arch = "wasm32")]
                         if public_key.is_some() {
                             crate::seal::forget(&id).await;
                         }
@@ -382,7 +474,13 @@ pub fn IntakeForm(
         draft,
         errors,
         mode,
-        on_edit: Callback::new(move |()| recheck()),
+        on_edit: Callback::new(move |()| {
+            #[cfg(target_arch = "wasm32")]
+            if remembering.get_untracked() {
+                draft.with_untracked(remember::save);
+            }
+            recheck();
+        }),
     };
     // The guardian's fields appear once the date of birth says under 18.
     let minor = move || draft.with(|d| d.is_minor_on(today()));
@@ -399,6 +497,7 @@ pub fn IntakeForm(
                     submit();
                 }
             >
+                {(!kiosk).then(|| view! { <Remember remembering was_restored draft /> })}
                 {fields(ABOUT, form)}
                 // Always in the page, shown once the date of birth says under 18:
                 // toggling `hidden` keeps typed answers and costs no re-render.

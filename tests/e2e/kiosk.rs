@@ -247,3 +247,108 @@ async fn a_submission_unsent_at_reset_still_arrives_once() {
     assert_eq!(browser.csp_violations().await, Vec::<String>::new());
     browser.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn at_home_answers_can_be_remembered_for_a_day_and_forgotten() {
+    const KEY: &str = "massage-intake.remembered";
+    let receiver = Receiver::start(Some(
+        r#"{"endpoint": "/api/v1/submissions", "view": "intake"}"#,
+    ))
+    .await;
+    let browser = Browser::start().await;
+    browser.open(&receiver.url("/")).await;
+    browser.wait_for("#mi-remember").await;
+    // Off by default: typing keeps nothing.
+    browser.type_into("mi-patient-given-name", "Ana").await;
+    let stored = browser
+        .eval(&format!("return localStorage.getItem('{KEY}');"))
+        .await;
+    assert_eq!(
+        stored,
+        serde_json::Value::Null,
+        "nothing kept without the patient's yes"
+    );
+    // Opted in: the answers come back after a reload.
+    browser.click("#mi-remember").await;
+    browser.type_into("mi-patient-family-name", "Silva").await;
+    browser.eval("location.reload(); return true;").await;
+    browser.wait_for(".mi-restored").await;
+    browser.screenshot("form-remembered").await;
+    let value = |id: &'static str| {
+        let browser = &browser;
+        async move {
+            browser
+                .eval(&format!("return document.getElementById('{id}').value;"))
+                .await
+        }
+    };
+    assert_eq!(value("mi-patient-given-name").await, "Ana");
+    assert_eq!(value("mi-patient-family-name").await, "Silva");
+    // "Forget them" removes them from the device.
+    browser.click("#mi-forget").await;
+    let stored = browser
+        .eval(&format!("return localStorage.getItem('{KEY}');"))
+        .await;
+    assert_eq!(stored, serde_json::Value::Null);
+    browser.eval("location.reload(); return true;").await;
+    browser.wait_for("#mi-remember").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(value("mi-patient-given-name").await, "");
+    // Older than a day: not filled in, and removed.
+    browser
+        .eval(&format!(
+            "localStorage.setItem('{KEY}', JSON.stringify({{saved_at: Date.now() - 25 * 3600 * 1000, draft: {{given_name: 'Old'}}}})); location.reload(); return true;"
+        ))
+        .await;
+    browser.wait_for("#mi-remember").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(value("mi-patient-given-name").await, "");
+    let stored = browser
+        .eval(&format!("return localStorage.getItem('{KEY}');"))
+        .await;
+    assert_eq!(
+        stored,
+        serde_json::Value::Null,
+        "expired answers are removed"
+    );
+    // Sending forgets them too.
+    browser.click("#mi-remember").await;
+    browser.fill_short_form("401-555-0134").await;
+    let stored = browser
+        .eval(&format!("return localStorage.getItem('{KEY}') !== null;"))
+        .await;
+    assert_eq!(stored, true);
+    browser.click("button[type=submit]").await;
+    browser.wait_for(".mi-reference").await;
+    let stored = browser
+        .eval(&format!("return localStorage.getItem('{KEY}');"))
+        .await;
+    assert_eq!(stored, serde_json::Value::Null, "forgotten once sent");
+    assert_eq!(receiver.rows().len(), 1);
+    browser.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_kiosk_never_offers_to_remember() {
+    let receiver = Receiver::start(Some(&config(600))).await;
+    let browser = Browser::start().await;
+    browser.open(&receiver.url("/healthz")).await;
+    browser
+        .eval("localStorage.setItem('massage-intake.remembered', JSON.stringify({saved_at: Date.now(), draft: {given_name: 'Zqkioskgiven'}})); return true;")
+        .await;
+    browser.open(&receiver.url("/")).await;
+    browser.wait_for("#mi-patient-given-name").await;
+    assert_eq!(
+        browser
+            .eval("return document.getElementById('mi-remember');")
+            .await,
+        serde_json::Value::Null
+    );
+    assert_eq!(
+        browser
+            .eval("return document.getElementById('mi-patient-given-name').value;")
+            .await,
+        ""
+    );
+    browser.quit().await;
+}

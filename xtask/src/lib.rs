@@ -10,13 +10,14 @@ use flate2::Compression;
 /// bytes; tests fail above it.
 pub const BUDGET_GZIP_BYTES: u64 = 90 * 1024;
 /// Tests fail when the form and its rules, what a tap on "Start" needs,
-/// pass this many gzip bytes (FHIR output added 15 KB to the rules).
-pub const FORM_LIMIT_GZIP_BYTES: u64 = 170 * 1024;
+/// pass this many gzip bytes (FHIR output added 15 KB to the rules; the
+/// kiosk hand-over and remembering answers 6 KB to the form).
+pub const FORM_LIMIT_GZIP_BYTES: u64 = 180 * 1024;
 /// Tests fail when the sealing module (fetched only when the clinic configures
 /// a public key) passes this many gzip bytes.
 pub const SEAL_LIMIT_GZIP_BYTES: u64 = 40 * 1024;
 /// Tests fail when everything a patient downloads without sealing passes this many.
-pub const TOTAL_LIMIT_GZIP_BYTES: u64 = 220 * 1024;
+pub const TOTAL_LIMIT_GZIP_BYTES: u64 = 230 * 1024;
 
 /// One file of the built widget.
 #[derive(Clone, Debug, PartialEq, Eq)]
