@@ -53,6 +53,15 @@ pub struct ReceiverConfig {
     )]
     #[serde(default)]
     pub cors_origins: Vec<String>,
+    /// Origins whose pages may show the widget in a frame (repeat, or
+    /// comma-separate in the variable); none but the receiver's own otherwise.
+    #[arg(
+        long = "frame-ancestor",
+        env = "INTAKE_FRAME_ANCESTORS",
+        value_delimiter = ','
+    )]
+    #[serde(default)]
+    pub frame_ancestors: Vec<String>,
     /// Submissions accepted per client address per minute; off unless set.
     #[arg(long, env = "INTAKE_RATE_LIMIT_PER_MINUTE")]
     pub rate_limit_per_minute: Option<u32>,
@@ -84,6 +93,11 @@ impl ReceiverConfig {
                 self.cors_origins
             } else {
                 over.cors_origins
+            },
+            frame_ancestors: if over.frame_ancestors.is_empty() {
+                self.frame_ancestors
+            } else {
+                over.frame_ancestors
             },
             rate_limit_per_minute: over.rate_limit_per_minute.or(self.rate_limit_per_minute),
             trust_forwarded_for: over.trust_forwarded_for.or(self.trust_forwarded_for),
@@ -119,6 +133,7 @@ impl ReceiverConfig {
                 .prescription_validity_days
                 .unwrap_or(defaults.prescription_validity_days),
             cors_origins: self.cors_origins.clone(),
+            frame_ancestors: self.frame_ancestors.clone(),
             rate_limit_per_minute: self.rate_limit_per_minute,
             trust_forwarded_for: self.trust_forwarded_for.unwrap_or(false),
         }

@@ -46,6 +46,37 @@ pub const CONTENT_SECURITY_POLICY: &str =
      style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'self'; \
      base-uri 'none'; form-action 'none'; object-src 'none'";
 
+/// The policy with the sites allowed to frame the widget added to
+/// `frame-ancestors`. An origin that is not `http(s)://host[:port]` is left
+/// out (it could otherwise rewrite the header).
+pub fn content_security_policy(frame_ancestors: &[String]) -> String {
+    let allowed: Vec<&str> = frame_ancestors
+        .iter()
+        .map(|o| o.trim().trim_end_matches('/'))
+        .filter(|o| {
+            let host = o
+                .strip_prefix("https://")
+                .or_else(|| o.strip_prefix("http://"));
+            host.is_some_and(|h| {
+                !h.is_empty()
+                    && h.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
+            })
+        })
+        .collect();
+    if allowed.len() != frame_ancestors.len() {
+        tracing::warn!(
+            "some frame_ancestors are not origins like https://clinic.example and were left out"
+        );
+    }
+    let mut ancestors = String::from("frame-ancestors 'self'");
+    for origin in allowed {
+        ancestors.push(' ');
+        ancestors.push_str(origin);
+    }
+    CONTENT_SECURITY_POLICY.replace("frame-ancestors 'self'", &ancestors)
+}
+
 /// The submissions endpoint.
 pub const SUBMISSIONS_PATH: &str = "/api/v1/submissions";
 
@@ -68,6 +99,8 @@ pub struct Settings {
     /// Origins (`https://clinic.example`) whose pages may post submissions
     /// from the browser; others get no `Access-Control-Allow-*` headers.
     pub cors_origins: Vec<String>,
+    /// Origins whose pages may frame the widget (the website embed).
+    pub frame_ancestors: Vec<String>,
     /// Submissions accepted per client address per minute (`None`: no limit).
     pub rate_limit_per_minute: Option<u32>,
     /// Take the client address from `X-Forwarded-For` (behind a trusted proxy).
@@ -85,6 +118,7 @@ impl Settings {
             prescription_validity_days: 365,
             body_timeout: std::time::Duration::from_secs(10),
             cors_origins: Vec::new(),
+            frame_ancestors: Vec::new(),
             rate_limit_per_minute: None,
             trust_forwarded_for: false,
         }
@@ -208,7 +242,8 @@ pub fn app(settings: &Settings) -> Result<Router, rusqlite::Error> {
     Ok(router
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+            HeaderValue::from_str(&content_security_policy(&settings.frame_ancestors))
+                .unwrap_or(HeaderValue::from_static(CONTENT_SECURITY_POLICY)),
         ))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,

@@ -644,3 +644,48 @@ async fn staff_export_as_json_lines_and_csv() {
     )
     .is_err_and(|e| e.contains("--since")));
 }
+
+#[tokio::test]
+async fn only_the_configured_sites_may_frame_the_widget() {
+    let policy_of = |settings_change: fn(&mut Settings)| async move {
+        let f = Fixture::with(settings_change);
+        let response = f
+            .router
+            .clone()
+            .oneshot(
+                Request::get("/healthz")
+                    .body(Body::empty())
+                    .expect("request"),
+            )
+            .await
+            .expect("response");
+        response
+            .headers()
+            .get(header::CONTENT_SECURITY_POLICY)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let default = policy_of(|_| {}).await;
+    assert!(default.contains("frame-ancestors 'self';"), "{default}");
+    let framed = policy_of(|s| {
+        s.frame_ancestors = vec![
+            "https://harbor-massage.example".into(),
+            "https://www.harbor-massage.example/".into(),
+            "https://evil.example; script-src *".into(),
+            "javascript:alert(1)".into(),
+        ]
+    })
+    .await;
+    assert!(
+        framed.contains(
+            "frame-ancestors 'self' https://harbor-massage.example https://www.harbor-massage.example;"
+        ),
+        "{framed}"
+    );
+    assert!(
+        !framed.contains("evil") && !framed.contains("javascript"),
+        "{framed}"
+    );
+    assert!(framed.contains("script-src 'self' 'wasm-unsafe-eval';"));
+}
