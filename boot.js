@@ -128,6 +128,21 @@ globalThis.massageIntakeBackground = (r) => {
   backgroundWait = 2000;
   sendBackground();
 };
+// In a frame on the clinic's website (embed.js), the page tells the host page
+// its height and what happens: ready, step, submitted (the reference only),
+// error. No message ever carries an answer.
+const framed = window.parent !== window;
+globalThis.massageIntakeEvent = (type, detail = {}) => {
+  if (framed) window.parent.postMessage({ massageIntake: 1, type, ...detail }, "*");
+};
+if (framed) {
+  let last = 0;
+  // The body's own height: the document's would never shrink below the frame.
+  new ResizeObserver(() => {
+    const height = Math.ceil(document.body.getBoundingClientRect().height);
+    if (height !== last) globalThis.massageIntakeEvent("height", { height: (last = height) });
+  }).observe(document.body);
+}
 // While a submission is unsent, leaving the page asks first (a listener only then).
 const ask = (e) => {
   e.preventDefault();

@@ -55,7 +55,9 @@ pub fn Widget(resolved: ResolvedConfig) -> impl IntoView {
                     timeout_seconds=config.send_timeout_seconds
                     format=config.format
                     public_key=config.public_key.clone()
-                    on_done=Callback::new(move |reference| {
+                    on_done=Callback::new(move |reference: String| {
+                        crate::shell::event("step", &[("step", "done")]);
+                        crate::shell::event("submitted", &[("reference", &reference)]);
                         stage.set(Stage::Done { reference });
                         focus_when_rendered("mi-done-heading");
                     })

@@ -9,7 +9,12 @@ pub const CONFIG_FILE: &str = "intake.config.json";
 
 /// Fetches and resolves the configuration, reporting every problem on the console too.
 pub async fn load() -> ResolvedConfig {
-    let file = fetch_config().await;
+    load_from(CONFIG_FILE).await
+}
+
+/// [`load`], with the configuration file at `url`.
+pub async fn load_from(url: &str) -> ResolvedConfig {
+    let file = fetch_config(url).await;
     let query = web_sys::window()
         .and_then(|w| w.location().search().ok())
         .unwrap_or_default();
@@ -32,8 +37,8 @@ pub async fn load() -> ResolvedConfig {
     resolved
 }
 
-async fn fetch_config() -> Result<String, String> {
-    let reply = crate::fetch::fetch(CONFIG_FILE, None, 15_000)
+async fn fetch_config(url: &str) -> Result<String, String> {
+    let reply = crate::fetch::fetch(url, None, 15_000)
         .await
         .map_err(|_| format!("{CONFIG_FILE} could not be fetched"))?;
     if !(200..300).contains(&reply.status) {

@@ -4,6 +4,18 @@
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
+/// The education only, in an element of a clinic's page (embed.js, inline
+/// mode), with the widget's files and configuration under `base`.
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn mount_inline(target: web_sys::Element, base: String) {
+    massage_intake::shell::mount_inline(target, base);
+}
+
 fn main() {
-    massage_intake::shell::start();
+    // Loaded by embed.js into a clinic's page: it mounts where it is told.
+    let inline = js_sys::Reflect::get(&js_sys::global(), &"massageIntakeInline".into())
+        .is_ok_and(|v| v.is_truthy());
+    if !inline {
+        massage_intake::shell::start();
+    }
 }

@@ -57,6 +57,23 @@ pub fn start_again() {
     });
 }
 
+/// The education only, in `target` on a clinic's page, with the configuration
+/// from the widget's own origin (`base`).
+pub fn mount_inline(target: web_sys::Element, base: String) {
+    quiet_panics();
+    wasm_bindgen_futures::spawn_local(async move {
+        let mut resolved =
+            crate::config::load_from(&format!("{base}{}", crate::config::CONFIG_FILE)).await;
+        resolved.config.view = StartView::LearnOnly;
+        // Whatever the host page's address says, this is an embed.
+        resolved.config.mode = intake_core::Mode::Embedded;
+        resolved
+            .problems
+            .retain(|p| !matches!(p, ConfigProblem::NoEndpoint));
+        show(&target, resolved);
+    });
+}
+
 /// Shows the first view in `root` and wires its buttons.
 pub fn show(root: &web_sys::Element, resolved: ResolvedConfig) {
     let catalog = Catalog::english();
@@ -118,10 +135,32 @@ pub fn show(root: &web_sys::Element, resolved: ResolvedConfig) {
     let _ = root.add_event_listener_with_callback("click", handler.as_ref().unchecked_ref());
     // The view lives as long as the page, and so does its handler.
     handler.forget();
+    if resolved.problems.iter().any(ConfigProblem::blocks_sending)
+        && config.view != StartView::LearnOnly
+    {
+        event("error", &[("code", "configuration")]);
+    } else {
+        event("ready", &[]);
+    }
     if straight_to_form {
         open_form(root.clone(), false);
     } else if can_start && config.view != StartView::LearnOnly {
         let _ = call_global("massageIntakePrefetch", &JsValue::UNDEFINED);
+    }
+}
+
+/// Tells a host page that frames the widget what happened (`boot.js` posts
+/// it; never an answer, only the event and these plain details).
+pub fn event(kind: &str, detail: &[(&str, &str)]) {
+    let object = js_sys::Object::new();
+    for (key, value) in detail {
+        let _ = Reflect::set(&object, &(*key).into(), &(*value).into());
+    }
+    if let Some(f) = Reflect::get(&js_sys::global(), &"massageIntakeEvent".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<Function>().ok())
+    {
+        let _ = f.call2(&JsValue::UNDEFINED, &kind.into(), &object);
     }
 }
 
@@ -149,7 +188,10 @@ fn open_form(root: web_sys::Element, focus: bool) {
             Some(promise) => JsFuture::from(promise).await.is_ok(),
             None => false,
         };
-        if !ok {
+        if ok {
+            event("step", &[("step", "intake")]);
+        } else {
+            event("error", &[("code", "form_unavailable")]);
             if let Some(status) = root.query_selector("#mi-start-status").ok().flatten() {
                 status.set_text_content(Some(catalog.text(Msg::LearnFormUnavailable)));
                 let _ = status.remove_attribute("hidden");

@@ -3,8 +3,8 @@
 
 use intake_e2e::dist_dir;
 use xtask::{
-    measure, BUDGET_GZIP_BYTES, FORM_LIMIT_GZIP_BYTES, SEAL_LIMIT_GZIP_BYTES,
-    TOTAL_LIMIT_GZIP_BYTES,
+    measure, BUDGET_GZIP_BYTES, EMBED_LIMIT_GZIP_BYTES, FORM_LIMIT_GZIP_BYTES,
+    SEAL_LIMIT_GZIP_BYTES, TOTAL_LIMIT_GZIP_BYTES,
 };
 
 #[test]
@@ -28,6 +28,17 @@ fn the_form_and_its_rules_stay_under_180_kb_gzip() {
     assert!(
         form <= FORM_LIMIT_GZIP_BYTES,
         "the form and its rules are {form} bytes gzip, over the {FORM_LIMIT_GZIP_BYTES}-byte limit"
+    );
+}
+
+#[test]
+fn the_embed_loader_stays_under_3_kb_gzip() {
+    let sizes = measure(&dist_dir()).expect("measure dist/");
+    let embed = sizes.embed.expect("embed.js in dist/");
+    assert!(
+        embed.gzip <= EMBED_LIMIT_GZIP_BYTES && embed.gzip > 200,
+        "embed.js is {} bytes gzip, over the {EMBED_LIMIT_GZIP_BYTES}-byte limit",
+        embed.gzip
     );
 }
 

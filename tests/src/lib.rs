@@ -56,9 +56,18 @@ impl Receiver {
     /// Starts a receiver serving `dist/`; `widget_config` replaces the widget's
     /// `intake.config.json` when given.
     pub async fn start(widget_config: Option<&str>) -> Receiver {
+        Receiver::start_with(widget_config, |_| {}).await
+    }
+
+    /// [`Receiver::start`] with `change` applied to its settings.
+    pub async fn start_with(
+        widget_config: Option<&str>,
+        change: impl FnOnce(&mut Settings),
+    ) -> Receiver {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = dir.path().join("intake.sqlite3");
         let mut settings = Settings::new(db.clone());
+        change(&mut settings);
         settings.dist = Some(dist_dir());
         if let Some(text) = widget_config {
             let file = dir.path().join("intake.config.json");
@@ -314,5 +323,63 @@ impl Browser {
     /// Ends the session.
     pub async fn quit(self) {
         let _ = self.driver.quit().await;
+    }
+}
+
+/// A clinic's website on its own origin: one page, with its own policy.
+pub struct HostPage {
+    /// `http://127.0.0.1:PORT`
+    pub base: String,
+}
+
+impl HostPage {
+    /// Takes a port, so its origin is known before the page is written.
+    pub async fn bind() -> (HostPage, tokio::net::TcpListener) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind the host page");
+        let base = format!("http://{}", listener.local_addr().expect("address"));
+        (HostPage { base }, listener)
+    }
+
+    /// Serves `html` at `/` with the `Content-Security-Policy` `csp`.
+    pub async fn start(html: String, csp: String) -> HostPage {
+        let (page, listener) = HostPage::bind().await;
+        HostPage::serve(listener, html, csp);
+        page
+    }
+
+    /// Serves `html` at `/` on `listener`.
+    pub fn serve(listener: tokio::net::TcpListener, html: String, csp: String) {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let page = std::sync::Arc::new((html, csp));
+        tokio::spawn(async move {
+            while let Ok((mut client, _)) = listener.accept().await {
+                let page = page.clone();
+                tokio::spawn(async move {
+                    let mut head = Vec::new();
+                    let mut chunk = [0u8; 2048];
+                    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                        match client.read(&mut chunk).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => head.extend_from_slice(&chunk[..n]),
+                        }
+                    }
+                    let root = head.starts_with(b"GET / ") || head.starts_with(b"GET /? ");
+                    let reply = if root {
+                        format!(
+                            "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Security-Policy: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
+                            page.1,
+                            page.0.len(),
+                            page.0
+                        )
+                    } else {
+                        "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                            .to_owned()
+                    };
+                    let _ = client.write_all(reply.as_bytes()).await;
+                });
+            }
+        });
     }
 }

@@ -16,6 +16,8 @@ pub const FORM_LIMIT_GZIP_BYTES: u64 = 180 * 1024;
 /// Tests fail when the sealing module (fetched only when the clinic configures
 /// a public key) passes this many gzip bytes.
 pub const SEAL_LIMIT_GZIP_BYTES: u64 = 40 * 1024;
+/// Tests fail when the website embed's loader passes this many gzip bytes.
+pub const EMBED_LIMIT_GZIP_BYTES: u64 = 3 * 1024;
 /// Tests fail when everything a patient downloads without sealing passes this many.
 pub const TOTAL_LIMIT_GZIP_BYTES: u64 = 230 * 1024;
 
@@ -38,6 +40,8 @@ pub struct BundleSizes {
     pub rules: Vec<AssetSize>,
     /// Sealing (HPKE), fetched only when the clinic configures a public key.
     pub seal: Vec<AssetSize>,
+    /// The website embed's loader (`embed.js`), on the clinic's pages.
+    pub embed: Option<AssetSize>,
     /// Styles (not counted in the budget).
     pub css: Vec<AssetSize>,
 }
@@ -136,6 +140,7 @@ pub fn measure(dist: &Path) -> std::io::Result<BundleSizes> {
             size(named("data-seal-js")?)?,
         ],
         css: Vec::new(),
+        embed: size("embed.js").ok(),
     };
     let mut entries: Vec<_> = std::fs::read_dir(dist)?.filter_map(Result::ok).collect();
     entries.sort_by_key(|e| e.file_name());

@@ -8,8 +8,8 @@ use std::process::{Command, ExitCode};
 use std::time::Instant;
 
 use xtask::{
-    measure, BundleSizes, BUDGET_GZIP_BYTES, FORM_LIMIT_GZIP_BYTES, SEAL_LIMIT_GZIP_BYTES,
-    TOTAL_LIMIT_GZIP_BYTES,
+    measure, BundleSizes, BUDGET_GZIP_BYTES, EMBED_LIMIT_GZIP_BYTES, FORM_LIMIT_GZIP_BYTES,
+    SEAL_LIMIT_GZIP_BYTES, TOTAL_LIMIT_GZIP_BYTES,
 };
 
 const TRUNK_VERSION: &str = "0.21.14";
@@ -305,6 +305,10 @@ fn print_sizes(sizes: &BundleSizes) {
     for a in &sizes.seal {
         row(&format!("  {}", a.name), a.raw, a.gzip);
     }
+    println!("website embed loader (on the clinic's pages)");
+    if let Some(a) = &sizes.embed {
+        row(&format!("  {}", a.name), a.raw, a.gzip);
+    }
     println!("styles (not counted)");
     for a in &sizes.css {
         row(&format!("  {}", a.name), a.raw, a.gzip);
@@ -321,6 +325,11 @@ fn print_sizes(sizes: &BundleSizes) {
         sizes.form_gzip(),
         kb(sizes.form_gzip()),
         FORM_LIMIT_GZIP_BYTES / 1024,
+    );
+    println!(
+        "embed.js: {} B gzip (tests fail above {} KB)",
+        sizes.embed.as_ref().map_or(0, |a| a.gzip),
+        EMBED_LIMIT_GZIP_BYTES / 1024,
     );
     println!(
         "sealing: {} B gzip ({:.1} KB; tests fail above {} KB)",
@@ -350,12 +359,17 @@ fn demo(args: &[String]) -> Result {
     println!("== demo");
     run(cargo().args(["build", "--package", "intake-receiver"]))?;
     let receiver = root().join("target/debug/intake-receiver");
+    let site_port = port
+        .checked_add(1)
+        .ok_or("--port leaves no room for the demo site")?;
+    let widget = format!("http://127.0.0.1:{port}");
+    let site = format!("http://127.0.0.1:{site_port}");
+    serve_demo_site(site_port, &widget)?;
     println!("\nmassage-intake demo");
-    println!("  intake page:  http://127.0.0.1:{port}/");
-    println!("  kiosk mode:   http://127.0.0.1:{port}/?mode=kiosk");
-    println!(
-        "  submissions:  POST http://127.0.0.1:{port}/api/v1/submissions -> data/intake.sqlite3"
-    );
+    println!("  intake page:  {widget}/");
+    println!("  kiosk mode:   {widget}/?mode=kiosk");
+    println!("  clinic site:  {site}/  (both embeds, on another origin)");
+    println!("  submissions:  POST {widget}/api/v1/submissions -> data/intake.sqlite3");
     println!("  stop with Ctrl-C\n");
     run(Command::new(receiver).current_dir(root()).args([
         "--addr",
@@ -364,7 +378,41 @@ fn demo(args: &[String]) -> Result {
         "dist",
         "--db",
         "data/intake.sqlite3",
+        "--frame-ancestor",
+        &site,
     ]))
+}
+
+/// Serves `demo/site/index.html`, a clinic's website embedding the widget at
+/// `widget`, on its own origin (`port`), with the policy such a site needs.
+fn serve_demo_site(port: u16, widget: &str) -> Result {
+    use std::io::{Read, Write};
+    let page = std::fs::read_to_string(root().join("demo/site/index.html"))
+        .map_err(|e| format!("demo/site/index.html: {e}"))?
+        .replace("{widget}", widget);
+    let policy = format!(
+        "default-src 'self'; script-src 'self' {widget} 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \
+         connect-src {widget}; frame-src {widget}; img-src 'self' data:"
+    );
+    let listener = std::net::TcpListener::bind(("127.0.0.1", port))
+        .map_err(|e| format!("the demo site cannot listen on port {port}: {e}"))?;
+    std::thread::spawn(move || {
+        for mut client in listener.incoming().flatten() {
+            let mut head = [0u8; 4096];
+            let n = client.read(&mut head).unwrap_or(0);
+            let reply = if head[..n].starts_with(b"GET / ") {
+                format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Security-Policy: {policy}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{page}",
+                    page.len()
+                )
+            } else {
+                "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                    .to_owned()
+            };
+            let _ = client.write_all(reply.as_bytes());
+        }
+    });
+    Ok(())
 }
 
 fn test() -> Result {

@@ -232,12 +232,30 @@ pub fn app(settings: &Settings) -> Result<Router, rusqlite::Error> {
             in_flight: Arc::default(),
         });
     let mut router = api;
+    // The widget's files are public: a clinic's page may load them (embed.js's
+    // inline mode fetches the page, its styles, the first view and the
+    // configuration from another origin).
+    let public = |service| {
+        tower_http::set_header::SetResponseHeader::overriding(
+            service,
+            header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            HeaderValue::from_static("*"),
+        )
+    };
     if let Some(file) = &settings.widget_config {
-        router = router.route_service("/intake.config.json", ServeFile::new(file));
+        router = router.route_service(
+            "/intake.config.json",
+            tower_http::set_header::SetResponseHeader::overriding(
+                ServeFile::new(file),
+                header::ACCESS_CONTROL_ALLOW_ORIGIN,
+                HeaderValue::from_static("*"),
+            ),
+        );
     }
     if let Some(dist) = &settings.dist {
-        router =
-            router.fallback_service(ServeDir::new(dist).append_index_html_on_directories(true));
+        router = router.fallback_service(public(
+            ServeDir::new(dist).append_index_html_on_directories(true),
+        ));
     }
     Ok(router
         .layer(SetResponseHeaderLayer::overriding(

@@ -1,0 +1,100 @@
+// massage-intake on a clinic's website, with two lines of HTML:
+//   <script src="https://intake.example/embed.js" async></script>
+//   <div data-massage-intake></div>          (or <massage-intake></massage-intake>)
+// Options as data-* attributes: data-view (learn, intake, welcome, learn_only),
+// data-lang, data-height (pixels, or "fixed" to keep it), data-title, data-load
+// ("eager"), data-inline (the education only, in this page, styles isolated).
+// Never the endpoint: that is the widget origin's own configuration.
+//
+// The intake runs in a frame from the widget's origin, so no script of the
+// host page can read what the patient types. The host element receives the
+// events massage-intake:ready, :step ({step}), :submitted ({reference}) and
+// :error ({code}); none carries an answer.
+(() => {
+  const me = document.currentScript;
+  if (!me) return;
+  const base = new URL("./", me.src);
+  const SELECTOR = "[data-massage-intake], massage-intake";
+  const VIEWS = ["learn", "intake", "welcome", "learn_only"];
+  const frames = new Map();
+  const emit = (host, type, detail) =>
+    host.dispatchEvent(new CustomEvent("massage-intake:" + type, { bubbles: true, detail }));
+  addEventListener("message", (e) => {
+    const entry = e.origin === base.origin && frames.get(e.source);
+    const m = e.data;
+    if (!entry || !m || m.massageIntake !== 1) return;
+    const [host, frame] = entry;
+    if (m.type === "height") {
+      if (host.dataset.height !== "fixed" && m.height > 0 && m.height < 100000)
+        frame.style.height = Math.ceil(m.height) + "px";
+      return;
+    }
+    // Only known events, with only their plain details, reach the host page.
+    const detail = {};
+    const take = (key, pattern) => pattern.test(m[key]) && (detail[key] = m[key]);
+    if (m.type === "step") take("step", /^[a-z_]{1,20}$/);
+    else if (m.type === "submitted") take("reference", /^MI-[A-Z0-9-]{1,20}$/);
+    else if (m.type === "error") take("code", /^[a-z_]{1,40}$/);
+    else if (m.type !== "ready") return;
+    emit(host, m.type, detail);
+  });
+  const frame = (host) => {
+    const query = new URLSearchParams({ mode: "embedded" });
+    const d = host.dataset;
+    if (VIEWS.includes(d.view)) query.set("view", d.view);
+    if (/^[a-z]{2}(-[A-Za-z]{2})?$/.test(d.lang || "")) query.set("lang", d.lang);
+    const f = document.createElement("iframe");
+    f.src = base.href + "?" + query;
+    f.title = d.title || "Medical massage intake";
+    f.loading = d.load === "eager" ? "eager" : "lazy";
+    f.referrerPolicy = "no-referrer";
+    f.style.cssText = "display:block;width:100%;border:0;height:" + (/^\d+$/.test(d.height) ? d.height : 640) + "px";
+    host.appendChild(f);
+    frames.set(f.contentWindow, [host, f]);
+  };
+  let shell;
+  const inline = async (host) => {
+    // Open: it holds only the education, never an answer, and tools can inspect it.
+    const root = host.attachShadow({ mode: "open" });
+    const page = await (await fetch(base, { credentials: "omit" })).text();
+    const attr = (name) => page.match(new RegExp(name + '="?([^"\\s>]+)'))?.[1];
+    const css = page.match(/href="?([^"\s>]+\.css)/)?.[1];
+    const text = await (await fetch(new URL(css, base), { credentials: "omit" })).text();
+    // rem follows the host page's root font size: pixels keep the widget's own.
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(
+      ":host{display:block}.mi-isolate{all:initial;display:block}" +
+        text.replace(/(\d*\.?\d+)rem\b/g, (_, n) => n * 16 + "px"),
+    );
+    root.adoptedStyleSheets = [sheet];
+    const box = root.appendChild(document.createElement("div"));
+    box.className = "mi-isolate";
+    const target = box.appendChild(document.createElement("div"));
+    globalThis.massageIntakeInline = true;
+    const m = await (shell ??= import(new URL(attr("data-intake-js"), base).href).then(async (m) => {
+      await m.default({ module_or_path: new URL(attr("data-intake-wasm"), base) });
+      return m;
+    }));
+    m.mount_inline(target, base.href);
+    emit(host, "ready", {});
+  };
+  const mount = (host) => {
+    if (host.massageIntakeMounted) return;
+    host.massageIntakeMounted = true;
+    if ("inline" in host.dataset) inline(host).catch(() => emit(host, "error", { code: "unavailable" }));
+    else frame(host);
+  };
+  const scan = (node) => node.querySelectorAll?.(SELECTOR).forEach(mount);
+  if (!customElements.get("massage-intake")) customElements.define("massage-intake", class extends HTMLElement {});
+  scan(document);
+  // Elements added later (single-page sites) are picked up too.
+  new MutationObserver((records) =>
+    records.forEach((r) =>
+      r.addedNodes.forEach((n) => {
+        if (n.nodeType !== 1) return;
+        if (n.matches(SELECTOR)) mount(n);
+        scan(n);
+      }),
+    ),
+  ).observe(document.documentElement, { childList: true, subtree: true });
+})();

@@ -1,0 +1,318 @@
+//! The widget on a clinic's website, through embed.js: the intake in a frame
+//! the host page cannot read, the education inline with styles isolated both
+//! ways. The host page is on its own origin, with its own policy and
+//! deliberately unfriendly global CSS.
+
+use std::time::Duration;
+
+use intake_e2e::{Browser, HostPage, Receiver};
+use serde_json::Value;
+
+const CANARIES: [&str; 3] = ["Zqembedgiven", "Zqembedfamily", "Zqembedreason"];
+
+/// Global CSS a website might well have: resets, `*` and `button` rules, a
+/// large base font.
+const HOSTILE: &str = "html { font-size: 24px; } \
+  * { box-sizing: content-box !important; font-family: Georgia, serif !important; color: #a00 !important; letter-spacing: 1px; } \
+  button { background: hotpink !important; border: 5px dashed lime !important; font-size: 30px !important; padding: 0 !important; } \
+  p { margin: 40px !important; line-height: 3 !important; } \
+  h2, h3 { text-transform: uppercase !important; } \
+  div { outline: 1px solid blue; }";
+
+fn host_csp(widget: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'unsafe-inline' {widget} 'wasm-unsafe-eval'; \
+         style-src 'self' 'unsafe-inline'; connect-src {widget}; frame-src {widget}; img-src 'self' data:"
+    )
+}
+
+fn page(widget: &str, css: &str, body: &str) -> String {
+    format!(
+        "<!doctype html><html lang=en><head><meta charset=utf-8><title>Harbor Medical Massage</title>\
+         <style>{css}</style></head><body><h1>Harbor Medical Massage</h1>\
+         <p id=host-p>Our therapists are here for you.</p><button id=host-b>Directions</button>\
+         {body}<script src=\"{widget}/embed.js\" async></script></body></html>"
+    )
+}
+
+/// What a curious host page script records: its own document's text, every
+/// key and input event it can see, and every fetch.
+const RECORDER: &str = "<script>\
+  window.recorded = { keys: [], texts: [], fetches: [], events: [] };\
+  document.addEventListener('keydown', e => recorded.keys.push(e.key), true);\
+  document.addEventListener('input', e => recorded.keys.push(String(e.target.value)), true);\
+  const realFetch = window.fetch; window.fetch = (...a) => { recorded.fetches.push(a.map(String).join(' ')); return realFetch(...a); };\
+  new MutationObserver(() => recorded.texts.push(document.documentElement.innerText))\
+    .observe(document, { subtree: true, childList: true, characterData: true });\
+  for (const t of ['ready', 'step', 'submitted', 'error'])\
+    document.getElementById('embed').addEventListener('massage-intake:' + t, e => recorded.events.push([t, e.detail]));\
+  </script>";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_intake_in_the_frame_is_invisible_to_the_host_page() {
+    // The clinic lets its website frame the widget.
+    let (host, listener) = HostPage::bind().await;
+    let origin = host.base.clone();
+    let receiver = Receiver::start_with(
+        Some(r#"{"endpoint": "/api/v1/submissions", "clinic_name": "Harbor Medical Massage"}"#),
+        move |s| s.frame_ancestors = vec![origin],
+    )
+    .await;
+    let widget = receiver.base.clone();
+    let body = format!(
+        "<div id=embed data-massage-intake data-view=intake data-load=eager></div>{RECORDER}"
+    );
+    HostPage::serve(listener, page(&widget, HOSTILE, &body), host_csp(&widget));
+    let browser = Browser::start().await;
+    browser.open(&format!("{}/", host.base)).await;
+    let frame = browser.wait_for("#embed iframe").await;
+    assert_eq!(
+        frame.attr("title").await.ok().flatten().as_deref(),
+        Some("Medical massage intake")
+    );
+    let frame_height = || async {
+        browser
+            .eval("return parseInt(document.querySelector('#embed iframe').style.height);")
+            .await
+            .as_i64()
+            .unwrap_or(0)
+    };
+    for _ in 0..50 {
+        if frame_height().await > 900 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let tall = frame_height().await;
+    assert!(tall > 900, "the frame grew to the form: {tall}px");
+    frame.enter_frame().await.expect("enter the frame");
+    browser.wait_for("#mi-patient-given-name").await;
+    browser
+        .type_into("mi-patient-given-name", CANARIES[0])
+        .await;
+    browser
+        .type_into("mi-patient-family-name", CANARIES[1])
+        .await;
+    browser
+        .type_into("mi-patient-date-of-birth", "04121961")
+        .await;
+    browser.type_into("mi-patient-phone", "401-555-0134").await;
+    browser.type_into("mi-visit-reason", CANARIES[2]).await;
+    browser.click("#mi-consents-treatment").await;
+    browser.click("#mi-consents-privacy-notice").await;
+    browser
+        .type_into("mi-signature-typed-name", "Zq Embed")
+        .await;
+    browser.click("button[type=submit]").await;
+    let reference = browser
+        .wait_for(".mi-reference")
+        .await
+        .text()
+        .await
+        .expect("reference");
+    browser
+        .driver
+        .enter_default_frame()
+        .await
+        .expect("back to the host page");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    let recorded = browser.eval("return window.recorded;").await;
+    let seen = format!(
+        "{recorded}{}",
+        browser
+            .eval("return document.documentElement.outerHTML;")
+            .await
+    );
+    for canary in CANARIES {
+        assert!(!seen.contains(canary), "the host page saw {canary}");
+    }
+    // The host element heard what happened, and only that.
+    let events = recorded["events"].as_array().cloned().unwrap_or_default();
+    let kinds: Vec<&str> = events.iter().filter_map(|e| e[0].as_str()).collect();
+    assert!(kinds.contains(&"ready"), "{events:?}");
+    let submitted: Vec<&Value> = events.iter().filter(|e| e[0] == "submitted").collect();
+    assert_eq!(submitted.len(), 1, "{events:?}");
+    assert_eq!(
+        submitted[0][1],
+        serde_json::json!({ "reference": reference })
+    );
+    assert!(events
+        .iter()
+        .any(|e| e[0] == "step" && e[1] == serde_json::json!({"step": "done"})));
+    // The frame follows its content: tall for the form, short for the thanks.
+    let height = browser
+        .eval("return parseInt(document.querySelector('#embed iframe').style.height);")
+        .await
+        .as_i64()
+        .unwrap_or(0);
+    assert!(
+        (200..700).contains(&height),
+        "the thank-you frame is {height}px"
+    );
+    let rows = receiver.rows();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].2["patient"]["family_name"], CANARIES[1]);
+    assert_eq!(rows[0].2["mode"], "embedded");
+    browser.screenshot("embed-site-tablet").await;
+    assert_eq!(browser.csp_violations().await, Vec::<String>::new());
+    browser.quit().await;
+}
+
+/// The computed styles that matter, of the elements `selectors` pick.
+const STYLES: &str = "const [root, selectors] = arguments;\
+  const scope = root ? document.querySelector(root).shadowRoot : document;\
+  return selectors.map(s => { const e = scope.querySelector(s); if (!e) return null;\
+    const c = getComputedStyle(e);\
+    return [c.fontFamily, c.fontSize, c.color, c.backgroundColor, c.lineHeight, c.textTransform, c.borderTopStyle, c.marginTop, c.letterSpacing, c.boxSizing, c.outlineStyle]; });";
+
+async fn styles(browser: &Browser, root: Option<&str>, selectors: &[&str]) -> Value {
+    browser
+        .driver
+        .execute(
+            STYLES,
+            vec![serde_json::json!(root), serde_json::json!(selectors)],
+        )
+        .await
+        .expect("styles")
+        .json()
+        .clone()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_inline_education_and_the_host_page_keep_their_own_styles() {
+    let receiver = Receiver::start(Some(
+        r#"{"endpoint": "/api/v1/submissions", "clinic_name": "Harbor Medical Massage", "clinic_phone": "401-555-0134"}"#,
+    ))
+    .await;
+    let widget = receiver.base.clone();
+    let inline = "<section id=learn data-massage-intake data-inline></section>";
+    let widget_parts = [
+        ".mi-learn h2",
+        ".mi-disclosure",
+        ".mi-learn-intro",
+        ".mi-tel",
+        ".mi-learn-section",
+    ];
+    let host_parts = ["#host-p", "#host-b", "h1"];
+    let browser = Browser::start().await;
+    let mut seen = Vec::new();
+    for (css, body) in [(HOSTILE, inline), ("", inline), (HOSTILE, "")] {
+        let host = HostPage::start(page(&widget, css, body), host_csp(&widget)).await;
+        browser.open(&format!("{}/", host.base)).await;
+        if !body.is_empty() {
+            for _ in 0..100 {
+                let ready = browser
+                    .eval("const s = document.querySelector('#learn').shadowRoot; return !!(s && s.querySelector('.mi-disclosure'));")
+                    .await;
+                if ready == true {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            // A disclosure works in the shadow root.
+            let toggled = browser
+                .eval("const s = document.querySelector('#learn').shadowRoot; const b = s.querySelectorAll('.mi-disclosure')[1]; b.click(); return [b.getAttribute('aria-expanded'), s.getElementById(b.getAttribute('aria-controls')).hidden];")
+                .await;
+            assert_eq!(toggled, serde_json::json!(["true", false]));
+        }
+        let inside = if body.is_empty() {
+            Value::Null
+        } else {
+            styles(&browser, Some("#learn"), &widget_parts).await
+        };
+        let outside = styles(&browser, None, &host_parts).await;
+        if css == HOSTILE && !body.is_empty() {
+            browser.screenshot("embed-inline-tablet").await;
+        }
+        assert_eq!(browser.csp_violations().await, Vec::<String>::new());
+        seen.push((inside, outside));
+    }
+    let (hostile_inside, hostile_outside) = &seen[0];
+    let (plain_inside, _) = &seen[1];
+    let (_, without_widget_outside) = &seen[2];
+    assert!(
+        hostile_inside
+            .as_array()
+            .is_some_and(|a| a.iter().all(|s| !s.is_null())),
+        "{hostile_inside}"
+    );
+    assert_eq!(
+        hostile_inside, plain_inside,
+        "the host's CSS reached the widget"
+    );
+    assert_eq!(
+        hostile_outside, without_widget_outside,
+        "the widget's CSS reached the host page"
+    );
+    browser.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn several_widgets_and_late_elements_are_picked_up() {
+    let (host, listener) = HostPage::bind().await;
+    let origin = host.base.clone();
+    let receiver = Receiver::start_with(Some(r#"{"endpoint": "/api/v1/submissions"}"#), move |s| {
+        s.frame_ancestors = vec![origin]
+    })
+    .await;
+    let widget = receiver.base.clone();
+    // Two at load, one custom element added later, as a single-page site does.
+    let body = "<div data-massage-intake data-load=eager></div>\
+        <div data-massage-intake data-view=welcome data-load=eager></div>\
+        <div id=later></div>\
+        <script>setTimeout(() => { const m = document.createElement('massage-intake');\
+          m.dataset.load = 'eager'; document.getElementById('later').appendChild(m); }, 300);</script>";
+    HostPage::serve(listener, page(&widget, "", body), host_csp(&widget));
+    let browser = Browser::start().await;
+    browser.open(&format!("{}/", host.base)).await;
+    let mut frames = Value::Null;
+    for _ in 0..50 {
+        frames = browser
+            .eval("return document.querySelectorAll('iframe').length;")
+            .await;
+        if frames == 3 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(frames, 3);
+    let late = browser
+        .eval("return !!document.querySelector('#later massage-intake iframe');")
+        .await;
+    assert_eq!(late, true);
+    assert_eq!(browser.csp_violations().await, Vec::<String>::new());
+    browser.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_clinic_site_shows_both_embeds() {
+    let (host, listener) = HostPage::bind().await;
+    let origin = host.base.clone();
+    let receiver = Receiver::start_with(
+        Some(r#"{"endpoint": "/api/v1/submissions", "clinic_name": "Harbor Medical Massage", "clinic_phone": "401-555-0134"}"#),
+        move |s| s.frame_ancestors = vec![origin],
+    )
+    .await;
+    let widget = receiver.base.clone();
+    let site = std::fs::read_to_string(intake_e2e::workspace_root().join("demo/site/index.html"))
+        .expect("demo/site/index.html")
+        .replace("{widget}", &widget);
+    HostPage::serve(listener, site, host_csp(&widget));
+    let browser = Browser::start().await;
+    browser.open(&format!("{}/", host.base)).await;
+    browser.wait_for("#intake iframe").await;
+    for _ in 0..100 {
+        let ready = browser
+            .eval("const s = document.querySelector('#learn [data-massage-intake]').shadowRoot; return !!(s && s.querySelector('.mi-disclosure'));")
+            .await;
+        if ready == true {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    browser.screenshot("demo-site-tablet").await;
+    assert_eq!(browser.csp_violations().await, Vec::<String>::new());
+    browser.quit().await;
+}
