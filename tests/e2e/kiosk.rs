@@ -352,3 +352,75 @@ async fn a_kiosk_never_offers_to_remember() {
     );
     browser.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_leave_kiosk_mode_with_the_pin_only() {
+    let config = serde_json::json!({
+        "endpoint": "/api/v1/submissions",
+        "view": "intake",
+        "mode": "kiosk",
+        "kiosk_exit_pin": "2468",
+    })
+    .to_string();
+    let receiver = Receiver::start(Some(&config)).await;
+    let browser = Browser::start().await;
+    browser.open(&receiver.url("/")).await;
+    browser
+        .wait_for(".mi-root--kiosk #mi-patient-given-name")
+        .await;
+    // Every control a finger needs is at least 48 px high.
+    let smallest = browser
+        .eval("return Math.min(...[...document.querySelectorAll('.mi-root button, .mi-root input, #mi-staff')]\
+               .filter(e => e.getClientRects().length).map(e => e.getBoundingClientRect().height));")
+        .await;
+    assert!(smallest.as_f64().unwrap_or(0.0) >= 32.0, "{smallest}");
+    let buttons = browser
+        .eval("return Math.min(...[...document.querySelectorAll('.mi-root button, .mi-root input:not([type=checkbox]), #mi-staff')]\
+               .filter(e => e.getClientRects().length).map(e => e.getBoundingClientRect().height));")
+        .await;
+    assert!(buttons.as_f64().unwrap_or(0.0) >= 48.0, "{buttons}");
+    browser
+        .type_into("mi-patient-given-name", CANARIES[0])
+        .await;
+    browser.click("#mi-staff").await;
+    let pin = browser.wait_for("#mi-exit-pin").await;
+    assert_eq!(
+        browser.eval("return document.activeElement.id;").await,
+        "mi-exit-pin"
+    );
+    pin.send_keys("1111\n").await.expect("type a wrong PIN");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let error = browser
+        .wait_for("#mi-exit-error")
+        .await
+        .text()
+        .await
+        .unwrap_or_default();
+    assert_eq!(error, "That PIN is not right.");
+    assert!(browser.exists(".mi-root--kiosk").await, "still a kiosk");
+    browser
+        .wait_for("#mi-exit-pin")
+        .await
+        .send_keys("2468\n")
+        .await
+        .expect("type the PIN");
+    for _ in 0..50 {
+        if browser.eval("return location.search;").await == "?mode=standalone" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        browser.eval("return location.search;").await,
+        "?mode=standalone"
+    );
+    browser.wait_for("#mi-patient-given-name").await;
+    assert!(
+        !browser.exists(".mi-root--kiosk").await,
+        "out of kiosk mode"
+    );
+    assert!(browser.exists("#mi-remember").await, "the standalone form");
+    assert_no_canary(&browser, "after leaving kiosk mode").await;
+    assert_eq!(browser.csp_violations().await, Vec::<String>::new());
+    browser.quit().await;
+}

@@ -161,6 +161,10 @@ pub struct WidgetConfig {
     pub kiosk_warning_seconds: u32,
     /// Kiosk mode: how long the thank-you screen stays before the reset.
     pub kiosk_done_seconds: u32,
+    /// Kiosk mode: the staff PIN (4 to 8 digits) that leaves kiosk mode; no
+    /// way out on the tablet without one. The configuration file is public:
+    /// this keeps patients in the form, it does not protect data.
+    pub kiosk_exit_pin: Option<String>,
 }
 
 impl Default for WidgetConfig {
@@ -179,6 +183,7 @@ impl Default for WidgetConfig {
             kiosk_idle_seconds: 90,
             kiosk_warning_seconds: 30,
             kiosk_done_seconds: 20,
+            kiosk_exit_pin: None,
         }
     }
 }
@@ -404,6 +409,15 @@ fn apply_file(
                 set(&mut config.kiosk_warning_seconds, seconds(value, 1..=300))
             }
             "kiosk_done_seconds" => set(&mut config.kiosk_done_seconds, seconds(value, 1..=600)),
+            "kiosk_exit_pin" => match text {
+                Some(pin)
+                    if (4..=8).contains(&pin.len()) && pin.bytes().all(|b| b.is_ascii_digit()) =>
+                {
+                    config.kiosk_exit_pin = Some(pin.to_owned());
+                    true
+                }
+                _ => false,
+            },
             _ => {
                 problems.push(ConfigProblem::UnknownOption(name.clone()));
                 true
@@ -580,9 +594,7 @@ mod tests {
 
     #[test]
     fn a_public_key_is_32_bytes_of_base64() {
-        let key = crate::sealed::KeyPair::derive(&[1; 32])
-            .public_key()
-            .to_base64();
+        let key = crate::fhir::base64_encode(&[7u8; 32]);
         let r = resolve(
             Ok(&format!(r#"{{"endpoint":"/a","public_key":"{key}"}}"#)),
             "",
@@ -639,6 +651,26 @@ mod tests {
                 ConfigProblem::BadValue("kiosk_idle_seconds".into())
             ]
         );
+    }
+
+    #[test]
+    fn a_kiosk_exit_pin_is_4_to_8_digits() {
+        let r = resolve(Ok(r#"{"endpoint":"/a","kiosk_exit_pin":"2468"}"#), "");
+        assert_eq!(
+            (r.config.kiosk_exit_pin.as_deref(), r.problems),
+            (Some("2468"), vec![])
+        );
+        for bad in ["\"123\"", "\"123456789\"", "\"12a4\"", "2468"] {
+            let r = resolve(
+                Ok(&format!(r#"{{"endpoint":"/a","kiosk_exit_pin":{bad}}}"#)),
+                "",
+            );
+            assert_eq!(
+                r.problems,
+                vec![ConfigProblem::BadValue("kiosk_exit_pin".into())],
+                "{bad}"
+            );
+        }
     }
 
     #[test]
