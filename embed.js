@@ -2,7 +2,8 @@
 //   <script src="https://intake.example/embed.js" async></script>
 //   <div data-massage-intake></div>          (or <massage-intake></massage-intake>)
 // Options as data-* attributes: data-view (learn, intake, welcome, learn_only),
-// data-lang, data-height (pixels, or "fixed" to keep it), data-title, data-load
+// data-lang, data-primary (the clinic's colour, #rrggbb, used when readable),
+// data-height (pixels, or "fixed" to keep it), data-title, data-load
 // ("eager"), data-inline (the education only, in this page, styles isolated).
 // Never the endpoint: that is the widget origin's own configuration.
 //
@@ -43,6 +44,8 @@
     const d = host.dataset;
     if (VIEWS.includes(d.view)) query.set("view", d.view);
     if (/^[a-z]{2}(-[A-Za-z]{2})?$/.test(d.lang || "")) query.set("lang", d.lang);
+    // The widget checks the colour's contrast before it uses it.
+    if (/^#[0-9a-fA-F]{6}$/.test(d.primary || "")) query.set("primary", d.primary.slice(1));
     const f = document.createElement("iframe");
     f.src = base.href + "?" + query;
     f.title = d.title || "Medical massage intake";
@@ -75,7 +78,7 @@
       await m.default({ module_or_path: new URL(attr("data-intake-wasm"), base) });
       return m;
     }));
-    m.mount_inline(target, base.href);
+    m.mount_inline(target, base.href, /^#[0-9a-fA-F]{6}$/.test(host.dataset.primary || "") ? host.dataset.primary : "");
     emit(host, "ready", {});
   };
   const mount = (host) => {

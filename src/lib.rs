@@ -38,11 +38,15 @@ pub async fn mount_form(focus: bool) {
     intake::next_generation();
     let body = leptos::prelude::document().body();
     if let Some(body) = body {
+        let config = resolved.config.clone();
         let handle = leptos::mount::mount_to(
             body,
             move || leptos::prelude::view! { <app::App resolved /> },
         );
         FORM.with(|f| *f.borrow_mut() = Some(Box::new(handle)));
+        if let Some(root) = leptos::prelude::document().get_element_by_id(shell::ROOT_ID) {
+            shell::apply_theme(&root, &config);
+        }
     }
     if focus {
         app::focus_when_rendered("mi-intake-heading");

@@ -7,8 +7,8 @@ static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_all
 /// The education only, in an element of a clinic's page (embed.js, inline
 /// mode), with the widget's files and configuration under `base`.
 #[wasm_bindgen::prelude::wasm_bindgen]
-pub fn mount_inline(target: web_sys::Element, base: String) {
-    massage_intake::shell::mount_inline(target, base);
+pub fn mount_inline(target: web_sys::Element, base: String, primary: String) {
+    massage_intake::shell::mount_inline(target, base, primary);
 }
 
 fn main() {

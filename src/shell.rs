@@ -59,7 +59,7 @@ pub fn start_again() {
 
 /// The education only, in `target` on a clinic's page, with the configuration
 /// from the widget's own origin (`base`).
-pub fn mount_inline(target: web_sys::Element, base: String) {
+pub fn mount_inline(target: web_sys::Element, base: String, primary: String) {
     quiet_panics();
     wasm_bindgen_futures::spawn_local(async move {
         let mut resolved =
@@ -67,6 +67,14 @@ pub fn mount_inline(target: web_sys::Element, base: String) {
         resolved.config.view = StartView::LearnOnly;
         // Whatever the host page's address says, this is an embed.
         resolved.config.mode = intake_core::Mode::Embedded;
+        if !primary.is_empty() {
+            match intake_core::config::readable_primary(&primary) {
+                Some(color) => resolved.config.primary_color = Some(color),
+                None => resolved
+                    .problems
+                    .push(ConfigProblem::BadValue("data-primary".to_owned())),
+            }
+        }
         resolved
             .problems
             .retain(|p| !matches!(p, ConfigProblem::NoEndpoint));
@@ -74,11 +82,25 @@ pub fn mount_inline(target: web_sys::Element, base: String) {
     });
 }
 
+/// The clinic's colour on `root`, through the style object (no `style`
+/// attribute, which the policy forbids).
+pub fn apply_theme(root: &web_sys::Element, config: &WidgetConfig) {
+    if let (Some(color), Some(root)) = (
+        &config.primary_color,
+        root.dyn_ref::<web_sys::HtmlElement>(),
+    ) {
+        let style = root.style();
+        let _ = style.set_property("--mi-primary", color);
+        let _ = style.set_property("--mi-primary-hover", color);
+    }
+}
+
 /// Shows the first view in `root` and wires its buttons.
 pub fn show(root: &web_sys::Element, resolved: ResolvedConfig) {
     let catalog = Catalog::english();
     let config = &resolved.config;
     let can_start = config.endpoint.is_some();
+    apply_theme(root, config);
     let kiosk = config.mode == intake_core::Mode::Kiosk;
     root.set_class_name(if kiosk {
         "mi-root mi-root--kiosk"

@@ -82,4 +82,23 @@ fn main() {
 
     let dest = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("messages.rs");
     std::fs::write(dest, out).expect("write messages.rs");
+
+    // sRGB channel (0-255) to linear light, scaled to 0-65535: contrast checks
+    // in the widget use this table instead of carrying `powf` (about 3 KB).
+    let mut table = String::from(
+        "/// sRGB channel to linear light, x 65535 (WCAG 2.2 relative luminance).\n\
+         static SRGB_TO_LINEAR: [u16; 256] = [",
+    );
+    for v in 0..256u32 {
+        let c = f64::from(v) / 255.0;
+        let linear = if c <= 0.04045 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        };
+        let _ = write!(table, "{},", (linear * 65535.0).round() as u16);
+    }
+    table.push_str("];\n");
+    let dest = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("srgb.rs");
+    std::fs::write(dest, table).expect("write srgb.rs");
 }

@@ -316,3 +316,56 @@ async fn the_demo_clinic_site_shows_both_embeds() {
     assert_eq!(browser.csp_violations().await, Vec::<String>::new());
     browser.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_theme_colour_is_used_only_when_it_stays_readable() {
+    let (host, listener) = HostPage::bind().await;
+    let origin = host.base.clone();
+    let receiver = Receiver::start_with(Some(r#"{"endpoint": "/api/v1/submissions"}"#), move |s| {
+        s.frame_ancestors = vec![origin]
+    })
+    .await;
+    let widget = receiver.base.clone();
+    let body = "<div id=good data-massage-intake data-load=eager data-primary=\"#8a1c1c\"></div>\
+        <div id=bad data-massage-intake data-load=eager data-primary=\"#ffff00\"></div>\
+        <section id=inline data-massage-intake data-inline data-primary=\"#1f3a93\"></section>";
+    HostPage::serve(listener, page(&widget, "", body), host_csp(&widget));
+    let browser = Browser::start().await;
+    browser.open(&format!("{}/", host.base)).await;
+    let primary_in = |frame: &'static str| {
+        let browser = &browser;
+        async move {
+            let f = browser.wait_for(&format!("#{frame} iframe")).await;
+            f.enter_frame().await.expect("enter");
+            browser.wait_for(".mi-learn").await;
+            let color = browser
+                .eval("return getComputedStyle(document.querySelector('.mi-root')).getPropertyValue('--mi-primary').trim();")
+                .await;
+            let notice = browser.exists(".mi-notice").await;
+            browser.driver.enter_default_frame().await.expect("leave");
+            (color, notice)
+        }
+    };
+    assert_eq!(
+        primary_in("good").await,
+        (serde_json::json!("#8a1c1c"), false)
+    );
+    // Yellow under white text is unreadable: the default stays, the notice says so.
+    assert_eq!(
+        primary_in("bad").await,
+        (serde_json::json!("#1f5f4a"), true)
+    );
+    let mut inline = Value::Null;
+    for _ in 0..100 {
+        inline = browser
+            .eval("const s = document.querySelector('#inline').shadowRoot; const r = s && s.querySelector('.mi-root'); return r ? getComputedStyle(r).getPropertyValue('--mi-primary').trim() : null;")
+            .await;
+        if !inline.is_null() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(inline, "#1f3a93");
+    assert_eq!(browser.csp_violations().await, Vec::<String>::new());
+    browser.quit().await;
+}

@@ -165,6 +165,10 @@ pub struct WidgetConfig {
     /// way out on the tablet without one. The configuration file is public:
     /// this keeps patients in the form, it does not protect data.
     pub kiosk_exit_pin: Option<String>,
+    /// The clinic's colour for buttons and links (`#rrggbb`), accepted only
+    /// when white text on it and it on the page's background both reach
+    /// WCAG AA contrast (4.5:1).
+    pub primary_color: Option<String>,
 }
 
 impl Default for WidgetConfig {
@@ -184,6 +188,7 @@ impl Default for WidgetConfig {
             kiosk_warning_seconds: 30,
             kiosk_done_seconds: 20,
             kiosk_exit_pin: None,
+            primary_color: None,
         }
     }
 }
@@ -409,6 +414,13 @@ fn apply_file(
                 set(&mut config.kiosk_warning_seconds, seconds(value, 1..=300))
             }
             "kiosk_done_seconds" => set(&mut config.kiosk_done_seconds, seconds(value, 1..=600)),
+            "primary_color" => match text.and_then(readable_primary) {
+                Some(color) => {
+                    config.primary_color = Some(color);
+                    true
+                }
+                None => false,
+            },
             "kiosk_exit_pin" => match text {
                 Some(pin)
                     if (4..=8).contains(&pin.len()) && pin.bytes().all(|b| b.is_ascii_digit()) =>
@@ -440,6 +452,13 @@ fn apply_query(config: &mut WidgetConfig, problems: &mut Vec<ConfigProblem>, que
             "mode" => set(&mut config.mode, Mode::parse(value)),
             "lang" => set(&mut config.locale, Locale::from_tag(value)),
             "view" => set(&mut config.view, StartView::parse(value)),
+            "primary" => match readable_primary(&format!("#{}", value.trim_start_matches("%23"))) {
+                Some(color) => {
+                    config.primary_color = Some(color);
+                    true
+                }
+                None => false,
+            },
             // Everything else, the endpoint above all, is not the URL's to set.
             _ => true,
         };
@@ -447,6 +466,34 @@ fn apply_query(config: &mut WidgetConfig, problems: &mut Vec<ConfigProblem>, que
             problems.push(ConfigProblem::BadValue(name.to_owned()));
         }
     }
+}
+
+include!(concat!(env!("OUT_DIR"), "/srgb.rs"));
+
+/// The relative luminance of a `#rrggbb` colour (WCAG 2.2).
+fn luminance(color: &str) -> Option<f64> {
+    let hex = color.strip_prefix('#').filter(|h| h.len() == 6)?;
+    let channel = |i: usize| -> Option<f64> {
+        let v = u8::from_str_radix(hex.get(i..i + 2)?, 16).ok()?;
+        Some(f64::from(SRGB_TO_LINEAR[usize::from(v)]) / 65535.0)
+    };
+    Some(0.2126 * channel(0)? + 0.7152 * channel(2)? + 0.0722 * channel(4)?)
+}
+
+/// The contrast ratio of two `#rrggbb` colours (1 to 21).
+pub fn contrast(a: &str, b: &str) -> Option<f64> {
+    let (a, b) = (luminance(a)?, luminance(b)?);
+    let (hi, lo) = if a > b { (a, b) } else { (b, a) };
+    Some((hi + 0.05) / (lo + 0.05))
+}
+
+/// `color`, lower-cased, when white text on it and it as text on the page's
+/// background (`#f6f7f4`) are both at least 4.5:1.
+pub fn readable_primary(color: &str) -> Option<String> {
+    let color = color.trim().to_ascii_lowercase();
+    let on_white = contrast(&color, "#ffffff")?;
+    let on_page = contrast(&color, "#f6f7f4")?;
+    (on_white >= 4.5 && on_page >= 4.5).then_some(color)
 }
 
 /// A whole number of seconds within `range`.
@@ -671,6 +718,38 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn contrast_follows_wcag() {
+        let ratio = |a, b| contrast(a, b).map(|r| (r * 100.0).round() / 100.0);
+        assert_eq!(ratio("#000000", "#ffffff"), Some(21.0));
+        assert_eq!(ratio("#ffffff", "#ffffff"), Some(1.0));
+        assert_eq!(ratio("#767676", "#ffffff"), Some(4.54));
+        assert_eq!(ratio("#1f5f4a", "#ffffff"), Some(7.52));
+        assert_eq!(contrast("#12345", "#ffffff"), None);
+        assert_eq!(contrast("#gggggg", "#ffffff"), None);
+    }
+
+    #[test]
+    fn a_theme_colour_is_taken_only_when_it_stays_readable() {
+        let r = resolve(Ok(r##"{"endpoint":"/a","primary_color":"#8A1C1C"}"##), "");
+        assert_eq!(
+            (r.config.primary_color.as_deref(), r.problems),
+            (Some("#8a1c1c"), vec![])
+        );
+        // Yellow: white text on it is unreadable.
+        let r = resolve(Ok(r##"{"endpoint":"/a","primary_color":"#ffd700"}"##), "");
+        assert_eq!(
+            r.problems,
+            vec![ConfigProblem::BadValue("primary_color".into())]
+        );
+        assert_eq!(r.config.primary_color, None);
+        // From the page address too (an embed's data-primary), same rule.
+        let r = resolve(Ok(r#"{"endpoint":"/a"}"#), "primary=%231f3a93");
+        assert_eq!(r.config.primary_color.as_deref(), Some("#1f3a93"));
+        let r = resolve(Ok(r#"{"endpoint":"/a"}"#), "primary=ffff00");
+        assert_eq!(r.problems, vec![ConfigProblem::BadValue("primary".into())]);
     }
 
     #[test]
