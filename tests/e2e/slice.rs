@@ -179,11 +179,13 @@ fn the_built_page_has_no_inline_script() {
         !lower.contains(" onload=") && !lower.contains(" onclick="),
         "no inline handlers"
     );
-    let boot = std::fs::read_to_string(dist_dir().join("boot.js")).expect("boot.js");
-    assert!(
-        !boot.contains("eval(") && !boot.contains("new Function"),
-        "no eval"
-    );
+    for script in ["boot.js", "embed.js"] {
+        let text = std::fs::read_to_string(dist_dir().join(script)).expect(script);
+        assert!(
+            !text.contains("eval(") && !text.contains("new Function"),
+            "no eval in {script}"
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
