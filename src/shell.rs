@@ -78,7 +78,7 @@ pub fn mount_inline(target: web_sys::Element, base: String, primary: String) {
         resolved
             .problems
             .retain(|p| !matches!(p, ConfigProblem::NoEndpoint));
-        show(&target, resolved);
+        show_in(&target, resolved, true);
     });
 }
 
@@ -97,6 +97,12 @@ pub fn apply_theme(root: &web_sys::Element, config: &WidgetConfig) {
 
 /// Shows the first view in `root` and wires its buttons.
 pub fn show(root: &web_sys::Element, resolved: ResolvedConfig) {
+    show_in(root, resolved, false);
+}
+
+/// [`show`]; `inline` on a clinic's own page, which has its own `h1`,
+/// header and `main`: the education then starts at its `h2`, in a plain block.
+fn show_in(root: &web_sys::Element, resolved: ResolvedConfig, inline: bool) {
     let catalog = Catalog::english();
     let config = &resolved.config;
     let can_start = config.endpoint.is_some();
@@ -123,12 +129,24 @@ pub fn show(root: &web_sys::Element, resolved: ResolvedConfig) {
             learn_html(&catalog, config, can_start)
         )
     };
+    let (header, main_tag) = if inline {
+        (String::new(), "div")
+    } else {
+        (
+            format!(
+                r#"<header class="mi-header">{}</header>"#,
+                header_html(&catalog, config)
+            ),
+            "main",
+        )
+    };
     root.set_inner_html(&format!(
         concat!(
-            r#"<header class="mi-header">{header}</header>{notice}"#,
-            r#"<main class="mi-main"><p id="mi-start-status" class="mi-start-status" role="alert" hidden></p>{main}</main>{footer}"#
+            r#"{header}{notice}"#,
+            r#"<{main_tag} class="mi-main"><p id="mi-start-status" class="mi-start-status" role="alert" hidden></p>{main}</{main_tag}>{footer}"#
         ),
-        header = header_html(&catalog, config),
+        header = header,
+        main_tag = main_tag,
         notice = notice_html(&catalog, &resolved.problems),
         main = main,
         footer = if config.view == StartView::LearnOnly {

@@ -215,6 +215,11 @@ async fn the_inline_education_and_the_host_page_keep_their_own_styles() {
                 .eval("const s = document.querySelector('#learn').shadowRoot; const b = s.querySelectorAll('.mi-disclosure')[1]; b.click(); return [b.getAttribute('aria-expanded'), s.getElementById(b.getAttribute('aria-controls')).hidden];")
                 .await;
             assert_eq!(toggled, serde_json::json!(["true", false]));
+            // The host page keeps the only h1 and main: the education starts at h2.
+            let structure = browser
+                .eval("const s = document.querySelector('#learn').shadowRoot; return [s.querySelectorAll('h1, main, header').length, s.querySelector('h2').textContent];")
+                .await;
+            assert_eq!(structure, serde_json::json!([0, "About medical massage"]));
         }
         let inside = if body.is_empty() {
             Value::Null
