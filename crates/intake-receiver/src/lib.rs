@@ -497,14 +497,14 @@ async fn accept(
             Err(response) => return response,
         },
     };
-    let key = match headers.get("idempotency-key").map(|v| v.to_str()) {
-        None if key_optional => match submission_id_of(&body) {
-            Some(id) if is_uuid_v4(&id) => id,
-            _ => return error(StatusCode::BAD_REQUEST, "idempotency_key_missing"),
-        },
-        None => return error(StatusCode::BAD_REQUEST, "idempotency_key_missing"),
-        Some(Ok(key)) if is_uuid_v4(key) => key.to_owned(),
-        Some(_) => return error(StatusCode::BAD_REQUEST, "idempotency_key_invalid"),
+    let fallback = if key_optional {
+        submission_id_of(&body)
+    } else {
+        None
+    };
+    let key = match idempotency_key(&headers, fallback) {
+        Ok(key) => key,
+        Err(response) => return response,
     };
     // A retry that overtakes the first attempt waits for its answer instead.
     let Some(_in_flight) = InFlight::begin(&state.in_flight, &key) else {
@@ -528,6 +528,20 @@ async fn accept(
     store(state, key, canonical).await
 }
 
+/// The `Idempotency-Key` (a UUID v4), or `fallback` when there is none (the
+/// FHIR endpoint's resource identifier).
+#[allow(clippy::result_large_err)]
+fn idempotency_key(headers: &HeaderMap, fallback: Option<String>) -> Result<String, Response> {
+    match headers.get("idempotency-key").map(|v| v.to_str()) {
+        None => match fallback {
+            Some(id) if is_uuid_v4(&id) => Ok(id),
+            _ => Err(error(StatusCode::BAD_REQUEST, "idempotency_key_missing")),
+        },
+        Some(Ok(key)) if is_uuid_v4(key) => Ok(key.to_owned()),
+        Some(_) => Err(error(StatusCode::BAD_REQUEST, "idempotency_key_invalid")),
+    }
+}
+
 /// A sealed envelope: checked for shape (its contents cannot be read here),
 /// keyed like any submission, and stored as it came.
 async fn accept_sealed(state: AppState, headers: &HeaderMap, body: &[u8]) -> Response {
@@ -538,10 +552,9 @@ async fn accept_sealed(state: AppState, headers: &HeaderMap, body: &[u8]) -> Res
     let Some(canonical) = envelope.to_json() else {
         return invalid(&[FieldError::new("", ErrorCode::InvalidValue)]);
     };
-    let key = match headers.get("idempotency-key").map(|v| v.to_str()) {
-        None => return error(StatusCode::BAD_REQUEST, "idempotency_key_missing"),
-        Some(Ok(key)) if is_uuid_v4(key) => key.to_owned(),
-        Some(_) => return error(StatusCode::BAD_REQUEST, "idempotency_key_invalid"),
+    let key = match idempotency_key(headers, None) {
+        Ok(key) => key,
+        Err(response) => return response,
     };
     if envelope.submission_id != key {
         return invalid(&[FieldError::new("submission_id", ErrorCode::IdMismatch)]);
