@@ -50,6 +50,14 @@ const store = (mode, use) =>
       tx.onerror = tx.onabort = () => (db.close(), fail(tx.error));
     };
   });
+// One attempt to deliver a kept submission; true once the receiver has it.
+const post = (r) =>
+  fetch(r.endpoint, {
+    method: "POST",
+    headers: { "Content-Type": r.type, "Idempotency-Key": r.id },
+    body: r.body,
+    credentials: "omit",
+  }).then((reply) => reply.ok, () => false);
 let wait = 5000;
 let timer;
 // Only a device that already has an outbox gets it opened: without a key
@@ -64,19 +72,8 @@ const flush = async () => {
   const records = await store("readonly", (s) => s.getAll()).catch(() => []);
   let left = 0;
   for (const r of records) {
-    try {
-      const reply = await fetch(r.endpoint, {
-        method: "POST",
-        headers: { "Content-Type": r.type, "Idempotency-Key": r.id },
-        body: r.body,
-        credentials: "omit",
-      });
-      if (reply.ok) {
-        await store("readwrite", (s) => s.delete(r.id));
-        continue;
-      }
-    } catch {}
-    left++;
+    if (await post(r)) await store("readwrite", (s) => s.delete(r.id)).catch(() => left++);
+    else left++;
   }
   if (left) {
     timer = setTimeout(flush, wait);
@@ -105,17 +102,7 @@ flush();
 const background = new Map();
 let backgroundWait = 2000;
 const sendBackground = async () => {
-  for (const [id, r] of background) {
-    try {
-      const reply = await fetch(r.endpoint, {
-        method: "POST",
-        headers: { "Content-Type": r.type, "Idempotency-Key": id },
-        body: r.body,
-        credentials: "omit",
-      });
-      if (reply.ok) background.delete(id);
-    } catch {}
-  }
+  for (const [id, r] of background) if (await post(r)) background.delete(id);
   if (background.size) {
     setTimeout(sendBackground, backgroundWait);
     backgroundWait = Math.min(backgroundWait * 2, 60000);

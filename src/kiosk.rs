@@ -209,12 +209,7 @@ pub fn reset() {
     FOCUS_BEFORE.with(|f| f.borrow_mut().take());
     LAST_ACTIVITY.with(|l| l.set(now()));
     // The form stops; a submission on its way goes on out of sight (boot.js).
-    if let Some(stop) = js_sys::Reflect::get(&js_sys::global(), &"massageIntakeStopForm".into())
-        .ok()
-        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
-    {
-        let _ = stop.call0(&JsValue::UNDEFINED);
-    }
+    let _ = crate::shell::call_global("massageIntakeStopForm", &JsValue::UNDEFINED);
     let Some(window) = web_sys::window() else {
         return;
     };

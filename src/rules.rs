@@ -34,6 +34,21 @@ pub struct Checked {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RulesUnavailable;
 
+/// The function `name` of the wasm module that `globalThis[loader]()` (from
+/// boot.js) loads, with the module to call it on; `None` when either is
+/// missing or the module cannot be loaded.
+pub async fn module_function(loader: &str, name: &str) -> Option<(JsValue, Function)> {
+    let global = js_sys::global();
+    let loader: Function = Reflect::get(&global, &loader.into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let promise: Promise = loader.call0(&global).ok()?.dyn_into().ok()?;
+    let module = JsFuture::from(promise).await.ok()?;
+    let function: Function = Reflect::get(&module, &name.into()).ok()?.dyn_into().ok()?;
+    Some((module, function))
+}
+
 /// Checks the answers as of `today`; the body is the submission to send,
 /// written in `format`.
 pub async fn check(
@@ -49,22 +64,8 @@ pub async fn check(
         format,
     })
     .map_err(|_| RulesUnavailable)?;
-    let global = js_sys::global();
-    let loader: Function = Reflect::get(&global, &LOADER.into())
-        .ok()
-        .and_then(|f| f.dyn_into().ok())
-        .ok_or(RulesUnavailable)?;
-    let promise: Promise = loader
-        .call0(&global)
-        .ok()
-        .and_then(|p| p.dyn_into().ok())
-        .ok_or(RulesUnavailable)?;
-    let module = JsFuture::from(promise)
+    let (module, check) = module_function(LOADER, "check")
         .await
-        .map_err(|_| RulesUnavailable)?;
-    let check: Function = Reflect::get(&module, &"check".into())
-        .ok()
-        .and_then(|f| f.dyn_into().ok())
         .ok_or(RulesUnavailable)?;
     let output = check
         .call1(&module, &JsValue::from_str(&input))

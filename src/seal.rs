@@ -36,18 +36,8 @@ pub async fn seal(
         .and_then(|w| w.crypto().ok())
         .and_then(|c| c.get_random_values_with_u8_array(&mut seed).ok())
         .ok_or(SealUnavailable)?;
-    let loader: Function = global("massageIntakeSeal")
-        .and_then(|f| f.dyn_into().ok())
-        .ok_or(SealUnavailable)?;
-    let promise: Promise = loader
-        .call0(&JsValue::UNDEFINED)
-        .ok()
-        .and_then(|p| p.dyn_into().ok())
-        .ok_or(SealUnavailable)?;
-    let module = JsFuture::from(promise).await.map_err(|_| SealUnavailable)?;
-    let seal: Function = Reflect::get(&module, &"seal".into())
-        .ok()
-        .and_then(|f| f.dyn_into().ok())
+    let (module, seal) = crate::rules::module_function("massageIntakeSeal", "seal")
+        .await
         .ok_or(SealUnavailable)?;
     let args = js_sys::Array::of5(
         &body.into(),

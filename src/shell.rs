@@ -205,7 +205,7 @@ pub fn event(kind: &str, detail: &[(&str, &str)]) {
 }
 
 /// Calls `globalThis[name](arg)`, if `boot.js` put it there.
-fn call_global(name: &str, arg: &JsValue) -> Option<JsValue> {
+pub fn call_global(name: &str, arg: &JsValue) -> Option<JsValue> {
     let f: Function = Reflect::get(&js_sys::global(), &JsValue::from_str(name))
         .ok()?
         .dyn_into()

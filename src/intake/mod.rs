@@ -600,7 +600,6 @@ pub fn hand_over_pending() {
     if sending.content_type == intake_core::config::SEALED_CONTENT_TYPE {
         return;
     }
-    let global = js_sys::global();
     let record = js_sys::Object::new();
     for (key, value) in [
         ("id", sending.id.as_str()),
@@ -610,11 +609,7 @@ pub fn hand_over_pending() {
     ] {
         let _ = js_sys::Reflect::set(&record, &key.into(), &value.into());
     }
-    if let Ok(f) = js_sys::Reflect::get(&global, &"massageIntakeBackground".into()) {
-        if let Some(f) = wasm_bindgen::JsCast::dyn_ref::<js_sys::Function>(&f) {
-            let _ = f.call1(&global, &record);
-        }
-    }
+    let _ = crate::shell::call_global("massageIntakeBackground", &record);
 }
 
 /// Tells the page (boot.js) whether a submission is unsent, so that leaving

@@ -87,21 +87,9 @@ async fn an_intake_in_the_frame_is_invisible_to_the_host_page() {
     assert!(tall > 900, "the frame grew to the form: {tall}px");
     frame.enter_frame().await.expect("enter the frame");
     browser.wait_for("#mi-patient-given-name").await;
+    let [given, family, reason] = CANARIES;
     browser
-        .type_into("mi-patient-given-name", CANARIES[0])
-        .await;
-    browser
-        .type_into("mi-patient-family-name", CANARIES[1])
-        .await;
-    browser
-        .type_into("mi-patient-date-of-birth", "04121961")
-        .await;
-    browser.type_into("mi-patient-phone", "401-555-0134").await;
-    browser.type_into("mi-visit-reason", CANARIES[2]).await;
-    browser.click("#mi-consents-treatment").await;
-    browser.click("#mi-consents-privacy-notice").await;
-    browser
-        .type_into("mi-signature-typed-name", "Zq Embed")
+        .fill_form([given, family, reason, "Zq Embed"], "401-555-0134")
         .await;
     browser.click("button[type=submit]").await;
     let reference = browser

@@ -22,21 +22,9 @@ fn config(idle: u32) -> String {
 }
 
 async fn type_canaries(browser: &Browser) {
+    let [given, family, reason] = CANARIES;
     browser
-        .type_into("mi-patient-given-name", CANARIES[0])
-        .await;
-    browser
-        .type_into("mi-patient-family-name", CANARIES[1])
-        .await;
-    browser
-        .type_into("mi-patient-date-of-birth", "04121961")
-        .await;
-    browser.type_into("mi-patient-phone", "401-555-0134").await;
-    browser.type_into("mi-visit-reason", CANARIES[2]).await;
-    browser.click("#mi-consents-treatment").await;
-    browser.click("#mi-consents-privacy-notice").await;
-    browser
-        .type_into("mi-signature-typed-name", "Zq Kiosk")
+        .fill_form([given, family, reason, "Zq Kiosk"], "401-555-0134")
         .await;
 }
 

@@ -59,21 +59,9 @@ async fn start(mode: &str) -> Run {
 }
 
 async fn fill_canaries(browser: &Browser) {
+    let [given, family, reason] = CANARIES;
     browser
-        .type_into("mi-patient-given-name", CANARIES[0])
-        .await;
-    browser
-        .type_into("mi-patient-family-name", CANARIES[1])
-        .await;
-    browser
-        .type_into("mi-patient-date-of-birth", "04121961")
-        .await;
-    browser.type_into("mi-patient-phone", "401-555-0134").await;
-    browser.type_into("mi-visit-reason", CANARIES[2]).await;
-    browser.click("#mi-consents-treatment").await;
-    browser.click("#mi-consents-privacy-notice").await;
-    browser
-        .type_into("mi-signature-typed-name", "Zq Canary")
+        .fill_form([given, family, reason, "Zq Canary"], "401-555-0134")
         .await;
 }
 

@@ -266,16 +266,25 @@ impl Browser {
 
     /// Answers every field of the short form as Ana Silva, typing `phone`.
     pub async fn fill_short_form(&self, phone: &str) {
-        self.type_into("mi-patient-given-name", "Ana").await;
-        self.type_into("mi-patient-family-name", "Silva").await;
+        self.fill_form(
+            ["Ana", "Silva", "Lower back pain since March", "Ana Silva"],
+            phone,
+        )
+        .await;
+    }
+
+    /// Fills the form as an adult born 1961-04-12 with these given name,
+    /// family name, reason and typed signature, and `phone`.
+    pub async fn fill_form(&self, [given, family, reason, signature]: [&str; 4], phone: &str) {
+        self.type_into("mi-patient-given-name", given).await;
+        self.type_into("mi-patient-family-name", family).await;
         // Chromium's date input takes the digits of mm/dd/yyyy, as a person types them.
         self.type_into("mi-patient-date-of-birth", "04121961").await;
         self.type_into("mi-patient-phone", phone).await;
-        self.type_into("mi-visit-reason", "Lower back pain since March")
-            .await;
+        self.type_into("mi-visit-reason", reason).await;
         self.click("#mi-consents-treatment").await;
         self.click("#mi-consents-privacy-notice").await;
-        self.type_into("mi-signature-typed-name", "Ana Silva").await;
+        self.type_into("mi-signature-typed-name", signature).await;
     }
 
     /// Runs a script and returns its result as JSON.
