@@ -165,7 +165,7 @@ fn show_in(root: &web_sys::Element, resolved: ResolvedConfig, inline: bool) {
                 .and_then(|t| t.closest("button").ok().flatten());
             if let Some(button) = button {
                 if button.has_attribute("data-start") {
-                    open_form(root.clone(), true);
+                    open_form(root.clone(), true, None);
                 } else {
                     toggle(&root, &button);
                 }
@@ -183,7 +183,8 @@ fn show_in(root: &web_sys::Element, resolved: ResolvedConfig, inline: bool) {
         event("ready", &[]);
     }
     if straight_to_form {
-        open_form(root.clone(), false);
+        // Should the form not load, the education takes its place.
+        open_form(root.clone(), false, Some(config.clone()));
     } else if can_start && config.view != StartView::LearnOnly {
         let _ = call_global("massageIntakePrefetch", &JsValue::UNDEFINED);
     }
@@ -215,7 +216,9 @@ pub fn call_global(name: &str, arg: &JsValue) -> Option<JsValue> {
 
 /// Hands over to the form module; says so if it cannot be loaded, and keeps
 /// this view so the patient can read on or try again.
-fn open_form(root: web_sys::Element, focus: bool) {
+/// With `education_for` (straight to the form, nothing else on screen), the
+/// education for that configuration takes the form's place if it cannot load.
+fn open_form(root: web_sys::Element, focus: bool, education_for: Option<WidgetConfig>) {
     let catalog = Catalog::english();
     // A second tap after a failure starts afresh.
     if let Some(status) = root.query_selector("#mi-start-status").ok().flatten() {
@@ -237,14 +240,13 @@ fn open_form(root: web_sys::Element, focus: bool) {
                 let _ = status.remove_attribute("hidden");
             }
             // Straight to the form and it failed: show the education instead.
-            if root.query_selector(".mi-learn").ok().flatten().is_none() {
+            if let Some(config) = education_for {
+                let education = learn_html(&catalog, &config, true);
                 if let Some(main) = root.query_selector(".mi-main").ok().flatten() {
-                    let config = crate::config::load().await.config;
                     let _ = main.insert_adjacent_html(
                         "beforeend",
                         &format!(
-                            r#"<section class="mi-learn" aria-labelledby="mi-learn-heading">{}</section>"#,
-                            learn_html(&catalog, &config, true)
+                            r#"<section class="mi-learn" aria-labelledby="mi-learn-heading">{education}</section>"#
                         ),
                     );
                     if let Some(opening) = main.query_selector(".mi-boot").ok().flatten() {
