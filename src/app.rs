@@ -120,6 +120,11 @@ pub fn focus_when_rendered(id: &'static str) {
     request_animation_frame(move || focus_by_id(id));
 }
 
+/// [`focus_when_rendered`] for an id made at run time.
+pub fn focus_when_rendered_id(id: String) {
+    request_animation_frame(move || focus_by_id(&id));
+}
+
 /// Focuses the element `id`, if there is one.
 pub fn focus_by_id(id: &str) {
     use wasm_bindgen::JsCast;

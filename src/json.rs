@@ -74,7 +74,12 @@ pub fn array_at(value: &JsValue, key: &str) -> Option<Array> {
 
 /// The `errors` list of a reply or of the rules module, as field errors.
 pub fn field_errors(value: &JsValue) -> Vec<FieldError> {
-    array_at(value, "errors")
+    field_errors_at(value, "errors")
+}
+
+/// The list `key` of a reply or of the rules module, as field errors.
+pub fn field_errors_at(value: &JsValue, key: &str) -> Vec<FieldError> {
+    array_at(value, key)
         .map(|list| {
             list.iter()
                 .filter_map(|e| {

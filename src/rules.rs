@@ -26,6 +26,8 @@ struct CheckInput<'a> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Checked {
     pub errors: Vec<FieldError>,
+    /// Problems that do not block (an old prescription).
+    pub warnings: Vec<FieldError>,
     /// The submission's JSON, when there are no errors.
     pub body: Option<String>,
 }
@@ -75,6 +77,7 @@ pub async fn check(
     let value = crate::json::parse(&output).ok_or(RulesUnavailable)?;
     Ok(Checked {
         errors: crate::json::field_errors(&value),
+        warnings: crate::json::field_errors_at(&value, "warnings"),
         body: crate::json::string_at(&value, "body"),
     })
 }

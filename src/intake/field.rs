@@ -1,16 +1,31 @@
-//! Form fields described as data and rendered by one component, which shows
-//! each field's error next to it, ties it to the input with
+//! Questions described as data and rendered by one component, which shows
+//! each question's error next to it, ties it to the input with
 //! `aria-describedby` and `aria-invalid`, and never loses what was typed.
+//! A question that does not apply is hidden, not removed, so its answer
+//! stays if the patient changes their mind.
 
 use intake_core::config::Mode;
-use intake_core::{FieldError, IntakeDraft, Msg};
+use intake_core::{ErrorCode, FieldError, IntakeDraft, Msg};
 use leptos::prelude::*;
 
-use crate::text::use_texts;
+use crate::text::{use_texts, Texts};
 
-/// The element id of the input for a JSON path (`patient.phone` -> `mi-patient-phone`).
+/// The element id of the input for a JSON path
+/// (`patient.phone` -> `mi-patient-phone`, `pain[2].intensity` -> `mi-pain-2-intensity`).
 pub fn field_id(path: &str) -> String {
-    format!("mi-{}", path.replace(['.', '_'], "-"))
+    let mut id = String::from("mi-");
+    for c in path.chars() {
+        match c {
+            '.' | '_' | '[' => {
+                if !id.ends_with('-') {
+                    id.push('-');
+                }
+            }
+            ']' => {}
+            c => id.push(c),
+        }
+    }
+    id
 }
 
 fn described_by(hint: Option<String>, error: Option<String>) -> Option<String> {
@@ -18,16 +33,38 @@ fn described_by(hint: Option<String>, error: Option<String>) -> Option<String> {
     (!ids.is_empty()).then(|| ids.join(" "))
 }
 
-/// How a field reads and writes the draft.
-#[derive(Clone, Copy)]
-pub enum Binding {
-    /// A text-like input.
-    Text(fn(&IntakeDraft) -> &String, fn(&mut IntakeDraft, String)),
-    /// A checkbox (a consent).
-    Check(fn(&IntakeDraft) -> bool, fn(&mut IntakeDraft, bool)),
+/// The label of a vocabulary code: the text `{prefix}.{code}`, or the code.
+pub fn option_label(texts: Texts, prefix: &str, code: &str) -> &'static str {
+    Msg::from_key(&format!("{prefix}.{code}")).map_or("", |m| texts.t(m))
 }
 
-/// One field of the form.
+/// How a question is asked.
+#[derive(Clone, Copy)]
+pub enum Kind {
+    /// A one-line input: its `type`, `autocomplete` token and `inputmode`.
+    Input(&'static str, &'static str, Option<&'static str>),
+    /// Several lines of text.
+    Area,
+    /// One of the codes, labelled by the texts `{prefix}.{code}`.
+    Radio(&'static [&'static str], &'static str),
+    /// Any of the codes.
+    Checks(&'static [&'static str], &'static str),
+    /// One tick box.
+    Check,
+}
+
+/// How a question reads and writes the draft.
+#[derive(Clone, Copy)]
+pub enum Binding {
+    Text(fn(&IntakeDraft) -> &String, fn(&mut IntakeDraft, String)),
+    Check(fn(&IntakeDraft) -> bool, fn(&mut IntakeDraft, bool)),
+    Codes(
+        fn(&IntakeDraft) -> &Vec<String>,
+        fn(&mut IntakeDraft) -> &mut Vec<String>,
+    ),
+}
+
+/// One question of the form.
 #[derive(Clone, Copy)]
 pub struct FieldSpec {
     /// JSON path of the answer in the submission.
@@ -36,16 +73,35 @@ pub struct FieldSpec {
     pub also: Option<&'static str>,
     pub label: Msg,
     pub hint: Option<Msg>,
-    /// The input's `type` (text, tel, date…; ignored for checkboxes).
-    pub input_type: &'static str,
-    /// The `autocomplete` token outside kiosk mode.
-    pub autocomplete: &'static str,
-    pub inputmode: Option<&'static str>,
+    pub kind: Kind,
     pub binding: Binding,
+    /// May be left empty; the label says so.
+    pub optional: bool,
+    /// Shown only while this holds.
+    pub when: Option<fn(&IntakeDraft) -> bool>,
+    /// A check run as the patient types, shown once they have left the field.
+    pub live: Option<fn(&str) -> Option<ErrorCode>>,
+    /// The words for `required` on this question, when the general ones do not fit.
+    pub required: Option<Msg>,
 }
 
 impl FieldSpec {
-    /// A text field without hint, input mode or alias.
+    const fn new(path: &'static str, label: Msg, kind: Kind, binding: Binding) -> FieldSpec {
+        FieldSpec {
+            path,
+            also: None,
+            label,
+            hint: None,
+            kind,
+            binding,
+            optional: false,
+            when: None,
+            live: None,
+            required: None,
+        }
+    }
+
+    /// A one-line text input.
     pub const fn text(
         path: &'static str,
         label: Msg,
@@ -54,35 +110,67 @@ impl FieldSpec {
         get: fn(&IntakeDraft) -> &String,
         set: fn(&mut IntakeDraft, String),
     ) -> FieldSpec {
-        FieldSpec {
+        FieldSpec::new(
             path,
-            also: None,
             label,
-            hint: None,
-            input_type,
-            autocomplete,
-            inputmode: None,
-            binding: Binding::Text(get, set),
-        }
+            Kind::Input(input_type, autocomplete, None),
+            Binding::Text(get, set),
+        )
     }
 
-    /// A checkbox.
+    /// Several lines of text.
+    pub const fn area(
+        path: &'static str,
+        label: Msg,
+        get: fn(&IntakeDraft) -> &String,
+        set: fn(&mut IntakeDraft, String),
+    ) -> FieldSpec {
+        FieldSpec::new(path, label, Kind::Area, Binding::Text(get, set))
+    }
+
+    /// One choice among `codes`.
+    pub const fn radio(
+        path: &'static str,
+        label: Msg,
+        codes: &'static [&'static str],
+        prefix: &'static str,
+        get: fn(&IntakeDraft) -> &String,
+        set: fn(&mut IntakeDraft, String),
+    ) -> FieldSpec {
+        FieldSpec::new(
+            path,
+            label,
+            Kind::Radio(codes, prefix),
+            Binding::Text(get, set),
+        )
+    }
+
+    /// Any of `codes`.
+    pub const fn checks(
+        path: &'static str,
+        label: Msg,
+        codes: &'static [&'static str],
+        prefix: &'static str,
+        get: fn(&IntakeDraft) -> &Vec<String>,
+        set: fn(&mut IntakeDraft) -> &mut Vec<String>,
+    ) -> FieldSpec {
+        FieldSpec::new(
+            path,
+            label,
+            Kind::Checks(codes, prefix),
+            Binding::Codes(get, set),
+        )
+        .optional()
+    }
+
+    /// A tick box.
     pub const fn check(
         path: &'static str,
         label: Msg,
         get: fn(&IntakeDraft) -> bool,
         set: fn(&mut IntakeDraft, bool),
     ) -> FieldSpec {
-        FieldSpec {
-            path,
-            also: None,
-            label,
-            hint: None,
-            input_type: "checkbox",
-            autocomplete: "off",
-            inputmode: None,
-            binding: Binding::Check(get, set),
-        }
+        FieldSpec::new(path, label, Kind::Check, Binding::Check(get, set))
     }
 
     pub const fn hint(mut self, hint: Msg) -> FieldSpec {
@@ -96,28 +184,78 @@ impl FieldSpec {
     }
 
     pub const fn inputmode(mut self, mode: &'static str) -> FieldSpec {
-        self.inputmode = Some(mode);
+        if let Kind::Input(t, a, _) = self.kind {
+            self.kind = Kind::Input(t, a, Some(mode));
+        }
+        self
+    }
+
+    pub const fn optional(mut self) -> FieldSpec {
+        self.optional = true;
+        self
+    }
+
+    pub const fn when(mut self, when: fn(&IntakeDraft) -> bool) -> FieldSpec {
+        self.when = Some(when);
+        self
+    }
+
+    pub const fn live(mut self, live: fn(&str) -> Option<ErrorCode>) -> FieldSpec {
+        self.live = Some(live);
+        self
+    }
+
+    pub const fn required_msg(mut self, msg: Msg) -> FieldSpec {
+        self.required = Some(msg);
         self
     }
 
     /// Kiosk tablets are shared: the browser must not remember one patient's
     /// answers for the next.
     pub fn autocomplete_in(&self, mode: Mode) -> &'static str {
-        match mode {
-            Mode::Kiosk => "off",
-            _ => self.autocomplete,
+        match (mode, self.kind) {
+            (Mode::Kiosk, _) => "off",
+            (_, Kind::Input(_, autocomplete, _)) => autocomplete,
+            _ => "off",
         }
+    }
+
+    /// Whether this error is about this question.
+    pub fn owns(&self, error: &FieldError) -> bool {
+        error.path == self.path
+            || Some(error.path.as_str()) == self.also
+            || error
+                .path
+                .strip_prefix(self.path)
+                .is_some_and(|rest| rest.starts_with('['))
     }
 }
 
-/// What every field of one form shares.
+/// What every question of one form shares.
 #[derive(Clone, Copy)]
 pub struct FormContext {
     pub draft: RwSignal<IntakeDraft>,
     pub errors: RwSignal<Vec<FieldError>>,
+    /// Problems that do not block (an old prescription).
+    pub warnings: RwSignal<Vec<FieldError>>,
     pub mode: Mode,
-    /// Called after every edit (to re-check answers once a send was tried).
+    /// Called after every edit (to remember answers, and to re-check them
+    /// once Next was pressed).
     pub on_edit: Callback<()>,
+}
+
+impl FormContext {
+    /// Changes the draft and tells the form.
+    pub fn edit(self, change: impl FnOnce(&mut IntakeDraft)) {
+        self.draft.update(change);
+        self.on_edit.run(());
+    }
+
+    /// The first error at `path`, as a memo.
+    pub fn error_at(self, path: &'static str) -> Memo<Option<FieldError>> {
+        let errors = self.errors;
+        Memo::new(move |_| errors.with(|all| all.iter().find(|e| e.path == path).cloned()))
+    }
 }
 
 /// Renders `specs` in order.
@@ -128,82 +266,226 @@ pub fn fields(specs: &'static [FieldSpec], form: FormContext) -> impl IntoView {
         .collect_view()
 }
 
-/// One labelled input with its hint and its error.
+/// The words of an error on a question.
+pub fn error_text(texts: Texts, spec: &FieldSpec, error: &FieldError) -> String {
+    match (error.code, spec.required) {
+        (ErrorCode::Required, Some(msg)) => texts.t(msg).to_owned(),
+        _ => texts.error(error),
+    }
+}
+
+/// One question with its label, hint and error.
 #[component]
 pub fn InputField(spec: FieldSpec, form: FormContext) -> impl IntoView {
     let texts = use_texts();
-    let FieldSpec {
-        path,
-        also,
-        label,
-        hint,
-        ..
-    } = spec;
     let FormContext {
         draft,
         errors,
+        warnings,
         mode,
-        on_edit,
+        ..
     } = form;
-    let id = field_id(path);
+    let id = field_id(spec.path);
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
+    // The live check speaks once the patient has left the field.
+    let left = RwSignal::new(false);
     let error = Memo::new(move |_| {
-        errors.with(|all| {
-            all.iter()
-                .find(|e| e.path == path || Some(e.path.as_str()) == also)
-                .cloned()
+        let found = errors.with(|all| all.iter().find(|e| spec.owns(e)).cloned());
+        found.or_else(|| {
+            let (Some(live), Binding::Text(get, _)) = (spec.live, spec.binding) else {
+                return None;
+            };
+            if !left.get() {
+                return None;
+            }
+            draft
+                .with(|d| live(get(d)))
+                .map(|code| FieldError::new(spec.path, code))
         })
+    });
+    let warning = Memo::new(move |_| {
+        warnings.with(|all| all.iter().find(|e| e.path == spec.path).map(|e| e.code))
     });
     let invalid = move || error.with(Option::is_some);
     let described = {
         let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
         move || {
             described_by(
-                hint.map(|_| hint_id.clone()),
-                invalid().then(|| error_id.clone()),
+                spec.hint.map(|_| hint_id.clone()),
+                (invalid() || warning.get().is_some()).then(|| error_id.clone()),
             )
         }
     };
-    let is_check = matches!(spec.binding, Binding::Check(..));
-    let class = move || match (is_check, invalid()) {
-        (false, false) => "mi-field",
-        (false, true) => "mi-field mi-field--invalid",
-        (true, false) => "mi-field mi-check",
-        (true, true) => "mi-field mi-check mi-field--invalid",
+    let grouped = matches!(spec.kind, Kind::Radio(..) | Kind::Checks(..));
+    let class = move || {
+        let base = match spec.kind {
+            Kind::Check => "mi-field mi-check",
+            Kind::Radio(..) | Kind::Checks(..) => "mi-field mi-choices",
+            _ => "mi-field",
+        };
+        if invalid() {
+            format!("{base} mi-field--invalid")
+        } else {
+            base.to_owned()
+        }
     };
-    view! {
-        <div class=class>
-            <label class="mi-label" for=id.clone()>{texts.t(label)}</label>
-            {hint.map(|h| view! { <p class="mi-hint" id=hint_id>{texts.t(h)}</p> })}
-            <input
-                class=if is_check { "mi-checkbox" } else { "mi-input" }
-                id=id.clone()
-                name=id
-                type=spec.input_type
-                autocomplete=(!is_check).then(|| spec.autocomplete_in(mode))
-                inputmode=spec.inputmode
-                aria-required="true"
-                aria-invalid=move || invalid().then_some("true")
-                aria-describedby=described
-                prop:value=move || match spec.binding {
-                    Binding::Text(get, _) => draft.with(|d| get(d).clone()),
-                    Binding::Check(..) => String::new(),
-                }
-                prop:checked=move || match spec.binding {
-                    Binding::Check(get, _) => draft.with(get),
-                    Binding::Text(..) => false,
-                }
-                on:input=move |ev| {
-                    match spec.binding {
-                        Binding::Text(_, set) => draft.update(|d| set(d, event_target_value(&ev))),
-                        Binding::Check(_, set) => draft.update(|d| set(d, event_target_checked(&ev))),
+    let hidden = move || spec.when.is_some_and(|w| !draft.with(w));
+    let label_text = view! {
+        {texts.t(spec.label)}
+        {spec.optional.then(|| view! { " " <span class="mi-optional">{texts.t(Msg::FieldOptional)}</span> })}
+    };
+    let hint = spec
+        .hint
+        .map(|h| view! { <p class="mi-hint" id=hint_id>{texts.t(h)}</p> });
+    let message = move || {
+        if let Some(e) = error.get() {
+            Some(view! { <p class="mi-error" id=error_id.clone()>{error_text(texts, &spec, &e)}</p> }.into_any())
+        } else {
+            warning.get().map(|code| {
+                view! { <p class="mi-warning" id=error_id.clone()>{texts.t(code.msg())}</p> }
+                    .into_any()
+            })
+        }
+    };
+    let on_edit = form.on_edit;
+    let control = match spec.kind {
+        Kind::Radio(codes, prefix) | Kind::Checks(codes, prefix) => {
+            let is_radio = matches!(spec.kind, Kind::Radio(..));
+            codes
+                .iter()
+                .enumerate()
+                .map(|(i, code)| {
+                    let code: &'static str = code;
+                    let option_id = if i == 0 {
+                        id.clone()
+                    } else {
+                        format!("{id}-{}", code.replace('_', "-"))
+                    };
+                    let checked = move || match spec.binding {
+                        Binding::Text(get, _) => draft.with(|d| get(d) == code),
+                        Binding::Codes(get, _) => draft.with(|d| get(d).iter().any(|c| c == code)),
+                        Binding::Check(..) => false,
+                    };
+                    view! {
+                        <div class="mi-option">
+                            <input
+                                type=if is_radio { "radio" } else { "checkbox" }
+                                class="mi-checkbox"
+                                id=option_id.clone()
+                                name=id.clone()
+                                value=code
+                                aria-invalid=move || invalid().then_some("true")
+                                aria-describedby=described.clone()
+                                prop:checked=checked
+                                on:change=move |ev| {
+                                    let on = event_target_checked(&ev);
+                                    draft.update(|d| match spec.binding {
+                                        Binding::Text(_, set) => set(d, code.to_owned()),
+                                        Binding::Codes(_, set) => {
+                                            let list = set(d);
+                                            list.retain(|c| c != code);
+                                            if on {
+                                                list.push(code.to_owned());
+                                            }
+                                        }
+                                        Binding::Check(..) => {}
+                                    });
+                                    on_edit.run(());
+                                }
+                            />
+                            <label for=option_id>{option_label(texts, prefix, code)}</label>
+                        </div>
                     }
-                    on_edit.run(());
+                })
+                .collect_view()
+                .into_any()
+        }
+        _ => {
+            let (input_type, inputmode) = match spec.kind {
+                Kind::Input(t, _, m) => (t, m),
+                Kind::Check => ("checkbox", None),
+                _ => ("text", None),
+            };
+            let value = move || match spec.binding {
+                Binding::Text(get, _) => draft.with(|d| get(d).clone()),
+                _ => String::new(),
+            };
+            let on_input = move |ev: leptos::ev::Event| {
+                draft.update(|d| match spec.binding {
+                    Binding::Text(_, set) => set(d, event_target_value(&ev)),
+                    Binding::Check(_, set) => set(d, event_target_checked(&ev)),
+                    Binding::Codes(..) => {}
+                });
+                on_edit.run(());
+            };
+            let on_blur = move |_| left.set(true);
+            if matches!(spec.kind, Kind::Area) {
+                view! {
+                    <textarea
+                        class="mi-input mi-textarea"
+                        id=id.clone()
+                        name=id.clone()
+                        rows="3"
+                        aria-required=(!spec.optional).then_some("true")
+                        aria-invalid=move || invalid().then_some("true")
+                        aria-describedby=described
+                        prop:value=value
+                        on:input=on_input
+                    ></textarea>
                 }
-            />
-            {move || error.get().map(|e| view! { <p class="mi-error" id=error_id.clone()>{texts.error(&e)}</p> })}
-        </div>
+                .into_any()
+            } else {
+                let is_check = matches!(spec.kind, Kind::Check);
+                view! {
+                    <input
+                        class=if is_check { "mi-checkbox" } else { "mi-input" }
+                        id=id.clone()
+                        name=id.clone()
+                        type=input_type
+                        autocomplete=(!is_check).then(|| spec.autocomplete_in(mode))
+                        inputmode=inputmode
+                        aria-required=(!spec.optional).then_some("true")
+                        aria-invalid=move || invalid().then_some("true")
+                        aria-describedby=described
+                        prop:value=value
+                        prop:checked=move || match spec.binding {
+                            Binding::Check(get, _) => draft.with(get),
+                            _ => false,
+                        }
+                        on:input=on_input
+                        on:blur=on_blur
+                    />
+                }
+                .into_any()
+            }
+        }
+    };
+    if grouped {
+        view! {
+            <fieldset
+                class=class
+                hidden=hidden
+                role=matches!(spec.kind, Kind::Radio(..)).then_some("radiogroup")
+                aria-required=(matches!(spec.kind, Kind::Radio(..)) && !spec.optional).then_some("true")
+            >
+                <legend class="mi-label">{label_text}</legend>
+                {hint}
+                <div class="mi-options">{control}</div>
+                {message}
+            </fieldset>
+        }
+        .into_any()
+    } else {
+        view! {
+            <div class=class hidden=hidden>
+                <label class="mi-label" for=id.clone()>{label_text}</label>
+                {hint}
+                {control}
+                {message}
+            </div>
+        }
+        .into_any()
     }
 }
 
@@ -215,6 +497,11 @@ mod tests {
     fn field_ids_are_derived_from_paths() {
         assert_eq!(field_id("patient.given_name"), "mi-patient-given-name");
         assert_eq!(field_id("consents.treatment"), "mi-consents-treatment");
+        assert_eq!(field_id("pain[2].intensity"), "mi-pain-2-intensity");
+        assert_eq!(
+            field_id("prescription.diagnoses[0].description"),
+            "mi-prescription-diagnoses-0-description"
+        );
     }
 
     #[test]
@@ -240,5 +527,21 @@ mod tests {
         assert_eq!(spec.autocomplete_in(Mode::Kiosk), "off");
         assert_eq!(spec.autocomplete_in(Mode::Standalone), "tel");
         assert_eq!(spec.autocomplete_in(Mode::Embedded), "tel");
+    }
+
+    #[test]
+    fn a_question_owns_its_path_and_its_items_but_not_its_neighbours() {
+        let spec = FieldSpec::checks(
+            "visit.goals",
+            Msg::FieldGoals,
+            &["reduce_pain"],
+            "goal",
+            |d| &d.goals,
+            |d| &mut d.goals,
+        );
+        let e = |p: &str| FieldError::new(p, ErrorCode::Duplicate);
+        assert!(spec.owns(&e("visit.goals")));
+        assert!(spec.owns(&e("visit.goals[1]")));
+        assert!(!spec.owns(&e("visit.goals_other")));
     }
 }

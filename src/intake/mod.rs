@@ -1,123 +1,30 @@
 //! The intake form: the patient's answers, checked by `intake-core`, sent once.
 
+mod bodymap;
+mod diagnoses;
 pub mod field;
+mod medications;
+mod photo;
 #[cfg(target_arch = "wasm32")]
 pub mod remember;
+mod review;
+mod signature;
+pub mod steps;
+
+pub use bodymap::toggle as toggle_region;
+pub use diagnoses::{choices as diagnosis_choices, Choice};
+pub use photo::{decoded_len, scaled as photo_size};
+pub use signature::extend_path;
 
 use intake_core::config::{Endpoint, Format, Mode};
-use intake_core::{uuid_v4_from_bytes, Date, FieldError, IntakeDraft, Msg, SubmitContext};
+use intake_core::{uuid_v4_from_bytes, Date, FieldError, IntakeDraft, Msg, Step, SubmitContext};
 use leptos::prelude::*;
 
-use crate::app::focus_by_id;
 use crate::rules;
 use crate::text::use_texts;
 use crate::transport::{backoff_ms, send, SendOutcome};
-use field::{field_id, fields, FieldSpec, FormContext};
-
-/// Who the patient is and why they come.
-const ABOUT: &[FieldSpec] = &[
-    FieldSpec::text(
-        "patient.given_name",
-        Msg::FieldGivenName,
-        "text",
-        "given-name",
-        |d| &d.given_name,
-        |d, v| d.given_name = v,
-    ),
-    FieldSpec::text(
-        "patient.family_name",
-        Msg::FieldFamilyName,
-        "text",
-        "family-name",
-        |d| &d.family_name,
-        |d, v| d.family_name = v,
-    ),
-    FieldSpec::text(
-        "patient.date_of_birth",
-        Msg::FieldDateOfBirth,
-        "date",
-        "bday",
-        |d| &d.date_of_birth,
-        |d, v| d.date_of_birth = v,
-    ),
-    FieldSpec::text(
-        "patient.phone",
-        Msg::FieldPhone,
-        "tel",
-        "tel",
-        |d| &d.phone,
-        |d, v| d.phone = v,
-    )
-    .hint(Msg::FieldPhoneHint)
-    .inputmode("tel"),
-    FieldSpec::text(
-        "visit.reason",
-        Msg::FieldReason,
-        "text",
-        "off",
-        |d| &d.reason,
-        |d, v| d.reason = v,
-    )
-    .hint(Msg::FieldReasonHint),
-];
-
-/// A minor's parent or guardian.
-const GUARDIAN: &[FieldSpec] = &[
-    FieldSpec::text(
-        "consents.guardian.name",
-        Msg::FieldGuardianName,
-        "text",
-        "off",
-        |d| &d.guardian_name,
-        |d, v| d.guardian_name = v,
-    )
-    .also("consents.guardian"),
-    FieldSpec::text(
-        "consents.guardian.relationship",
-        Msg::FieldGuardianRelationship,
-        "text",
-        "off",
-        |d| &d.guardian_relationship,
-        |d, v| d.guardian_relationship = v,
-    )
-    .hint(Msg::FieldGuardianRelationshipHint),
-    FieldSpec::text(
-        "consents.guardian.phone",
-        Msg::FieldGuardianPhone,
-        "tel",
-        "off",
-        |d| &d.guardian_phone,
-        |d, v| d.guardian_phone = v,
-    )
-    .inputmode("tel"),
-];
-
-/// Consents and the signature.
-const AGREE: &[FieldSpec] = &[
-    FieldSpec::check(
-        "consents.treatment",
-        Msg::FieldConsentTreatment,
-        |d| d.consent_treatment,
-        |d, v| d.consent_treatment = v,
-    )
-    .hint(Msg::FieldConsentTreatmentHint),
-    FieldSpec::check(
-        "consents.privacy_notice",
-        Msg::FieldConsentPrivacy,
-        |d| d.consent_privacy,
-        |d, v| d.consent_privacy = v,
-    )
-    .hint(Msg::FieldConsentPrivacyHint),
-    FieldSpec::text(
-        "signature.typed_name",
-        Msg::FieldSignatureName,
-        "text",
-        "off",
-        |d| &d.signature_name,
-        |d, v| d.signature_name = v,
-    )
-    .hint(Msg::FieldSignatureNameHint),
-];
+use field::{fields, FormContext};
+use steps::{blocks, title, Block};
 
 /// Where sending stands.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -259,7 +166,7 @@ fn Remember(
     view! { <div class="mi-remember" inner_html=markup on:change=on_event on:click=on_click></div> }
 }
 
-/// The one-step intake form.
+/// The intake, one step at a time.
 #[component]
 pub fn IntakeForm(
     endpoint: Endpoint,
@@ -284,13 +191,24 @@ pub fn IntakeForm(
     let was_restored = restored.is_some();
     let draft = RwSignal::new(restored.unwrap_or_default());
     let errors: RwSignal<Vec<FieldError>> = RwSignal::new(Vec::new());
+    let warnings: RwSignal<Vec<FieldError>> = RwSignal::new(Vec::new());
     let state = RwSignal::new(SendState::Idle);
     let summary = RwSignal::new(String::new());
     let pending: StoredValue<Option<Pending>> = StoredValue::new(None);
-    // After a failed attempt, every change re-checks so a fixed field clears
-    // at once. Checks are asynchronous: only the newest one's answer counts.
+    let step = RwSignal::new(Step::About);
+    // Came from Review through an Edit button: the way on leads back there.
+    let returning = RwSignal::new(false);
+    let shown = Memo::new(move |_| draft.with(Step::shown));
+    // After Next found a problem, every change re-checks so a fixed field
+    // clears at once. Checks are asynchronous: only the newest one's answer counts.
     let checked_once = RwSignal::new(false);
     let latest_check = StoredValue::new(0u32);
+    let on_this_step = move |found: Vec<FieldError>, here: Step| -> Vec<FieldError> {
+        found
+            .into_iter()
+            .filter(|e| here == Step::Review || Step::of_path(&e.path) == here)
+            .collect()
+    };
     let recheck = move || {
         if !checked_once.get_untracked() {
             return;
@@ -303,31 +221,86 @@ pub fn IntakeForm(
                 rules::check(&current, &placeholder_context(mode), today(), Format::Json).await
             {
                 if latest_check.get_value() == this_check {
-                    errors.set(checked.errors);
+                    errors.set(on_this_step(checked.errors, step.get_untracked()));
+                    warnings.set(checked.warnings);
                 }
             }
         });
     };
+    let go = move |to: Step| {
+        step.set(to);
+        summary.set(String::new());
+        crate::shell::event("step", &[("step", step_code(to))]);
+        crate::app::focus_when_rendered("mi-intake-heading");
+    };
+    // Shows problems where they are: on their step, the first one focused,
+    // a summary read out.
     let show_errors = move |found: Vec<FieldError>| {
-        let summary_text = match found.len() {
+        let Some(first) = found.first() else { return };
+        let at = Step::of_path(&first.path);
+        if at != step.get_untracked() && at != Step::Review {
+            step.set(at);
+            crate::shell::event("step", &[("step", step_code(at))]);
+        }
+        let here = on_this_step(found, step.get_untracked());
+        let summary_text = match here.len() {
             1 => texts.t(Msg::IntakeErrorSummaryOne).to_owned(),
             n => texts.f(Msg::IntakeErrorSummary, &[("count", &n.to_string())]),
         };
-        if let Some(first) = found.first() {
-            let id = match first.path.as_str() {
-                "consents.guardian" => field_id("consents.guardian.name"),
-                path => field_id(path),
-            };
-            focus_by_id(&id);
-        }
-        errors.set(found);
+        errors.set(here);
         summary.set(summary_text);
+        checked_once.set(true);
+        request_animation_frame(focus_first_invalid);
     };
     let fail = move |msg: Msg, status: u16| state.set(SendState::Failed { msg, status });
 
     // "Try now" cuts the wait before the next attempt short.
     let hurry = RwSignal::new(false);
     let try_now = move || hurry.set(true);
+
+    // Next: this step's answers are checked; the next step that applies follows.
+    let next = move || {
+        let here = step.get_untracked();
+        let current = draft.get_untracked();
+        leptos::task::spawn_local(async move {
+            let Ok(checked) =
+                rules::check(&current, &placeholder_context(mode), today(), Format::Json).await
+            else {
+                return fail(Msg::SendRulesUnavailable, 0);
+            };
+            if step.get_untracked() != here {
+                return;
+            }
+            warnings.set(checked.warnings);
+            let found = on_this_step(checked.errors, here);
+            if !found.is_empty() {
+                return show_errors(found);
+            }
+            errors.set(Vec::new());
+            checked_once.set(false);
+            let steps = shown.get_untracked();
+            let to = if returning.get_untracked() {
+                returning.set(false);
+                Step::Review
+            } else {
+                steps
+                    .iter()
+                    .copied()
+                    .find(|s| *s > here)
+                    .unwrap_or(Step::Review)
+            };
+            go(to);
+        });
+    };
+    let back = move || {
+        let here = step.get_untracked();
+        if let Some(to) = shown.get_untracked().into_iter().rev().find(|s| *s < here) {
+            errors.set(Vec::new());
+            checked_once.set(false);
+            returning.set(false);
+            go(to);
+        }
+    };
 
     let submit = move || {
         // One submission at a time: double clicks and Enter presses end here.
@@ -378,7 +351,6 @@ pub fn IntakeForm(
                         }
                         _ => {
                             state.set(SendState::Idle);
-                            checked_once.set(true);
                             show_errors(checked.errors);
                             return;
                         }
@@ -448,7 +420,6 @@ pub fn IntakeForm(
                     SendOutcome::Invalid(found) => {
                         set_unsent(false);
                         state.set(SendState::Idle);
-                        checked_once.set(true);
                         show_errors(found);
                         return;
                     }
@@ -473,6 +444,7 @@ pub fn IntakeForm(
     let form = FormContext {
         draft,
         errors,
+        warnings,
         mode,
         on_edit: Callback::new(move |()| {
             #[cfg(target_arch = "wasm32")]
@@ -482,31 +454,78 @@ pub fn IntakeForm(
             recheck();
         }),
     };
-    // The guardian's fields appear once the date of birth says under 18.
-    let minor = move || draft.with(|d| d.is_minor_on(today()));
+    let heading = move || {
+        let here = step.get();
+        let steps = shown.get();
+        let n = steps.iter().position(|s| *s == here).map_or(1, |i| i + 1);
+        texts.f(
+            Msg::WizardProgress,
+            &[
+                ("n", &n.to_string()),
+                ("total", &steps.len().to_string()),
+                ("name", texts.t(title(here))),
+            ],
+        )
+    };
+    let bar = move || {
+        let here = step.get();
+        shown
+            .get()
+            .into_iter()
+            .map(|s| {
+                let class = match s.cmp(&here) {
+                    std::cmp::Ordering::Less => "mi-bar-done",
+                    std::cmp::Ordering::Equal => "mi-bar-current",
+                    std::cmp::Ordering::Greater => "mi-bar-todo",
+                };
+                view! { <li class=class></li> }
+            })
+            .collect_view()
+    };
+    let sections = Step::ALL
+        .iter()
+        .copied()
+        .map(|s| {
+            let body = if s == Step::Review {
+                view! { <Review step draft returning /> }.into_any()
+            } else {
+                blocks(s)
+                    .iter()
+                    .map(|b| block_view(*b, form))
+                    .collect_view()
+                    .into_any()
+            };
+            let first = s == Step::About;
+            view! {
+                <div class="mi-step" data-step=step_code(s) hidden=move || step.get() != s>
+                    {(first && !kiosk).then(|| view! { <Remember remembering was_restored draft /> })}
+                    {body}
+                </div>
+            }
+        })
+        .collect_view();
+    let on_review = move || step.get() == Step::Review;
     view! {
         <section class="mi-card mi-intake" aria-labelledby="mi-intake-heading">
-            <h2 id="mi-intake-heading" tabindex="-1">{texts.t(Msg::IntakeHeading)}</h2>
-            <p>{texts.t(Msg::IntakeIntro)}</p>
-            <p class="mi-hint">{texts.t(Msg::IntakeRequiredNote)}</p>
+            <ol class="mi-bar" aria-hidden="true">{bar}</ol>
+            <h2 id="mi-intake-heading" tabindex="-1">{heading}</h2>
+            <div hidden=move || step.get() != Step::About>
+                <p>{texts.t(Msg::IntakeIntro)}</p>
+                <p class="mi-hint">{texts.t(Msg::IntakeRequiredNote)}</p>
+            </div>
             <form
                 class="mi-form"
                 novalidate=true
                 on:submit=move |ev| {
                     ev.prevent_default();
-                    submit();
+                    if step.get_untracked() == Step::Review {
+                        submit();
+                    } else {
+                        next();
+                    }
                 }
             >
-                {(!kiosk).then(|| view! { <Remember remembering was_restored draft /> })}
-                {fields(ABOUT, form)}
-                // Always in the page, shown once the date of birth says under 18:
-                // toggling `hidden` keeps typed answers and costs no re-render.
-                <fieldset class="mi-group" hidden=move || !minor()>
-                    <legend>{texts.t(Msg::GuardianHeading)}</legend>
-                    <p class="mi-hint">{texts.t(Msg::GuardianIntro)}</p>
-                    {fields(GUARDIAN, form)}
-                </fieldset>
-                {fields(AGREE, form)}
+                {sections}
                 <p class="mi-sr-only" role="status" aria-live="polite">{move || summary.get()}</p>
                 {move || {
                     state
@@ -521,16 +540,134 @@ pub fn IntakeForm(
                         })
                         .map(|(class, role, text)| view! { <p class=class role=role>{text}</p> })
                 }}
-                <button type="submit" class="mi-button mi-button--primary" aria-disabled=move || (state.get() == SendState::Sending).then_some("true")>
-                    {move || match state.get() {
-                        SendState::Sending => texts.t(Msg::IntakeSending),
-                        SendState::Retrying { .. } => texts.t(Msg::SendTryNow),
-                        SendState::Failed { .. } => texts.t(Msg::SendTryAgain),
-                        SendState::Idle => texts.t(Msg::IntakeSubmit),
-                    }}
-                </button>
+                <div class="mi-nav">
+                    <button
+                        type="submit"
+                        class="mi-button mi-button--primary"
+                        id="mi-next"
+                        aria-disabled=move || (on_review() && state.get() == SendState::Sending).then_some("true")
+                    >
+                        {move || match (on_review(), returning.get(), state.get()) {
+                            (false, false, _) => texts.t(Msg::WizardNext),
+                            (false, true, _) => texts.t(Msg::WizardToReview),
+                            (true, _, SendState::Sending) => texts.t(Msg::IntakeSending),
+                            (true, _, SendState::Retrying { .. }) => texts.t(Msg::SendTryNow),
+                            (true, _, SendState::Failed { .. }) => texts.t(Msg::SendTryAgain),
+                            (true, _, SendState::Idle) => texts.t(Msg::IntakeSubmit),
+                        }}
+                    </button>
+                    <button
+                        type="button"
+                        class="mi-button mi-button--secondary"
+                        id="mi-back"
+                        hidden=move || step.get() == Step::About
+                        on:click=move |_| back()
+                    >
+                        {texts.t(Msg::WizardBack)}
+                    </button>
+                </div>
             </form>
         </section>
+    }
+}
+
+/// One part of a step.
+fn block_view(block: Block, form: FormContext) -> AnyView {
+    let texts = use_texts();
+    match block {
+        Block::Fields(specs) => fields(specs, form).into_any(),
+        Block::Group(legend, intro, specs, when) => {
+            let draft = form.draft;
+            view! {
+                <fieldset class="mi-group" hidden=move || when.is_some_and(|w| !draft.with(w))>
+                    <legend>{texts.t(legend)}</legend>
+                    {intro.map(|m| view! { <p class="mi-hint">{texts.t(m)}</p> })}
+                    {fields(specs, form)}
+                </fieldset>
+            }
+            .into_any()
+        }
+        Block::Intro(msg) => view! { <p>{texts.t(msg)}</p> }.into_any(),
+        Block::Consent(msg, version) => view! {
+            <div class="mi-consent-text">
+                <p>{texts.t(msg)}</p>
+                <p class="mi-version">{texts.f(Msg::ConsentVersion, &[("version", version)])}</p>
+            </div>
+        }
+        .into_any(),
+        Block::Medications => view! { <medications::Medications form /> }.into_any(),
+        Block::BodyMap => view! { <bodymap::BodyMap form /> }.into_any(),
+        Block::Diagnoses => view! { <diagnoses::Diagnoses form /> }.into_any(),
+        Block::Photo => view! { <photo::Photo form /> }.into_any(),
+        Block::Signature => view! { <signature::SignaturePad form /> }.into_any(),
+    }
+}
+
+/// Review: every answer, written when the step is shown; Edit goes back to
+/// a step, whose button then leads back here.
+#[component]
+fn Review(
+    step: RwSignal<Step>,
+    draft: RwSignal<IntakeDraft>,
+    returning: RwSignal<bool>,
+) -> impl IntoView {
+    let texts = use_texts();
+    let markup = move || {
+        if step.get() == Step::Review {
+            draft.with_untracked(|d| review::markup(texts, d))
+        } else {
+            String::new()
+        }
+    };
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        use wasm_bindgen::JsCast;
+        let Some(index) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| el.closest("[data-edit]").ok().flatten())
+            .and_then(|el| el.get_attribute("data-edit"))
+            .and_then(|i| i.parse::<usize>().ok())
+        else {
+            return;
+        };
+        if let Some(to) = Step::ALL.get(index) {
+            returning.set(true);
+            step.set(*to);
+            crate::shell::event("step", &[("step", step_code(*to))]);
+            crate::app::focus_when_rendered("mi-intake-heading");
+        }
+    };
+    view! {
+        <p>{texts.t(Msg::ReviewIntro)}</p>
+        <div class="mi-review" inner_html=markup on:click=on_click></div>
+    }
+}
+
+/// The step's name for the host page's `massage-intake:step` event.
+pub fn step_code(step: Step) -> &'static str {
+    match step {
+        Step::About => "about",
+        Step::Visit => "visit",
+        Step::Health => "health",
+        Step::Pain => "pain",
+        Step::Prescription => "prescription",
+        Step::Payment => "payment",
+        Step::Consent => "consent",
+        Step::Review => "review",
+    }
+}
+
+/// Focuses the first control marked invalid on the step in view.
+fn focus_first_invalid() {
+    use wasm_bindgen::JsCast;
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    if let Ok(Some(el)) = document.query_selector(".mi-step:not([hidden]) [aria-invalid=\"true\"]")
+    {
+        if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+            let _ = el.focus();
+        }
     }
 }
 
@@ -624,7 +761,7 @@ fn set_unsent(unsent: bool) {
 }
 
 /// The patient's local date: "in the future" means after today where they are.
-fn today() -> Date {
+pub fn today() -> Date {
     let now = js_sys::Date::new_0();
     Date {
         year: now.get_full_year(),

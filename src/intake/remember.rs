@@ -2,8 +2,9 @@
 //! in kiosk mode. The answers are kept in the browser's `localStorage` for at
 //! most 24 hours, and forgotten on sending or with the "Forget them" button.
 
-use intake_core::IntakeDraft;
+use intake_core::{DiagnosisDraft, IntakeDraft, MedicationDraft, PainDraft, PhotoDraft};
 use serde::Serialize;
+use wasm_bindgen::JsValue;
 
 /// The `localStorage` key.
 pub const KEY: &str = "massage-intake.remembered";
@@ -53,31 +54,87 @@ pub fn load() -> Option<IntakeDraft> {
 }
 
 fn read(text: &str, now: f64) -> Option<IntakeDraft> {
-    use crate::json::{parse, string_at};
-    let value = parse(text)?;
+    let value = crate::json::parse(text)?;
     let saved_at = crate::json::number_at(&value, "saved_at")?;
     if !(0.0..=MAX_AGE_MS).contains(&(now - saved_at)) {
         return None;
     }
     let draft = js_sys::Reflect::get(&value, &"draft".into()).ok()?;
-    let text = |k: &str| string_at(&draft, k).unwrap_or_default();
-    let flag = |k: &str| {
-        js_sys::Reflect::get(&draft, &k.into())
-            .ok()
-            .and_then(|v| v.as_bool())
-            .unwrap_or(false)
-    };
-    Some(IntakeDraft {
-        given_name: text("given_name"),
-        family_name: text("family_name"),
-        date_of_birth: text("date_of_birth"),
-        phone: text("phone"),
-        reason: text("reason"),
-        consent_treatment: flag("consent_treatment"),
-        consent_privacy: flag("consent_privacy"),
-        signature_name: text("signature_name"),
-        guardian_name: text("guardian_name"),
-        guardian_relationship: text("guardian_relationship"),
-        guardian_phone: text("guardian_phone"),
-    })
+    draft.is_object().then(|| from_js(&draft))
+}
+
+/// The draft in a parsed JSON object, field by field; what is missing or of
+/// another type stays empty. (Written by hand: serde's derived reader for
+/// this struct cost the form module 31 KB gzip.)
+pub fn from_js(v: &JsValue) -> IntakeDraft {
+    let mut d = IntakeDraft::default();
+    macro_rules! read {
+        ($reader:ident: $($field:ident),* $(,)?) => {
+            $( d.$field = $reader(v, stringify!($field)); )*
+        };
+    }
+    read!(text:
+        given_name, family_name, date_of_birth, phone, email, address_line1, address_line2,
+        city, region, postal_code, emergency_name, emergency_relationship, emergency_phone,
+        pcp_name, pcp_practice, pcp_phone, pcp_fax, reason, goals_other, pressure,
+        areas_to_avoid, prior_massage, has_prescription, payer_kind, surgery_date,
+        pregnancy_weeks, condition_notes, allergies_other, prescriber_name, npi,
+        prescriber_practice, prescriber_phone, prescriber_fax, date_written,
+        frequency_per_week, duration_weeks, visits_authorized, session_minutes,
+        prior_authorization, restrictions, insurance_carrier, member_id, group_number,
+        subscriber_name, subscriber_relationship, auto_carrier, auto_claim_number,
+        auto_adjuster_name, auto_adjuster_phone, auto_date, wc_employer, wc_carrier,
+        wc_claim_number, wc_adjuster_name, wc_adjuster_phone, wc_date, guardian_name,
+        guardian_relationship, guardian_phone, signature_path, signature_name,
+    );
+    read!(flag: consent_treatment, consent_privacy, consent_share, blood_thinners);
+    read!(codes: goals, conditions, allergies, modalities);
+    d.medications = items(v, "medications", |m| MedicationDraft {
+        name: text(m, "name"),
+        dose: text(m, "dose"),
+    });
+    d.diagnoses = items(v, "diagnoses", |x| DiagnosisDraft {
+        code: text(x, "code"),
+        description: text(x, "description"),
+    });
+    d.pain = items(v, "pain", |p| PainDraft {
+        region: text(p, "region"),
+        intensity: crate::json::number_at(p, "intensity").map_or(0, |n| n.clamp(0.0, 10.0) as u8),
+    });
+    d.photo = js_sys::Reflect::get(v, &"photo".into())
+        .ok()
+        .filter(JsValue::is_object)
+        .map(|p| PhotoDraft {
+            mime_type: text(&p, "mime_type"),
+            data_base64: text(&p, "data_base64"),
+        });
+    d
+}
+
+fn text(v: &JsValue, key: &str) -> String {
+    crate::json::string_at(v, key).unwrap_or_default()
+}
+
+fn flag(v: &JsValue, key: &str) -> bool {
+    js_sys::Reflect::get(v, &key.into())
+        .ok()
+        .and_then(|b| b.as_bool())
+        .unwrap_or(false)
+}
+
+fn items<T>(v: &JsValue, key: &str, each: impl Fn(&JsValue) -> T) -> Vec<T> {
+    crate::json::array_at(v, key)
+        .map(|list| {
+            list.iter()
+                .filter(JsValue::is_object)
+                .map(|x| each(&x))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn codes(v: &JsValue, key: &str) -> Vec<String> {
+    crate::json::array_at(v, key)
+        .map(|list| list.iter().filter_map(|c| c.as_string()).collect())
+        .unwrap_or_default()
 }

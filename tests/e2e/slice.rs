@@ -64,8 +64,10 @@ async fn a_bad_phone_is_explained_next_to_the_field_and_nothing_is_stored() {
     let receiver = Receiver::start(None).await;
     let browser = Browser::start().await;
     browser.open(&receiver.url("/?view=intake")).await;
-    fill(&browser, "401-555-01").await;
-    browser.click("button[type=submit]").await;
+    browser
+        .fill_about("Ana", "Silva", "04121961", "401-555-01")
+        .await;
+    browser.click("#mi-next").await;
     let message = browser
         .wait_for("#mi-patient-phone-error")
         .await
@@ -255,12 +257,20 @@ async fn every_screen_fits_phone_tablet_and_desktop() {
         assert_fits(&browser, &format!("form with errors at {name}")).await;
         browser.screenshot(&format!("form-errors-{name}")).await;
 
-        fill(&browser, "401-555-0134").await;
-        let dob = browser.wait_for("#mi-patient-date-of-birth").await;
-        dob.send_keys("06012012")
-            .await
-            .expect("type a minor's date of birth");
-        browser.wait_for("fieldset.mi-group:not([hidden])").await;
+        // A minor: the consent step asks for a parent or guardian.
+        browser
+            .fill_about("Ana", "Silva", "06012012", "401-555-0134")
+            .await;
+        browser.next_step().await;
+        browser.type_into("mi-visit-reason", "Sore shoulder").await;
+        browser.click("#mi-prescription-has-prescription-no").await;
+        browser.click("#mi-payer-kind").await;
+        for _ in 0..3 {
+            browser.next_step().await;
+        }
+        browser
+            .wait_for("fieldset.mi-group:not([hidden]) #mi-consents-guardian-name")
+            .await;
         browser
             .type_into("mi-consents-guardian-name", "Rui Silva")
             .await;
@@ -270,8 +280,14 @@ async fn every_screen_fits_phone_tablet_and_desktop() {
         browser
             .type_into("mi-consents-guardian-phone", "401-555-0188")
             .await;
+        browser.click("#mi-consents-treatment").await;
+        browser.click("#mi-consents-privacy-notice").await;
+        browser
+            .type_into("mi-signature-typed-name", "Rui Silva")
+            .await;
         assert_fits(&browser, &format!("guardian at {name}")).await;
         browser.screenshot(&format!("form-guardian-{name}")).await;
+        assert_eq!(browser.next_step().await, "review");
         browser.click("button[type=submit]").await;
         browser.wait_for(".mi-reference").await;
         assert_fits(&browser, &format!("done at {name}")).await;

@@ -264,7 +264,8 @@ impl Browser {
         self.wait_for(css).await.click().await.expect("click");
     }
 
-    /// Answers every field of the short form as Ana Silva, typing `phone`.
+    /// Answers every question the short path asks as Ana Silva, typing
+    /// `phone`, and stops on Review (Send is `button[type=submit]` there).
     pub async fn fill_short_form(&self, phone: &str) {
         self.fill_form(
             ["Ana", "Silva", "Lower back pain since March", "Ana Silva"],
@@ -273,18 +274,66 @@ impl Browser {
         .await;
     }
 
-    /// Fills the form as an adult born 1961-04-12 with these given name,
-    /// family name, reason and typed signature, and `phone`.
+    /// Goes through the intake as an adult born 1961-04-12 with these given
+    /// name, family name, reason and typed signature, and `phone`; no
+    /// prescription, paying themselves. Stops on Review.
     pub async fn fill_form(&self, [given, family, reason, signature]: [&str; 4], phone: &str) {
-        self.type_into("mi-patient-given-name", given).await;
-        self.type_into("mi-patient-family-name", family).await;
-        // Chromium's date input takes the digits of mm/dd/yyyy, as a person types them.
-        self.type_into("mi-patient-date-of-birth", "04121961").await;
-        self.type_into("mi-patient-phone", phone).await;
+        self.fill_about(given, family, "04121961", phone).await;
+        self.next_step().await;
         self.type_into("mi-visit-reason", reason).await;
+        self.click("#mi-prescription-has-prescription-no").await;
+        self.click("#mi-payer-kind").await;
+        self.next_step().await;
+        self.next_step().await;
+        self.next_step().await;
         self.click("#mi-consents-treatment").await;
         self.click("#mi-consents-privacy-notice").await;
         self.type_into("mi-signature-typed-name", signature).await;
+        assert_eq!(self.next_step().await, "review");
+    }
+
+    /// Types the four required answers of About you; the date of birth as
+    /// the digits of mm/dd/yyyy, as a person types them in Chromium.
+    pub async fn fill_about(&self, given: &str, family: &str, dob_digits: &str, phone: &str) {
+        self.type_into("mi-patient-given-name", given).await;
+        self.type_into("mi-patient-family-name", family).await;
+        self.type_into("mi-patient-date-of-birth", dob_digits).await;
+        self.type_into("mi-patient-phone", phone).await;
+    }
+
+    /// The step in view (`about`, `visit`, … `review`), or "" when none is.
+    pub async fn visible_step(&self) -> String {
+        self.eval(
+            "const s = document.querySelector('.mi-step:not([hidden])');              return s ? s.dataset.step : '';",
+        )
+        .await
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+    }
+
+    /// Waits until the step in view is not `from`; returns the new one.
+    pub async fn wait_step_change(&self, from: &str) -> String {
+        for _ in 0..300 {
+            let now = self.visible_step().await;
+            if now != from {
+                return now;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let problems = self
+            .eval(
+                "return [...document.querySelectorAll('.mi-step:not([hidden]) .mi-error')]                 .map(e => e.id + ': ' + e.textContent).join('; ');",
+            )
+            .await;
+        panic!("still on step {from}; problems shown: {problems}");
+    }
+
+    /// Presses Next and waits for the next step; returns its name.
+    pub async fn next_step(&self) -> String {
+        let from = self.visible_step().await;
+        self.click("#mi-next").await;
+        self.wait_step_change(&from).await
     }
 
     /// Runs a script and returns its result as JSON.

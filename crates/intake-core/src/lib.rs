@@ -30,7 +30,9 @@ pub use config::{
     ConfigProblem, ConfigValue, Endpoint, Format, Mode, ResolvedConfig, StartView, WidgetConfig,
 };
 pub use date::Date;
-pub use draft::{IntakeDraft, SubmitContext};
+pub use draft::{
+    DiagnosisDraft, IntakeDraft, MedicationDraft, PainDraft, PhotoDraft, Step, SubmitContext,
+};
 pub use flags::{compute_flags, Flag, FlagCode, Severity};
 pub use i18n::{fill, parts, Catalog, Locale, Msg, Part};
 pub use submission::{uuid_v4_from_bytes, Submission, SCHEMA};

@@ -40,6 +40,8 @@ pub struct CheckInput {
 #[derive(Serialize, Debug, PartialEq, Eq)]
 pub struct CheckOutput {
     pub errors: Vec<FieldError>,
+    /// What the patient should know but that does not block (an old prescription).
+    pub warnings: Vec<FieldError>,
     /// The submission as JSON, when it is valid.
     pub body: Option<String>,
 }
@@ -62,6 +64,7 @@ pub fn check_input(input: &CheckInput) -> CheckOutput {
     };
     CheckOutput {
         errors: report.errors,
+        warnings: report.warnings,
         body,
     }
 }
@@ -75,11 +78,12 @@ pub fn check(input: &str) -> String {
         // is a bug, reported as a problem with the whole form.
         Err(_) => CheckOutput {
             errors: vec![FieldError::new("", intake_core::ErrorCode::InvalidValue)],
+            warnings: Vec::new(),
             body: None,
         },
     };
     serde_json::to_string(&output).unwrap_or_else(|_| {
-        r#"{"errors":[{"path":"","code":"invalid_value"}],"body":null}"#.to_owned()
+        r#"{"errors":[{"path":"","code":"invalid_value"}],"warnings":[],"body":null}"#.to_owned()
     })
 }
 
@@ -106,6 +110,7 @@ mod tests {
         json!({
             "given_name": "Ana", "family_name": "Silva", "date_of_birth": "1961-04-12",
             "phone": "(401) 555-0134", "reason": "Back pain", "consent_treatment": true,
+            "has_prescription": "no", "payer_kind": "self_pay",
             "consent_privacy": true, "signature_name": "Ana Silva",
             "guardian_name": "", "guardian_relationship": "", "guardian_phone": ""
         })

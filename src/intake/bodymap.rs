@@ -1,0 +1,336 @@
+//! Where it hurts: a body map, front and back, whose regions are buttons
+//! (name, pressed state, keyboard), and the chosen places listed as text with
+//! a 0-10 intensity each. The map is static SVG markup with one delegated
+//! handler (cheaper than a view per region); the list is reactive.
+
+use intake_core::{Msg, PainDraft};
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::field::{option_label, FormContext};
+use crate::learn::escape;
+use crate::text::{use_texts, Texts};
+
+/// A region's place on its figure: code, x, y, width, height (viewBox 200 x 450).
+type Shape = (&'static str, u16, u16, u16, u16);
+
+/// The front: the patient's left is on the viewer's right.
+const FRONT: &[Shape] = &[
+    ("front_head", 78, 6, 44, 52),
+    ("front_neck", 88, 60, 24, 16),
+    ("front_shoulder_right", 46, 78, 36, 24),
+    ("front_shoulder_left", 118, 78, 36, 24),
+    ("front_chest_right", 68, 104, 31, 46),
+    ("front_chest_left", 101, 104, 31, 46),
+    ("front_upper_arm_right", 36, 104, 28, 66),
+    ("front_upper_arm_left", 136, 104, 28, 66),
+    ("front_forearm_right", 28, 172, 28, 64),
+    ("front_forearm_left", 144, 172, 28, 64),
+    ("front_hand_right", 22, 238, 30, 34),
+    ("front_hand_left", 148, 238, 30, 34),
+    ("front_abdomen", 68, 152, 64, 48),
+    ("front_hip_right", 68, 202, 31, 32),
+    ("front_hip_left", 101, 202, 31, 32),
+    ("front_thigh_right", 68, 236, 30, 70),
+    ("front_thigh_left", 102, 236, 30, 70),
+    ("front_knee_right", 70, 308, 27, 28),
+    ("front_knee_left", 103, 308, 27, 28),
+    ("front_shin_right", 72, 338, 25, 66),
+    ("front_shin_left", 103, 338, 25, 66),
+    ("front_foot_right", 66, 406, 31, 24),
+    ("front_foot_left", 103, 406, 31, 24),
+];
+
+/// The back: the patient's left is on the viewer's left.
+const BACK: &[Shape] = &[
+    ("back_head", 78, 6, 44, 52),
+    ("back_neck_left", 82, 60, 17, 17),
+    ("back_neck_right", 101, 60, 17, 17),
+    ("back_shoulder_left", 46, 78, 53, 26),
+    ("back_shoulder_right", 101, 78, 53, 26),
+    ("back_upper_left", 68, 106, 31, 32),
+    ("back_upper_right", 101, 106, 31, 32),
+    ("back_mid_left", 68, 140, 31, 30),
+    ("back_mid_right", 101, 140, 31, 30),
+    ("back_lower_left", 68, 172, 31, 30),
+    ("back_lower_right", 101, 172, 31, 30),
+    ("back_upper_arm_left", 36, 106, 28, 66),
+    ("back_upper_arm_right", 136, 106, 28, 66),
+    ("back_glute_left", 68, 204, 31, 38),
+    ("back_glute_right", 101, 204, 31, 38),
+    ("back_hamstring_left", 68, 244, 30, 78),
+    ("back_hamstring_right", 102, 244, 30, 78),
+    ("back_calf_left", 70, 326, 28, 80),
+    ("back_calf_right", 102, 326, 28, 80),
+];
+
+/// The accessible name of a region.
+pub fn region_name(texts: Texts, code: &str) -> &'static str {
+    option_label(texts, "region", code)
+}
+
+/// One figure's SVG: each region a button, with the patient's sides marked.
+pub fn figure_markup(
+    texts: Texts,
+    shapes: &[Shape],
+    side: Msg,
+    left_on_right: bool,
+    chosen: &[PainDraft],
+) -> String {
+    let caption = texts.t(side);
+    let label = texts.f(Msg::PainMapLabel, &[("side", caption)]);
+    let (left_x, right_x) = if left_on_right { (186, 14) } else { (14, 186) };
+    let mut out = format!(
+        concat!(
+            r#"<figure class="mi-figure"><svg class="mi-body" viewBox="0 0 200 450" role="group" aria-label="{label}">"#,
+            r#"<text class="mi-side" x="{right_x}" y="446" text-anchor="middle" aria-hidden="true">R</text>"#,
+            r#"<text class="mi-side" x="{left_x}" y="446" text-anchor="middle" aria-hidden="true">L</text>"#
+        ),
+        label = escape(&label),
+        left_x = left_x,
+        right_x = right_x,
+    );
+    for (i, (code, x, y, w, h)) in shapes.iter().enumerate() {
+        let pressed = chosen.iter().any(|p| p.region == *code);
+        let radius = if code.ends_with("_head") { 22 } else { 8 };
+        out.push_str(&format!(
+            r#"<rect class="mi-region" data-region="{code}" role="button" tabindex="{tab}" aria-pressed="{pressed}" aria-label="{name}" x="{x}" y="{y}" width="{w}" height="{h}" rx="{radius}"></rect>"#,
+            tab = if i == 0 { 0 } else { -1 },
+            name = escape(region_name(texts, code)),
+        ));
+    }
+    out.push_str(&format!(
+        r#"</svg><figcaption class="mi-figcaption">{}</figcaption></figure>"#,
+        escape(caption)
+    ));
+    out
+}
+
+/// Adds `code` with a middle intensity, or removes it.
+pub fn toggle(pain: &mut Vec<PainDraft>, code: &str) {
+    if pain.iter().any(|p| p.region == code) {
+        pain.retain(|p| p.region != code);
+    } else {
+        pain.push(PainDraft {
+            region: code.to_owned(),
+            intensity: 5,
+        });
+    }
+}
+
+/// The element a delegated event is about, if it is a region.
+fn region_of(ev: &web_sys::Event) -> Option<web_sys::Element> {
+    ev.target()?
+        .dyn_into::<web_sys::Element>()
+        .ok()?
+        .closest("[data-region]")
+        .ok()?
+}
+
+/// Moves keyboard focus among the regions of one figure (roving tab stop).
+fn move_focus(from: &web_sys::Element, key: &str) -> bool {
+    let Some(svg) = from.parent_element() else {
+        return false;
+    };
+    let regions = svg.query_selector_all("[data-region]").ok();
+    let Some(regions) = regions else {
+        return false;
+    };
+    let count = regions.length();
+    let index = (0..count)
+        .find(|i| regions.get(*i).is_some_and(|n| n.is_same_node(Some(from))))
+        .unwrap_or(0);
+    let next = match key {
+        "ArrowRight" | "ArrowDown" => (index + 1) % count,
+        "ArrowLeft" | "ArrowUp" => (index + count - 1) % count,
+        "Home" => 0,
+        "End" => count - 1,
+        _ => return false,
+    };
+    let Some(target) = regions
+        .get(next)
+        .and_then(|n| n.dyn_into::<web_sys::SvgElement>().ok())
+    else {
+        return false;
+    };
+    let _ = from.set_attribute("tabindex", "-1");
+    let _ = target.set_attribute("tabindex", "0");
+    let _ = target.focus();
+    true
+}
+
+/// The body map and the list of chosen places.
+#[component]
+pub fn BodyMap(form: FormContext) -> impl IntoView {
+    let texts = use_texts();
+    let draft = form.draft;
+    let markup = draft.with_untracked(|d| {
+        figure_markup(texts, FRONT, Msg::PainFront, true, &d.pain)
+            + &figure_markup(texts, BACK, Msg::PainBack, false, &d.pain)
+    });
+    let maps = NodeRef::<leptos::html::Div>::new();
+    // The pressed state follows the answers (a region removed from the list
+    // is released on the map too).
+    Effect::new(move |_| {
+        let chosen: Vec<String> = draft.with(|d| d.pain.iter().map(|p| p.region.clone()).collect());
+        let Some(maps) = maps.get() else { return };
+        let Ok(regions) = maps.query_selector_all("[data-region]") else {
+            return;
+        };
+        for i in 0..regions.length() {
+            if let Some(el) = regions
+                .get(i)
+                .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+            {
+                let code = el.get_attribute("data-region").unwrap_or_default();
+                let pressed = chosen.contains(&code);
+                let _ = el.set_attribute("aria-pressed", if pressed { "true" } else { "false" });
+            }
+        }
+    });
+    let pick = move |el: &web_sys::Element| {
+        if let Some(code) = el.get_attribute("data-region") {
+            form.edit(|d| toggle(&mut d.pain, &code));
+        }
+    };
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        if let Some(el) = region_of(&ev) {
+            pick(&el);
+        }
+    };
+    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        let Some(el) = region_of(&ev) else { return };
+        let key = ev.key();
+        if key == "Enter" || key == " " {
+            ev.prevent_default();
+            pick(&el);
+        } else if move_focus(&el, &key) {
+            ev.prevent_default();
+        }
+    };
+    let chosen =
+        move || draft.with(|d| d.pain.iter().map(|p| p.region.clone()).collect::<Vec<_>>());
+    view! {
+        <p>{texts.t(Msg::PainIntro)}</p>
+        <div class="mi-maps" node_ref=maps inner_html=markup on:click=on_click on:keydown=on_key></div>
+        <h3 class="mi-subheading" id="mi-pain-chosen">{texts.t(Msg::PainChosen)}</h3>
+        <p class="mi-hint" id="mi-pain-scale">{texts.t(Msg::PainIntensity)}</p>
+        <p class="mi-hint" hidden=move || draft.with(|d| !d.pain.is_empty())>{texts.t(Msg::PainNone)}</p>
+        <ul class="mi-pain-list" aria-labelledby="mi-pain-chosen">
+            <For each=chosen key=|code| code.clone() let:code>
+                <PainRow code form />
+            </For>
+        </ul>
+    }
+}
+
+/// One chosen place: its name, its intensity and a way to remove it.
+#[component]
+fn PainRow(code: String, form: FormContext) -> impl IntoView {
+    let texts = use_texts();
+    let draft = form.draft;
+    let name = region_name(texts, &code);
+    let id = format!("mi-pain-{}", code.replace('_', "-"));
+    let intensity = {
+        let code = code.clone();
+        move || {
+            draft.with(|d| {
+                d.pain
+                    .iter()
+                    .find(|p| p.region == code)
+                    .map_or(0, |p| p.intensity)
+            })
+        }
+    };
+    let set = {
+        let code = code.clone();
+        move |ev: leptos::ev::Event| {
+            let value: u8 = event_target_value(&ev).parse().unwrap_or(0).min(10);
+            form.edit(|d| {
+                if let Some(p) = d.pain.iter_mut().find(|p| p.region == code) {
+                    p.intensity = value;
+                }
+            });
+        }
+    };
+    let remove = move |_| form.edit(|d| toggle(&mut d.pain, &code));
+    let intensity_text = {
+        let intensity = intensity.clone();
+        move || {
+            texts.f(
+                Msg::PainIntensityShort,
+                &[("intensity", &intensity().to_string())],
+            )
+        }
+    };
+    view! {
+        <li class="mi-pain-row">
+            <label class="mi-label" for=id.clone()>{name}</label>
+            <input
+                class="mi-range"
+                type="range"
+                min="0"
+                max="10"
+                step="1"
+                id=id
+                aria-describedby="mi-pain-scale"
+                aria-valuetext=intensity_text.clone()
+                prop:value=move || intensity().to_string()
+                on:input=set
+            />
+            <span class="mi-pain-value" aria-hidden="true">{intensity_text}</span>
+            <button type="button" class="mi-more mi-remove" on:click=remove>
+                {texts.f(Msg::PainRemove, &[("region", name)])}
+            </button>
+        </li>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use intake_core::vocab::BodyRegion;
+
+    #[test]
+    fn the_map_draws_every_region_once() {
+        let drawn: Vec<&str> = FRONT.iter().chain(BACK).map(|s| s.0).collect();
+        for region in BodyRegion::ALL {
+            assert_eq!(
+                drawn.iter().filter(|c| **c == region.code()).count(),
+                1,
+                "{}",
+                region.code()
+            );
+        }
+        assert_eq!(drawn.len(), BodyRegion::ALL.len());
+        for (code, x, y, w, h) in FRONT.iter().chain(BACK) {
+            assert!(x + w <= 200 && y + h <= 450, "{code} leaves the figure");
+            assert!(*w >= 17 && *h >= 16, "{code} is too small to tap");
+        }
+    }
+
+    #[test]
+    fn the_patients_sides_are_mirrored_on_the_front() {
+        let x = |shapes: &[Shape], code: &str| {
+            shapes
+                .iter()
+                .find(|s| s.0 == code)
+                .map(|s| s.1)
+                .expect(code)
+        };
+        assert!(x(FRONT, "front_knee_left") > x(FRONT, "front_knee_right"));
+        assert!(x(BACK, "back_calf_left") < x(BACK, "back_calf_right"));
+    }
+
+    #[test]
+    fn toggling_adds_then_removes() {
+        let mut pain = Vec::new();
+        toggle(&mut pain, "front_knee_left");
+        toggle(&mut pain, "back_calf_left");
+        assert_eq!(pain.len(), 2);
+        assert_eq!(pain[0].intensity, 5);
+        toggle(&mut pain, "front_knee_left");
+        assert_eq!(pain.len(), 1);
+        assert_eq!(pain[0].region, "back_calf_left");
+    }
+}

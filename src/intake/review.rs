@@ -1,0 +1,170 @@
+//! Review: every answer in words, grouped by step, each group with an Edit
+//! button (`data-edit` holds the step's index in [`Step::ALL`]). Written as
+//! markup once per visit to the step; nothing in it changes while it shows.
+
+use intake_core::{IntakeDraft, Msg, Step};
+
+use super::bodymap::region_name;
+use super::field::{option_label, Binding, FieldSpec, Kind};
+use super::steps::{blocks, title, Block, TYPED_SIGNATURE};
+use crate::learn::escape;
+use crate::text::Texts;
+
+/// The answer to one question, in words (`None` when not answered).
+pub fn answer(texts: Texts, spec: &FieldSpec, draft: &IntakeDraft) -> Option<String> {
+    let text = match (spec.binding, spec.kind) {
+        (Binding::Text(get, _), Kind::Radio(_, prefix)) => {
+            let code = get(draft);
+            (!code.is_empty()).then(|| option_label(texts, prefix, code).to_owned())?
+        }
+        (Binding::Text(get, _), _) => get(draft).trim().to_owned(),
+        (Binding::Codes(get, _), Kind::Checks(_, prefix)) => get(draft)
+            .iter()
+            .map(|c| option_label(texts, prefix, c))
+            .collect::<Vec<_>>()
+            .join(", "),
+        (Binding::Codes(..), _) => String::new(),
+        (Binding::Check(get, _), _) => texts
+            .t(if get(draft) {
+                Msg::AnswerYes
+            } else {
+                Msg::AnswerNo
+            })
+            .to_owned(),
+    };
+    (!text.is_empty()).then_some(text)
+}
+
+fn row(out: &mut String, texts: Texts, label: &str, value: Option<String>) {
+    let value = match value {
+        Some(v) => escape(&v),
+        None => format!(
+            r#"<span class="mi-none">{}</span>"#,
+            escape(texts.t(Msg::ReviewNone))
+        ),
+    };
+    out.push_str(&format!("<dt>{}</dt><dd>{value}</dd>", escape(label)));
+}
+
+fn rows(out: &mut String, texts: Texts, specs: &[FieldSpec], draft: &IntakeDraft) {
+    for spec in specs {
+        if spec.when.is_some_and(|w| !w(draft)) {
+            continue;
+        }
+        row(out, texts, texts.t(spec.label), answer(texts, spec, draft));
+    }
+}
+
+/// The review of every step the patient saw.
+pub fn markup(texts: Texts, draft: &IntakeDraft) -> String {
+    let mut out = String::new();
+    for (index, step) in Step::ALL.iter().enumerate() {
+        if *step == Step::Review || !step.applies(draft) {
+            continue;
+        }
+        let name = texts.t(title(*step));
+        out.push_str(&format!(
+            concat!(
+                r#"<section class="mi-review-step" aria-labelledby="mi-review-{index}">"#,
+                r#"<div class="mi-review-head"><h3 id="mi-review-{index}">{name}</h3>"#,
+                r#"<button type="button" class="mi-more" data-edit="{index}" aria-label="{label}">{edit}</button></div><dl>"#
+            ),
+            index = index,
+            name = escape(name),
+            label = escape(&texts.f(Msg::WizardEditLabel, &[("step", name)])),
+            edit = escape(texts.t(Msg::WizardEdit)),
+        ));
+        for block in blocks(*step) {
+            match block {
+                Block::Fields(specs) => rows(&mut out, texts, specs, draft),
+                Block::Group(legend, _, specs, when) => {
+                    if when.is_some_and(|w| !w(draft)) {
+                        continue;
+                    }
+                    out.push_str(&format!(
+                        r#"</dl><h4 class="mi-review-group">{}</h4><dl>"#,
+                        escape(texts.t(*legend))
+                    ));
+                    rows(&mut out, texts, specs, draft);
+                    out.push_str(r#"</dl><dl>"#);
+                }
+                Block::Medications => {
+                    let list: Vec<String> = draft
+                        .medications
+                        .iter()
+                        .filter(|m| !m.name.trim().is_empty())
+                        .map(|m| match m.dose.trim() {
+                            "" => m.name.trim().to_owned(),
+                            dose => format!("{}, {dose}", m.name.trim()),
+                        })
+                        .collect();
+                    row(
+                        &mut out,
+                        texts,
+                        texts.t(Msg::MedicationsHeading),
+                        (!list.is_empty()).then(|| list.join("; ")),
+                    );
+                }
+                Block::BodyMap => {
+                    let list: Vec<String> = draft
+                        .pain
+                        .iter()
+                        .map(|p| {
+                            format!(
+                                "{}: {}",
+                                region_name(texts, &p.region),
+                                texts.f(
+                                    Msg::PainIntensityShort,
+                                    &[("intensity", &p.intensity.to_string())]
+                                )
+                            )
+                        })
+                        .collect();
+                    row(
+                        &mut out,
+                        texts,
+                        texts.t(Msg::PainChosen),
+                        (!list.is_empty()).then(|| list.join("; ")),
+                    );
+                }
+                Block::Diagnoses => {
+                    let list: Vec<String> = draft
+                        .diagnoses
+                        .iter()
+                        .map(|d| {
+                            format!("{} {}", d.code, d.description.trim())
+                                .trim()
+                                .to_owned()
+                        })
+                        .collect();
+                    row(
+                        &mut out,
+                        texts,
+                        texts.t(Msg::FieldDiagnoses),
+                        (!list.is_empty()).then(|| list.join("; ")),
+                    );
+                }
+                Block::Photo => row(
+                    &mut out,
+                    texts,
+                    texts.t(Msg::FieldPhoto),
+                    draft
+                        .photo
+                        .as_ref()
+                        .map(|_| texts.t(Msg::ReviewPhoto).to_owned()),
+                ),
+                Block::Signature => {
+                    let value = if draft.signature_path.is_empty() {
+                        answer(texts, &TYPED_SIGNATURE, draft)
+                    } else {
+                        Some(texts.t(Msg::ReviewSignatureDrawn).to_owned())
+                    };
+                    row(&mut out, texts, texts.t(Msg::SignatureHeading), value);
+                }
+                Block::Intro(_) | Block::Consent(..) => {}
+            }
+        }
+        out.push_str("</dl></section>");
+    }
+    out.replace("<dl></dl>", "")
+}
