@@ -70,9 +70,10 @@ fn paint(canvas: &web_sys::HtmlCanvasElement, path: &str) {
     for piece in path.split(' ').collect::<Vec<_>>().chunks(2) {
         let [a, b] = piece else { continue };
         let (cmd, x) = a.split_at(1);
-        let (Ok(x), Ok(y)) = (x.parse::<f64>(), b.parse::<f64>()) else {
+        let (Ok(x), Ok(y)) = (x.parse::<i32>(), b.parse::<i32>()) else {
             continue;
         };
+        let (x, y) = (f64::from(x), f64::from(y));
         if cmd == "M" {
             ctx.move_to(x, y);
             // A dot is a stroke too.
