@@ -109,18 +109,6 @@ async fn wait_until(mut ready: impl FnMut() -> bool) -> bool {
     ready()
 }
 
-/// The ids of the inputs marked invalid, in page order.
-fn invalid_ids(root: &HtmlElement) -> Vec<String> {
-    let list = root
-        .query_selector_all("[aria-invalid=true]")
-        .expect("query");
-    (0..list.length())
-        .filter_map(|i| list.item(i))
-        .filter_map(|n| n.dyn_into::<web_sys::Element>().ok())
-        .map(|e| e.id())
-        .collect()
-}
-
 fn find(root: &HtmlElement, selector: &str) -> Option<HtmlElement> {
     root.query_selector(selector)
         .ok()
@@ -153,20 +141,69 @@ fn text(root: &HtmlElement, selector: &str) -> Option<String> {
     find(root, selector).and_then(|e| e.text_content())
 }
 
-/// Answers every field of the short form correctly, as an adult patient.
-fn fill_valid(root: &HtmlElement) {
+/// The step in view.
+fn step(root: &HtmlElement) -> String {
+    find(root, ".mi-step:not([hidden])")
+        .and_then(|s| s.get_attribute("data-step"))
+        .unwrap_or_default()
+}
+
+/// Presses Next (or Send) and waits until the step changes; returns the new
+/// step, or the same one when it stayed (problems to fix).
+async fn next(root: &HtmlElement) -> String {
+    let from = step(root);
+    submit(root);
+    wait_until(|| step(root) != from).await;
+    settle().await;
+    step(root)
+}
+
+/// Answers About you correctly, as an adult patient (or as born on `dob`).
+fn fill_about(root: &HtmlElement, dob: &str) {
     type_into(root, "mi-patient-given-name", "Ana");
     type_into(root, "mi-patient-family-name", "Silva");
-    type_into(root, "mi-patient-date-of-birth", "1961-04-12");
+    type_into(root, "mi-patient-date-of-birth", dob);
     type_into(root, "mi-patient-phone", "401-555-0134");
+}
+
+/// Answers Visit: with or without a prescription, and who pays.
+fn fill_visit(root: &HtmlElement, prescription: bool, payer: &str) {
     type_into(root, "mi-visit-reason", "Lower back pain");
-    tick_box(root, "mi-consents-treatment");
-    tick_box(root, "mi-consents-privacy-notice");
-    type_into(root, "mi-signature-typed-name", "Ana Silva");
+    tick_box(
+        root,
+        if prescription {
+            "mi-prescription-has-prescription"
+        } else {
+            "mi-prescription-has-prescription-no"
+        },
+    );
+    tick_box(
+        root,
+        &match payer {
+            "self_pay" => "mi-payer-kind".to_owned(),
+            other => format!("mi-payer-kind-{}", other.replace('_', "-")),
+        },
+    );
+}
+
+/// Walks the short path (no prescription, paying oneself) to `target`.
+async fn walk_to(root: &HtmlElement, dob: &str, target: &str) {
+    fill_about(root, dob);
+    assert_eq!(next(root).await, "visit");
+    fill_visit(root, false, "self_pay");
+    while step(root) != target {
+        let was = step(root);
+        assert_ne!(next(root).await, was, "stuck on {was}");
+    }
 }
 
 fn hidden(root: &HtmlElement, selector: &str) -> bool {
     find(root, selector).is_some_and(|e| e.hidden())
+}
+
+/// Whether the element is hidden itself or inside something hidden.
+fn out_of_sight(root: &HtmlElement, selector: &str) -> bool {
+    find(root, selector).is_some_and(|e| e.closest("[hidden]").ok().flatten().is_some())
 }
 
 fn mount_form(mode: Mode) -> Mounted {
@@ -189,15 +226,14 @@ fn mount_form(mode: Mode) -> Mounted {
 }
 
 #[wasm_bindgen_test]
-async fn an_empty_form_marks_every_field_and_focuses_the_first() {
+async fn next_on_an_empty_step_marks_its_fields_only_and_focuses_the_first() {
     let root = mount_form(Mode::Standalone);
-    submit(&root);
     settle().await;
+    assert_eq!(next(&root).await, "about", "nothing answered: it stays");
     for id in [
         "mi-patient-given-name",
         "mi-patient-family-name",
         "mi-patient-phone",
-        "mi-consents-treatment",
     ] {
         let el = input(&root, id);
         assert_eq!(
@@ -215,11 +251,15 @@ async fn an_empty_form_marks_every_field_and_focuses_the_first() {
             "{id} has its message"
         );
     }
+    assert!(
+        find(&root, "#mi-visit-reason-error").is_none(),
+        "later steps are not judged yet"
+    );
     let focused = document().active_element().map(|e| e.id());
     assert_eq!(focused.as_deref(), Some("mi-patient-given-name"));
-    let summary = text(&root, "[role=status]").unwrap_or_default();
+    let summary = text(&root, ".mi-sr-only[role=status]").unwrap_or_default();
     assert!(
-        summary.starts_with("8 answers need your attention"),
+        summary.starts_with("4 answers need your attention"),
         "{summary}"
     );
 }
@@ -227,10 +267,9 @@ async fn an_empty_form_marks_every_field_and_focuses_the_first() {
 #[wasm_bindgen_test]
 async fn a_bad_phone_gets_its_specific_message_and_keeps_what_was_typed() {
     let root = mount_form(Mode::Standalone);
-    fill_valid(&root);
+    fill_about(&root, "1961-04-12");
     type_into(&root, "mi-patient-phone", "401-555-01");
-    submit(&root);
-    settle().await;
+    assert_eq!(next(&root).await, "about");
     let message = text(&root, "#mi-patient-phone-error").unwrap_or_default();
     assert_eq!(message, Catalog::english().text(Msg::ErrorPhoneInvalid));
     assert!(
@@ -239,7 +278,6 @@ async fn a_bad_phone_gets_its_specific_message_and_keeps_what_was_typed() {
     );
     assert_eq!(input(&root, "mi-patient-phone").value(), "401-555-01");
     assert_eq!(input(&root, "mi-patient-given-name").value(), "Ana");
-    assert!(input(&root, "mi-consents-treatment").checked());
     assert_eq!(
         document().active_element().map(|e| e.id()).as_deref(),
         Some("mi-patient-phone")
@@ -250,11 +288,11 @@ async fn a_bad_phone_gets_its_specific_message_and_keeps_what_was_typed() {
 async fn fixing_a_field_clears_its_message_while_typing() {
     let root = mount_form(Mode::Standalone);
     type_into(&root, "mi-patient-phone", "12");
-    submit(&root);
-    settle().await;
+    next(&root).await;
     assert!(find(&root, "#mi-patient-phone-error").is_some());
     type_into(&root, "mi-patient-phone", "(401) 555-0134");
     settle().await;
+    wait_until(|| find(&root, "#mi-patient-phone-error").is_none()).await;
     assert!(
         find(&root, "#mi-patient-phone-error").is_none(),
         "the message goes once the number is right"
@@ -272,43 +310,40 @@ async fn fixing_a_field_clears_its_message_while_typing() {
 #[wasm_bindgen_test]
 async fn a_minor_is_asked_for_a_guardian_and_an_adult_is_not() {
     let root = mount_form(Mode::Standalone);
-    settle().await;
+    walk_to(&root, "2012-06-01", "consent").await;
     assert!(
-        hidden(&root, "fieldset.mi-group"),
-        "no guardian fields before a date of birth"
-    );
-    fill_valid(&root);
-    type_into(&root, "mi-patient-date-of-birth", "2012-06-01");
-    settle().await;
-    assert!(
-        !hidden(&root, "fieldset.mi-group"),
+        !out_of_sight(&root, "#mi-consents-guardian-name"),
         "a 14-year-old needs a guardian"
     );
-    submit(&root);
-    settle().await;
+    tick_box(&root, "mi-consents-treatment");
+    tick_box(&root, "mi-consents-privacy-notice");
+    type_into(&root, "mi-signature-typed-name", "Ana Silva");
+    assert_eq!(next(&root).await, "consent");
     let message = text(&root, "#mi-consents-guardian-name-error").unwrap_or_default();
     assert_eq!(message, Catalog::english().text(Msg::ErrorRequired));
-    assert_eq!(invalid_ids(&root), ["mi-consents-guardian-name"]);
     assert_eq!(
         document().active_element().map(|e| e.id()).as_deref(),
         Some("mi-consents-guardian-name")
     );
+    // Back to About you, now an adult: no guardian asked.
+    for _ in 0..4 {
+        find(&root, "#mi-back").expect("back").click();
+        settle().await;
+    }
+    assert_eq!(step(&root), "about");
     type_into(&root, "mi-patient-date-of-birth", "1990-06-01");
     settle().await;
-    assert!(hidden(&root, "fieldset.mi-group"), "an adult does not");
     assert!(
-        find(&root, "#mi-consents-guardian-name-error").is_none(),
-        "and the guardian error is gone"
+        out_of_sight(&root, "#mi-consents-guardian-name"),
+        "an adult does not"
     );
 }
 
 #[wasm_bindgen_test]
 async fn a_date_of_birth_in_the_future_is_explained() {
     let root = mount_form(Mode::Standalone);
-    fill_valid(&root);
-    type_into(&root, "mi-patient-date-of-birth", "2999-01-01");
-    submit(&root);
-    settle().await;
+    fill_about(&root, "2999-01-01");
+    assert_eq!(next(&root).await, "about");
     let message = text(&root, "#mi-patient-date-of-birth-error").unwrap_or_default();
     assert_eq!(message, Catalog::english().text(Msg::ErrorDateInFuture));
 }
@@ -317,23 +352,360 @@ async fn a_date_of_birth_in_the_future_is_explained() {
 async fn when_the_rules_cannot_load_the_patient_is_told_and_nothing_is_lost() {
     let root = mount_form(Mode::Standalone);
     install_rules(false);
-    fill_valid(&root);
-    submit(&root);
-    settle().await;
+    fill_about(&root, "1961-04-12");
+    assert_eq!(next(&root).await, "about");
     let alert = text(&root, "[role=alert]").unwrap_or_default();
     assert_eq!(alert, Catalog::english().text(Msg::SendRulesUnavailable));
     assert_eq!(input(&root, "mi-patient-given-name").value(), "Ana");
     install_rules(true);
-    submit(&root);
-    // The answers are valid, so this press goes on to send (to an endpoint
-    // that does not exist here): the message changes once the server answers.
-    let moved_on = wait_until(|| {
-        find(&root, "[role=alert]")
-            .and_then(|a| a.text_content())
-            .is_some_and(|t| t != alert)
-    })
-    .await;
-    assert!(moved_on, "a second press checks again and sends");
+    assert_eq!(next(&root).await, "visit", "a second press checks again");
+    assert!(
+        find(&root, "[role=alert]").is_none(),
+        "and the alert is gone"
+    );
+}
+
+/// A region of the body map.
+fn region(root: &HtmlElement, code: &str) -> web_sys::Element {
+    root.query_selector(&format!("[data-region={code}]"))
+        .ok()
+        .flatten()
+        .expect(code)
+}
+
+fn key(target: &web_sys::Element, key: &str) {
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let event =
+        web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).expect("event");
+    target.dispatch_event(&event).expect("dispatch");
+}
+
+fn click(target: &web_sys::Element) {
+    let init = web_sys::MouseEventInit::new();
+    init.set_bubbles(true);
+    let event = web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &init).expect("event");
+    target.dispatch_event(&event).expect("dispatch");
+}
+
+#[wasm_bindgen_test]
+async fn the_body_map_selects_deselects_names_and_rates_each_region() {
+    let root = mount_form(Mode::Standalone);
+    walk_to(&root, "1961-04-12", "pain").await;
+    let regions = root.query_selector_all("[data-region]").expect("regions");
+    assert_eq!(regions.length(), 42);
+    for i in 0..regions.length() {
+        let r: web_sys::Element = regions.get(i).expect("region").unchecked_into();
+        assert_eq!(r.get_attribute("role").as_deref(), Some("button"));
+        assert_eq!(r.get_attribute("aria-pressed").as_deref(), Some("false"));
+        let name = r.get_attribute("aria-label").unwrap_or_default();
+        assert!(
+            name.len() > 3,
+            "{:?} has no name",
+            r.get_attribute("data-region")
+        );
+    }
+    let knee = region(&root, "front_knee_left");
+    assert_eq!(
+        knee.get_attribute("aria-label").as_deref(),
+        Some("Left knee")
+    );
+    click(&knee);
+    settle().await;
+    assert_eq!(knee.get_attribute("aria-pressed").as_deref(), Some("true"));
+    assert_eq!(
+        text(&root, ".mi-pain-row .mi-label").as_deref(),
+        Some("Left knee")
+    );
+    // Keyboard: Enter and Space choose, arrows move the one tab stop.
+    let calf = region(&root, "back_calf_right");
+    key(&calf, "Enter");
+    settle().await;
+    assert_eq!(calf.get_attribute("aria-pressed").as_deref(), Some("true"));
+    key(&calf, " ");
+    settle().await;
+    assert_eq!(calf.get_attribute("aria-pressed").as_deref(), Some("false"));
+    let head = region(&root, "back_head");
+    key(&head, "ArrowRight");
+    assert_eq!(
+        document()
+            .active_element()
+            .and_then(|e| e.get_attribute("data-region"))
+            .as_deref(),
+        Some("back_neck_left")
+    );
+    assert_eq!(head.get_attribute("tabindex").as_deref(), Some("-1"));
+    // Intensity: 0 to 10, told in words.
+    let slider = input(&root, "mi-pain-front-knee-left");
+    assert_eq!(slider.value(), "5");
+    type_into(&root, "mi-pain-front-knee-left", "9");
+    settle().await;
+    assert_eq!(
+        slider.get_attribute("aria-valuetext").as_deref(),
+        Some("9 of 10")
+    );
+    // Removed from the list: released on the map too.
+    find(&root, ".mi-pain-row .mi-remove")
+        .expect("remove")
+        .click();
+    settle().await;
+    assert_eq!(knee.get_attribute("aria-pressed").as_deref(), Some("false"));
+    assert!(find(&root, ".mi-pain-row").is_none());
+    // Clicked twice: gone.
+    click(&knee);
+    click(&knee);
+    settle().await;
+    assert!(find(&root, ".mi-pain-row").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn the_diagnosis_combobox_filters_moves_picks_and_closes() {
+    let root = mount_form(Mode::Standalone);
+    fill_about(&root, "1961-04-12");
+    next(&root).await;
+    fill_visit(&root, true, "self_pay");
+    while step(&root) != "prescription" {
+        next(&root).await;
+    }
+    let combo = input(&root, "mi-prescription-diagnoses");
+    assert_eq!(combo.get_attribute("role").as_deref(), Some("combobox"));
+    assert_eq!(
+        combo.get_attribute("aria-expanded").as_deref(),
+        Some("false")
+    );
+    type_into(&root, "mi-prescription-diagnoses", "sciatica");
+    settle().await;
+    assert_eq!(
+        combo.get_attribute("aria-expanded").as_deref(),
+        Some("true")
+    );
+    let options = root.query_selector_all("[role=option]").expect("options");
+    assert_eq!(options.length(), 3, "three sciatica codes");
+    key(&combo, "ArrowDown");
+    key(&combo, "ArrowDown");
+    key(&combo, "ArrowUp");
+    key(&combo, "ArrowUp");
+    settle().await;
+    let active = combo
+        .get_attribute("aria-activedescendant")
+        .unwrap_or_default();
+    let chosen = document()
+        .get_element_by_id(&active)
+        .expect("active option");
+    assert_eq!(
+        chosen.get_attribute("aria-selected").as_deref(),
+        Some("true")
+    );
+    let last = chosen.text_content().unwrap_or_default();
+    assert!(
+        last.starts_with("M54.32"),
+        "up from the first wraps to the last: {last}"
+    );
+    key(&combo, "Enter");
+    settle().await;
+    assert_eq!(
+        text(&root, ".mi-chosen-row .mi-code").as_deref(),
+        Some("M54.32")
+    );
+    assert_eq!(combo.value(), "", "ready for the next code");
+    assert_eq!(
+        combo.get_attribute("aria-expanded").as_deref(),
+        Some("false")
+    );
+    // A well-formed code that is not in the list can be used as typed.
+    type_into(&root, "mi-prescription-diagnoses", "s83.241a");
+    settle().await;
+    let offered = text(&root, "[role=option]:last-child").unwrap_or_default();
+    assert_eq!(offered, "Use the code S83.241A");
+    key(&combo, "Escape");
+    settle().await;
+    assert_eq!(
+        combo.get_attribute("aria-expanded").as_deref(),
+        Some("false")
+    );
+    assert_eq!(combo.value(), "s83.241a", "the first Escape only closes");
+    key(&combo, "Escape");
+    settle().await;
+    assert_eq!(combo.value(), "", "the second clears");
+    // Words that match nothing say so.
+    type_into(&root, "mi-prescription-diagnoses", "zebra");
+    settle().await;
+    assert_eq!(
+        text(&root, "#mi-prescription-diagnoses-status").as_deref(),
+        Some(Catalog::english().text(Msg::DiagnosisNoMatch))
+    );
+}
+
+fn pointer(pad: &web_sys::Element, kind: &str, fx: f64, fy: f64) {
+    let rect = pad.get_bounding_client_rect();
+    let init = web_sys::PointerEventInit::new();
+    init.set_client_x((rect.left() + fx * rect.width()) as i32);
+    init.set_client_y((rect.top() + fy * rect.height()) as i32);
+    init.set_pointer_id(3);
+    init.set_pointer_type("touch");
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let event = web_sys::PointerEvent::new_with_event_init_dict(kind, &init).expect("event");
+    pad.dispatch_event(&event).expect("dispatch");
+}
+
+#[wasm_bindgen_test]
+async fn the_signature_pad_draws_clears_and_empty_is_refused() {
+    let root = mount_form(Mode::Standalone);
+    walk_to(&root, "1961-04-12", "consent").await;
+    tick_box(&root, "mi-consents-treatment");
+    tick_box(&root, "mi-consents-privacy-notice");
+    // Nothing drawn or typed: refused, with how to sign.
+    assert_eq!(next(&root).await, "consent");
+    assert_eq!(
+        text(&root, "#mi-signature-typed-name-error").as_deref(),
+        Some(Catalog::english().text(Msg::SignatureRequired))
+    );
+    let pad = find(&root, "#mi-signature-pad").expect("pad");
+    assert_eq!(pad.get_attribute("role").as_deref(), Some("img"));
+    pointer(&pad, "pointerdown", 0.1, 0.5);
+    for i in 1..=10 {
+        pointer(
+            &pad,
+            "pointermove",
+            0.1 + f64::from(i) * 0.05,
+            0.5 - f64::from(i) * 0.02,
+        );
+    }
+    pointer(&pad, "pointerup", 0.6, 0.3);
+    settle().await;
+    assert_eq!(
+        text(&root, ".mi-signed").as_deref(),
+        Some(Catalog::english().text(Msg::SignatureSigned))
+    );
+    find(&root, "#mi-signature-clear").expect("clear").click();
+    settle().await;
+    assert_eq!(text(&root, ".mi-signed").as_deref(), Some(""));
+    pointer(&pad, "pointerdown", 0.2, 0.5);
+    pointer(&pad, "pointermove", 0.5, 0.5);
+    pointer(&pad, "pointerup", 0.5, 0.5);
+    settle().await;
+    assert_eq!(next(&root).await, "review", "drawn is signed");
+    assert!(text(&root, ".mi-review")
+        .unwrap_or_default()
+        .contains(Catalog::english().text(Msg::ReviewSignatureDrawn)));
+}
+
+#[wasm_bindgen_test]
+async fn steps_that_do_not_apply_are_skipped_and_counted_out() {
+    let root = mount_form(Mode::Standalone);
+    fill_about(&root, "1961-04-12");
+    next(&root).await;
+    let heading = || text(&root, "#mi-intake-heading").unwrap_or_default();
+    assert_eq!(heading(), "Step 2 of 8: Visit and goals");
+    fill_visit(&root, true, "health_insurance");
+    settle().await;
+    assert_eq!(heading(), "Step 2 of 8: Visit and goals");
+    tick_box(&root, "mi-prescription-has-prescription-no");
+    settle().await;
+    assert_eq!(heading(), "Step 2 of 7: Visit and goals");
+    tick_box(&root, "mi-payer-kind");
+    settle().await;
+    assert_eq!(heading(), "Step 2 of 6: Visit and goals");
+    let mut seen = Vec::new();
+    for _ in 0..6 {
+        if step(&root) == "consent" {
+            tick_box(&root, "mi-consents-treatment");
+            tick_box(&root, "mi-consents-privacy-notice");
+            type_into(&root, "mi-signature-typed-name", "Ana Silva");
+        }
+        seen.push(next(&root).await);
+        if step(&root) == "review" {
+            break;
+        }
+    }
+    assert_eq!(seen, ["health", "pain", "consent", "review"]);
+    assert_eq!(heading(), "Step 6 of 6: Review");
+    // The markers of the bar follow.
+    let bars = root.query_selector_all(".mi-bar li").expect("bar");
+    assert_eq!(bars.length(), 6);
+}
+
+#[wasm_bindgen_test]
+async fn going_back_and_forth_keeps_every_answer() {
+    let root = mount_form(Mode::Standalone);
+    fill_about(&root, "1961-04-12");
+    type_into(&root, "mi-patient-email", "ana@example.org");
+    next(&root).await;
+    fill_visit(&root, true, "workers_comp");
+    tick_box(&root, "mi-visit-goals-sleep-better");
+    next(&root).await;
+    tick_box(&root, "mi-health-conditions-arthritis");
+    find(&root, "#mi-medications-add").expect("add").click();
+    settle().await;
+    type_into(&root, "mi-health-medications-0-name", "Ibuprofen");
+    next(&root).await;
+    click(&region(&root, "back_lower_right"));
+    settle().await;
+    next(&root).await;
+    assert_eq!(step(&root), "prescription");
+    type_into(&root, "mi-prescription-prescriber-npi", "1234567893");
+    // All the way back, then forward again without Next's checks in the way.
+    while step(&root) != "about" {
+        find(&root, "#mi-back").expect("back").click();
+        settle().await;
+    }
+    assert_eq!(input(&root, "mi-patient-email").value(), "ana@example.org");
+    next(&root).await;
+    assert_eq!(input(&root, "mi-visit-reason").value(), "Lower back pain");
+    assert!(input(&root, "mi-visit-goals-sleep-better").checked());
+    assert!(input(&root, "mi-payer-kind-workers-comp").checked());
+    next(&root).await;
+    assert!(input(&root, "mi-health-conditions-arthritis").checked());
+    assert_eq!(
+        input(&root, "mi-health-medications-0-name").value(),
+        "Ibuprofen"
+    );
+    next(&root).await;
+    assert_eq!(
+        region(&root, "back_lower_right")
+            .get_attribute("aria-pressed")
+            .as_deref(),
+        Some("true")
+    );
+    next(&root).await;
+    assert_eq!(
+        input(&root, "mi-prescription-prescriber-npi").value(),
+        "1234567893"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_npi_is_checked_as_typed_but_spoken_only_after_leaving_it() {
+    let root = mount_form(Mode::Standalone);
+    fill_about(&root, "1961-04-12");
+    next(&root).await;
+    fill_visit(&root, true, "self_pay");
+    while step(&root) != "prescription" {
+        next(&root).await;
+    }
+    type_into(&root, "mi-prescription-prescriber-npi", "1234567890");
+    settle().await;
+    assert!(
+        find(&root, "#mi-prescription-prescriber-npi-error").is_none(),
+        "not while typing"
+    );
+    let npi = input(&root, "mi-prescription-prescriber-npi");
+    npi.dispatch_event(&web_sys::Event::new("blur").expect("blur"))
+        .expect("dispatch");
+    settle().await;
+    assert_eq!(
+        text(&root, "#mi-prescription-prescriber-npi-error").as_deref(),
+        Some(Catalog::english().text(Msg::ErrorNpiCheckDigit))
+    );
+    type_into(&root, "mi-prescription-prescriber-npi", "1234567893");
+    settle().await;
+    assert!(
+        find(&root, "#mi-prescription-prescriber-npi-error").is_none(),
+        "fixed as typed"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -653,8 +1025,12 @@ async fn with_a_public_key_the_submission_is_sealed_before_it_is_kept_or_sent() 
         root,
         _handle: Box::new(handle),
     };
-    fill_valid(&root);
+    walk_to(&root, "1961-04-12", "consent").await;
     type_into(&root, "mi-patient-family-name", "Zqsealcanary");
+    tick_box(&root, "mi-consents-treatment");
+    tick_box(&root, "mi-consents-privacy-notice");
+    type_into(&root, "mi-signature-typed-name", "Ana Zqsealcanary");
+    assert_eq!(next(&root).await, "review");
     submit(&root);
     let outbox = || {
         js_sys::Reflect::get(&js_sys::global(), &"miOutbox".into())

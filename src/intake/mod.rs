@@ -271,6 +271,9 @@ pub fn IntakeForm(
             if step.get_untracked() != here {
                 return;
             }
+            if matches!(state.get_untracked(), SendState::Failed { .. }) {
+                state.set(SendState::Idle);
+            }
             warnings.set(checked.warnings);
             let found = on_this_step(checked.errors, here);
             if !found.is_empty() {
