@@ -8,6 +8,7 @@ use intake_core::{DiagnosisDraft, Msg};
 use leptos::prelude::*;
 
 use super::field::{field_id, FormContext};
+use crate::learn::escape;
 use crate::text::use_texts;
 
 /// The most options the list shows at once.
@@ -149,33 +150,43 @@ pub fn Diagnoses(form: FormContext) -> impl IntoView {
             }
         }
     };
+    // The options as markup with one delegated handler: as a keyed view
+    // list they cost the form module several KB.
     let options = {
         let option_id = option_id.clone();
         move || {
-            found
-                .get()
-                .into_iter()
-                .enumerate()
-                .map(|(i, choice)| {
-                    let text = match &choice {
-                        Choice::Known(e) => format!("{} {}", e.code, e.description),
-                        Choice::Typed(code) => texts.f(Msg::DiagnosisUseTyped, &[("code", code)]),
-                    };
-                    let selected = move || active.get() == Some(i);
-                    view! {
-                        <li
-                            class="mi-option-item"
-                            role="option"
-                            id=option_id(i)
-                            aria-selected=move || if selected() { "true" } else { "false" }
-                            on:mousedown=|ev| ev.prevent_default()
-                            on:click=move |_| pick(choice.clone())
-                        >
-                            {text}
-                        </li>
-                    }
-                })
-                .collect_view()
+            let current = active.get();
+            found.with(|list| {
+                list.iter()
+                    .enumerate()
+                    .map(|(i, choice)| {
+                        let text = match choice {
+                            Choice::Known(e) => format!("{} {}", e.code, e.description),
+                            Choice::Typed(code) => {
+                                texts.f(Msg::DiagnosisUseTyped, &[("code", code)])
+                            }
+                        };
+                        format!(
+                            r#"<li class="mi-option-item" role="option" id="{}" data-index="{i}" aria-selected="{}">{}</li>"#,
+                            option_id(i),
+                            current == Some(i),
+                            escape(&text)
+                        )
+                    })
+                    .collect::<String>()
+            })
+        }
+    };
+    let on_option = move |ev: leptos::ev::MouseEvent| {
+        use wasm_bindgen::JsCast;
+        let index = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| el.closest("[data-index]").ok().flatten())
+            .and_then(|el| el.get_attribute("data-index"))
+            .and_then(|i| i.parse::<usize>().ok());
+        if let Some(choice) = index.and_then(|i| found.with(|f| f.get(i).cloned())) {
+            pick(choice);
         }
     };
     let rows = move || draft.with(|d| (0..d.diagnoses.len()).collect::<Vec<_>>());
@@ -211,9 +222,10 @@ pub fn Diagnoses(form: FormContext) -> impl IntoView {
                     role="listbox"
                     aria-labelledby=format!("{id}-label")
                     hidden=move || !expanded()
-                >
-                    {options}
-                </ul>
+                    inner_html=options
+                    on:mousedown=|ev| ev.prevent_default()
+                    on:click=on_option
+                ></ul>
             </div>
             <p class="mi-sr-only" id=status_id aria-live="polite">{status}</p>
             {move || error.get().map(|e| view! { <p class="mi-error" id=error_id.clone()>{texts.error(&e)}</p> })}

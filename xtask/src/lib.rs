@@ -10,16 +10,19 @@ use flate2::Compression;
 /// bytes; tests fail above it.
 pub const BUDGET_GZIP_BYTES: u64 = 90 * 1024;
 /// Tests fail when the form and its rules, what a tap on "Start" needs,
-/// pass this many gzip bytes (FHIR output added 15 KB to the rules; the
-/// kiosk hand-over and remembering answers 6 KB to the form).
-pub const FORM_LIMIT_GZIP_BYTES: u64 = 180 * 1024;
+/// pass this many gzip bytes. They are fetched while the patient reads the
+/// first view. The eight-step wizard (body map, combobox, signature pad,
+/// photo, review) took the form from 99 to 197 KB and the full draft the
+/// rules from 69 to 76 KB: 287 KB together, gated at 300.
+pub const FORM_LIMIT_GZIP_BYTES: u64 = 300 * 1024;
 /// Tests fail when the sealing module (fetched only when the clinic configures
 /// a public key) passes this many gzip bytes.
 pub const SEAL_LIMIT_GZIP_BYTES: u64 = 40 * 1024;
 /// Tests fail when the website embed's loader passes this many gzip bytes.
 pub const EMBED_LIMIT_GZIP_BYTES: u64 = 3 * 1024;
-/// Tests fail when everything a patient downloads without sealing passes this many.
-pub const TOTAL_LIMIT_GZIP_BYTES: u64 = 240 * 1024;
+/// Tests fail when everything a patient downloads without sealing passes
+/// this many (the first view plus the form and rules above).
+pub const TOTAL_LIMIT_GZIP_BYTES: u64 = 360 * 1024;
 
 /// One file of the built widget.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -61,9 +61,10 @@ pub struct PhotoDraft {
 }
 
 /// The answers of the intake form, as typed. Choices are vocabulary codes;
-/// a question not answered yet is an empty string.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+/// a question not answered yet is an empty string. Read from JSON by a
+/// hand-written visitor (see below): a missing field is empty, an unknown
+/// one refused.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct IntakeDraft {
     // About you.
     pub given_name: String,
@@ -152,6 +153,147 @@ pub struct IntakeDraft {
     pub signature_path: String,
     /// The full name typed as a signature (when nothing is drawn).
     pub signature_name: String,
+}
+
+macro_rules! field_table {
+    ($name:ident, $ty:ty, [$($field:ident),* $(,)?]) => {
+        /// The draft's field named `key`, of this type.
+        fn $name<'a>(d: &'a mut IntakeDraft, key: &str) -> Option<&'a mut $ty> {
+            Some(match key {
+                $( stringify!($field) => &mut d.$field, )*
+                _ => return None,
+            })
+        }
+    };
+}
+
+field_table!(
+    text_field,
+    String,
+    [
+        given_name,
+        family_name,
+        date_of_birth,
+        phone,
+        email,
+        address_line1,
+        address_line2,
+        city,
+        region,
+        postal_code,
+        emergency_name,
+        emergency_relationship,
+        emergency_phone,
+        pcp_name,
+        pcp_practice,
+        pcp_phone,
+        pcp_fax,
+        reason,
+        goals_other,
+        pressure,
+        areas_to_avoid,
+        prior_massage,
+        has_prescription,
+        payer_kind,
+        surgery_date,
+        pregnancy_weeks,
+        condition_notes,
+        allergies_other,
+        prescriber_name,
+        npi,
+        prescriber_practice,
+        prescriber_phone,
+        prescriber_fax,
+        date_written,
+        frequency_per_week,
+        duration_weeks,
+        visits_authorized,
+        session_minutes,
+        prior_authorization,
+        restrictions,
+        insurance_carrier,
+        member_id,
+        group_number,
+        subscriber_name,
+        subscriber_relationship,
+        auto_carrier,
+        auto_claim_number,
+        auto_adjuster_name,
+        auto_adjuster_phone,
+        auto_date,
+        wc_employer,
+        wc_carrier,
+        wc_claim_number,
+        wc_adjuster_name,
+        wc_adjuster_phone,
+        wc_date,
+        guardian_name,
+        guardian_relationship,
+        guardian_phone,
+        signature_path,
+        signature_name,
+    ]
+);
+field_table!(
+    flag_field,
+    bool,
+    [
+        consent_treatment,
+        consent_privacy,
+        consent_share,
+        blood_thinners
+    ]
+);
+field_table!(
+    codes_field,
+    Vec<String>,
+    [goals, conditions, allergies, modalities]
+);
+
+/// Reads a draft field by field through one call per type of field: the
+/// derived reader, one inlined call per field, was about 30 KB of wasm in
+/// every module that reads drafts.
+impl<'de> Deserialize<'de> for IntakeDraft {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = IntakeDraft;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("the intake form's answers")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<IntakeDraft, A::Error> {
+                let mut d = IntakeDraft::default();
+                while let Some(key) = map.next_key::<String>()? {
+                    if let Some(field) = text_field(&mut d, &key) {
+                        *field = map.next_value()?;
+                    } else if let Some(field) = flag_field(&mut d, &key) {
+                        *field = map.next_value()?;
+                    } else if let Some(field) = codes_field(&mut d, &key) {
+                        *field = map.next_value()?;
+                    } else {
+                        match key.as_str() {
+                            "medications" => d.medications = map.next_value()?,
+                            "diagnoses" => d.diagnoses = map.next_value()?,
+                            "pain" => d.pain = map.next_value()?,
+                            "photo" => d.photo = map.next_value()?,
+                            other => {
+                                return Err(serde::de::Error::custom(format_args!(
+                                    "unknown field `{other}`"
+                                )))
+                            }
+                        }
+                    }
+                }
+                Ok(d)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 
 /// What the widget knows at the moment of Submit, besides the answers.

@@ -288,3 +288,41 @@ fn drafts_round_trip_through_json_and_accept_older_shapes() {
     assert_eq!(older.given_name, "Ana");
     assert!(older.consent_treatment);
 }
+
+#[test]
+fn every_field_is_read_back_and_unknown_ones_are_refused() {
+    // Each text field holds its own name, each flag is set, each list has one entry.
+    let mut value = serde_json::to_value(IntakeDraft::default()).expect("value");
+    let object = value.as_object_mut().expect("an object");
+    let keys: Vec<String> = object.keys().cloned().collect();
+    assert!(keys.len() > 70, "{} fields", keys.len());
+    for key in keys {
+        let entry = object.get_mut(&key).expect("entry");
+        *entry = match entry {
+            serde_json::Value::String(_) => serde_json::Value::from(key.as_str()),
+            serde_json::Value::Bool(_) => serde_json::Value::Bool(true),
+            serde_json::Value::Array(_) if key == "pain" => {
+                serde_json::json!([{"region": "front_head", "intensity": 3}])
+            }
+            serde_json::Value::Array(_) if key == "medications" => {
+                serde_json::json!([{"name": "a", "dose": "b"}])
+            }
+            serde_json::Value::Array(_) if key == "diagnoses" => {
+                serde_json::json!([{"code": "M54.2", "description": "d"}])
+            }
+            serde_json::Value::Array(_) => serde_json::json!([key.as_str()]),
+            serde_json::Value::Null => {
+                serde_json::json!({"mime_type": "image/jpeg", "data_base64": "AA=="})
+            }
+            other => panic!("{key} is {other}"),
+        };
+    }
+    let draft: IntakeDraft = serde_json::from_value(value.clone()).expect("reads");
+    assert_eq!(
+        serde_json::to_value(&draft).expect("value"),
+        value,
+        "every field read"
+    );
+    let unknown = serde_json::from_str::<IntakeDraft>(r#"{"given_name":"Ana","shoe_size":"9"}"#);
+    assert!(unknown.is_err_and(|e| e.to_string().contains("shoe_size")));
+}
