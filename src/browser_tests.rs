@@ -1061,3 +1061,34 @@ async fn with_a_public_key_the_submission_is_sealed_before_it_is_kept_or_sent() 
     let other = KeyPair::derive(&[8; 32]);
     assert!(open(&envelope, &other).is_err(), "and with no other");
 }
+
+#[wasm_bindgen_test]
+async fn an_old_prescription_is_noted_but_does_not_block() {
+    let root = mount_form(Mode::Standalone);
+    fill_about(&root, "1961-04-12");
+    next(&root).await;
+    fill_visit(&root, true, "self_pay");
+    while step(&root) != "prescription" {
+        next(&root).await;
+    }
+    type_into(&root, "mi-prescription-prescriber-name", "Dr. Maya Chen");
+    type_into(&root, "mi-prescription-prescriber-npi", "1234567893");
+    type_into(&root, "mi-prescription-prescriber-phone", "401-555-0100");
+    type_into(&root, "mi-prescription-date-written", "2023-02-01");
+    type_into(&root, "mi-prescription-diagnoses", "M54.2");
+    settle().await;
+    key(&input(&root, "mi-prescription-diagnoses"), "Enter");
+    type_into(&root, "mi-prescription-frequency-per-week", "1");
+    type_into(&root, "mi-prescription-duration-weeks", "4");
+    assert_eq!(
+        next(&root).await,
+        "consent",
+        "the warning does not stop Next"
+    );
+    tick_box(&root, "mi-consents-treatment");
+    tick_box(&root, "mi-consents-privacy-notice");
+    type_into(&root, "mi-signature-typed-name", "Ana Silva");
+    assert_eq!(next(&root).await, "review");
+    let note = text(&root, ".mi-review .mi-warning").unwrap_or_default();
+    assert_eq!(note, Catalog::english().text(Msg::WarningPrescriptionOld));
+}

@@ -490,7 +490,7 @@ pub fn IntakeForm(
         .copied()
         .map(|s| {
             let body = if s == Step::Review {
-                view! { <Review step draft returning /> }.into_any()
+                view! { <Review step draft warnings returning /> }.into_any()
             } else {
                 blocks(s)
                     .iter()
@@ -612,12 +612,14 @@ fn block_view(block: Block, form: FormContext) -> AnyView {
 fn Review(
     step: RwSignal<Step>,
     draft: RwSignal<IntakeDraft>,
+    warnings: RwSignal<Vec<FieldError>>,
     returning: RwSignal<bool>,
 ) -> impl IntoView {
     let texts = use_texts();
     let markup = move || {
         if step.get() == Step::Review {
-            draft.with_untracked(|d| review::markup(texts, d))
+            let found = warnings.get();
+            draft.with_untracked(|d| review::markup(texts, d, &found))
         } else {
             String::new()
         }

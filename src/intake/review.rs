@@ -2,7 +2,7 @@
 //! button (`data-edit` holds the step's index in [`Step::ALL`]). Written as
 //! markup once per visit to the step; nothing in it changes while it shows.
 
-use intake_core::{IntakeDraft, Msg, Step};
+use intake_core::{FieldError, IntakeDraft, Msg, Step};
 
 use super::bodymap::region_name;
 use super::field::{option_label, Binding, FieldSpec, Kind};
@@ -46,17 +46,30 @@ fn row(out: &mut String, texts: Texts, label: &str, value: Option<String>) {
     out.push_str(&format!("<dt>{}</dt><dd>{value}</dd>", escape(label)));
 }
 
-fn rows(out: &mut String, texts: Texts, specs: &[FieldSpec], draft: &IntakeDraft) {
+fn rows(
+    out: &mut String,
+    texts: Texts,
+    specs: &[FieldSpec],
+    draft: &IntakeDraft,
+    warnings: &[FieldError],
+) {
     for spec in specs {
         if spec.when.is_some_and(|w| !w(draft)) {
             continue;
         }
         row(out, texts, texts.t(spec.label), answer(texts, spec, draft));
+        // What does not block is still said, under the answer it is about.
+        for warning in warnings.iter().filter(|w| w.path == spec.path) {
+            out.push_str(&format!(
+                r#"<dd class="mi-warning">{}</dd>"#,
+                escape(texts.t(warning.code.msg()))
+            ));
+        }
     }
 }
 
 /// The review of every step the patient saw.
-pub fn markup(texts: Texts, draft: &IntakeDraft) -> String {
+pub fn markup(texts: Texts, draft: &IntakeDraft, warnings: &[FieldError]) -> String {
     let mut out = String::new();
     for (index, step) in Step::ALL.iter().enumerate() {
         if *step == Step::Review || !step.applies(draft) {
@@ -76,7 +89,7 @@ pub fn markup(texts: Texts, draft: &IntakeDraft) -> String {
         ));
         for block in blocks(*step) {
             match block {
-                Block::Fields(specs) => rows(&mut out, texts, specs, draft),
+                Block::Fields(specs) => rows(&mut out, texts, specs, draft, warnings),
                 Block::Group(legend, _, specs, when) => {
                     if when.is_some_and(|w| !w(draft)) {
                         continue;
@@ -85,7 +98,7 @@ pub fn markup(texts: Texts, draft: &IntakeDraft) -> String {
                         r#"</dl><h4 class="mi-review-group">{}</h4><dl>"#,
                         escape(texts.t(*legend))
                     ));
-                    rows(&mut out, texts, specs, draft);
+                    rows(&mut out, texts, specs, draft, warnings);
                     out.push_str(r#"</dl><dl>"#);
                 }
                 Block::Medications => {
