@@ -30,6 +30,8 @@ pub struct AssetSize {
     pub name: String,
     pub raw: u64,
     pub gzip: u64,
+    /// The precompressed `.br` beside it, when the build has one.
+    pub brotli: Option<u64>,
 }
 
 /// The files of a build, by when the browser needs them.
@@ -91,6 +93,43 @@ pub fn gzip_len(bytes: &[u8]) -> u64 {
     encoder.finish().map(|v| v.len() as u64).unwrap_or(u64::MAX)
 }
 
+/// brotli at its best quality, as the build's `.br` files are written.
+pub fn brotli_bytes(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        lgwin: 22,
+        ..Default::default()
+    };
+    // Reading from a slice and writing to a Vec cannot fail.
+    let _ = brotli::BrotliCompress(&mut &bytes[..], &mut out, &params);
+    out
+}
+
+/// Writes `NAME.br` and `NAME.gz` beside every text, script and wasm file of
+/// the build, for a server to send as they are; returns how many files.
+pub fn precompress(dist: &Path) -> std::io::Result<usize> {
+    let mut count = 0;
+    for entry in std::fs::read_dir(dist)? {
+        let path = entry?.path();
+        let compressible = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| matches!(e, "wasm" | "js" | "css" | "html" | "json" | "svg" | "txt"));
+        if !path.is_file() || !compressible {
+            continue;
+        }
+        let bytes = std::fs::read(&path)?;
+        let mut gz = GzEncoder::new(Vec::new(), Compression::best());
+        gz.write_all(&bytes)?;
+        let name = path.to_string_lossy().into_owned();
+        std::fs::write(format!("{name}.gz"), gz.finish()?)?;
+        std::fs::write(format!("{name}.br"), brotli_bytes(&bytes))?;
+        count += 1;
+    }
+    Ok(count)
+}
+
 /// The value of `name=` on the boot script tag of the built page (quoted or
 /// not: the release build minifies HTML), without a leading `/`.
 fn boot_attr<'a>(html: &'a str, name: &str) -> Option<&'a str> {
@@ -119,6 +158,9 @@ pub fn measure(dist: &Path) -> std::io::Result<BundleSizes> {
             name: name.to_owned(),
             raw: bytes.len() as u64,
             gzip: gzip_len(&bytes),
+            brotli: std::fs::metadata(dist.join(format!("{name}.br")))
+                .ok()
+                .map(|m| m.len()),
         })
     };
     let named = |attr: &str| {

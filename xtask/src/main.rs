@@ -8,8 +8,8 @@ use std::process::{Command, ExitCode};
 use std::time::Instant;
 
 use xtask::{
-    measure, BundleSizes, BUDGET_GZIP_BYTES, EMBED_LIMIT_GZIP_BYTES, FORM_LIMIT_GZIP_BYTES,
-    SEAL_LIMIT_GZIP_BYTES, TOTAL_LIMIT_GZIP_BYTES,
+    measure, precompress, BundleSizes, BUDGET_GZIP_BYTES, EMBED_LIMIT_GZIP_BYTES,
+    FORM_LIMIT_GZIP_BYTES, SEAL_LIMIT_GZIP_BYTES, TOTAL_LIMIT_GZIP_BYTES,
 };
 
 const TRUNK_VERSION: &str = "0.21.14";
@@ -285,33 +285,46 @@ fn dist() -> Result<BundleSizes> {
     run(Command::new("trunk")
         .current_dir(root())
         .args(["build", "index.html", "--release"]))?;
+    let files = precompress(&root().join("dist")).map_err(|e| e.to_string())?;
+    println!("precompressed {files} files (.br, .gz) for the receiver to send as they are");
     let sizes = measure(&root().join("dist")).map_err(|e| e.to_string())?;
     print_sizes(&sizes);
     Ok(sizes)
 }
 
 fn print_sizes(sizes: &BundleSizes) {
-    let row = |name: &str, raw: u64, gzip: u64| println!("{name:<52} {raw:>10} {gzip:>10}");
-    println!("{:<52} {:>10} {:>10}", "file", "raw B", "gzip B");
+    let row = |a: &xtask::AssetSize| {
+        let br = a.brotli.map_or("-".to_owned(), |b| b.to_string());
+        println!(
+            "{:<52} {:>10} {:>10} {br:>10}",
+            format!("  {}", a.name),
+            a.raw,
+            a.gzip
+        )
+    };
+    println!(
+        "{:<52} {:>10} {:>10} {:>10}",
+        "file", "raw B", "gzip B", "brotli B"
+    );
     println!("first view (what the page needs to show itself)");
     for a in &sizes.first_view {
-        row(&format!("  {}", a.name), a.raw, a.gzip);
+        row(a);
     }
     println!("intake form and its rules (fetched once the first view is up)");
     for a in sizes.form.iter().chain(&sizes.rules) {
-        row(&format!("  {}", a.name), a.raw, a.gzip);
+        row(a);
     }
     println!("sealing (fetched only when the clinic configures a public key)");
     for a in &sizes.seal {
-        row(&format!("  {}", a.name), a.raw, a.gzip);
+        row(a);
     }
     println!("website embed loader (on the clinic's pages)");
     if let Some(a) = &sizes.embed {
-        row(&format!("  {}", a.name), a.raw, a.gzip);
+        row(a);
     }
     println!("styles (not counted)");
     for a in &sizes.css {
-        row(&format!("  {}", a.name), a.raw, a.gzip);
+        row(a);
     }
     let kb = |b: u64| b as f64 / 1024.0;
     println!(

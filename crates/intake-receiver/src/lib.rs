@@ -254,10 +254,14 @@ pub fn app(settings: &Settings) -> Result<Router, rusqlite::Error> {
     }
     if let Some(dist) = &settings.dist {
         router = router.fallback_service(public(
-            ServeDir::new(dist).append_index_html_on_directories(true),
+            ServeDir::new(dist)
+                .append_index_html_on_directories(true)
+                .precompressed_br()
+                .precompressed_gzip(),
         ));
     }
     Ok(router
+        .layer(middleware::from_fn(cache_control))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_str(&content_security_policy(&settings.frame_ancestors))
@@ -272,6 +276,46 @@ pub fn app(settings: &Settings) -> Result<Router, rusqlite::Error> {
             HeaderValue::from_static("no-referrer"),
         ))
         .layer(middleware::from_fn(log_request)))
+}
+
+/// Whether a file name carries its content hash (trunk's `name-0123456789abcdef`):
+/// such a file never changes under its name.
+pub fn is_content_hashed(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or("");
+    let stem = name.split('.').next().unwrap_or("");
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    stem.rsplit_once('-')
+        .is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// Caching for the widget's files: a content-hashed file is kept for a year,
+/// everything else (the page, boot.js, embed.js, the configuration) is
+/// checked with the server on each use, and each varies by the encodings the
+/// browser accepts. Answers from the API are never kept.
+async fn cache_control(request: Request, next: middleware::Next) -> Response {
+    let path = request.uri().path().to_owned();
+    let mut response = next.run(request).await;
+    if response.headers().contains_key(header::CACHE_CONTROL) {
+        return response;
+    }
+    let api = path.starts_with("/api/") || path.starts_with("/fhir/");
+    if !api && !response.headers().contains_key(header::VARY) {
+        // The same name is sent brotli, gzip or plain by what the browser accepts.
+        response
+            .headers_mut()
+            .insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    }
+    let value = if api {
+        "no-store"
+    } else if response.status().is_success() && is_content_hashed(&path) {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    response
 }
 
 /// Serves until `shutdown` completes, then finishes the requests under way.
