@@ -4,13 +4,17 @@
 // starts when the patient asks for it (see README, "How the page loads").
 const tag = document.querySelector("script[data-intake-js]");
 const here = new URL(tag.dataset.intakeJs, document.baseURI);
+// Each module's wasm memory, for `cargo xtask bench` to weigh.
+const memories = {};
+globalThis.massageIntakeMemory = () =>
+  Object.fromEntries(Object.entries(memories).map(([k, m]) => [k, m.buffer.byteLength]));
 // A module loader: loads once, and tries again after a failure.
 const loader = (name) => {
   let loading;
   return () =>
     (loading ??= (async () => {
       const m = await import(new URL(tag.dataset[name + "Js"], here).href);
-      await m.default({ module_or_path: new URL(tag.dataset[name + "Wasm"], here) });
+      memories[name] = (await m.default({ module_or_path: new URL(tag.dataset[name + "Wasm"], here) })).memory;
       return m;
     })().catch((e) => {
       loading = undefined;
@@ -138,4 +142,4 @@ const ask = (e) => {
 globalThis.massageIntakeUnsent = (unsent) =>
   unsent ? addEventListener("beforeunload", ask) : removeEventListener("beforeunload", ask);
 const { default: init } = await import(here.href);
-await init({ module_or_path: tag.dataset.intakeWasm });
+memories.first = (await init({ module_or_path: tag.dataset.intakeWasm })).memory;

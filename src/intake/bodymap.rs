@@ -171,8 +171,11 @@ pub fn BodyMap(form: FormContext) -> impl IntoView {
     let maps = NodeRef::<leptos::html::Div>::new();
     // The pressed state follows the answers (a region removed from the list
     // is released on the map too).
+    let chosen_codes = Memo::new(move |_| {
+        draft.with(|d| d.pain.iter().map(|p| p.region.clone()).collect::<Vec<_>>())
+    });
     Effect::new(move |_| {
-        let chosen: Vec<String> = draft.with(|d| d.pain.iter().map(|p| p.region.clone()).collect());
+        let chosen = chosen_codes.get();
         let Some(maps) = maps.get() else { return };
         let Ok(regions) = maps.query_selector_all("[data-region]") else {
             return;
@@ -208,14 +211,13 @@ pub fn BodyMap(form: FormContext) -> impl IntoView {
             ev.prevent_default();
         }
     };
-    let chosen =
-        move || draft.with(|d| d.pain.iter().map(|p| p.region.clone()).collect::<Vec<_>>());
+    let chosen = move || chosen_codes.get();
     view! {
         <p>{texts.t(Msg::PainIntro)}</p>
         <div class="mi-maps" node_ref=maps inner_html=markup on:click=on_click on:keydown=on_key></div>
         <h3 class="mi-subheading" id="mi-pain-chosen">{texts.t(Msg::PainChosen)}</h3>
         <p class="mi-hint" id="mi-pain-scale">{texts.t(Msg::PainIntensity)}</p>
-        <p class="mi-hint" hidden=move || draft.with(|d| !d.pain.is_empty())>{texts.t(Msg::PainNone)}</p>
+        <p class="mi-hint" hidden=move || chosen_codes.with(|c| !c.is_empty())>{texts.t(Msg::PainNone)}</p>
         <ul class="mi-pain-list" aria-labelledby="mi-pain-chosen">
             <For each=chosen key=|code| code.clone() let:code>
                 <PainRow code form />

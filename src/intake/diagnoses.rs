@@ -189,7 +189,7 @@ pub fn Diagnoses(form: FormContext) -> impl IntoView {
             pick(choice);
         }
     };
-    let rows = move || draft.with(|d| (0..d.diagnoses.len()).collect::<Vec<_>>());
+    let rows = Memo::new(move |_| draft.with(|d| (0..d.diagnoses.len()).collect::<Vec<_>>()));
     view! {
         <div class=move || if error.with(Option::is_some) { "mi-field mi-combo mi-field--invalid" } else { "mi-field mi-combo" }>
             <label class="mi-label" for=id.clone() id=format!("{id}-label")>{texts.t(Msg::FieldDiagnoses)}</label>
@@ -230,7 +230,7 @@ pub fn Diagnoses(form: FormContext) -> impl IntoView {
             <p class="mi-sr-only" id=status_id aria-live="polite">{status}</p>
             {move || error.get().map(|e| view! { <p class="mi-error" id=error_id.clone()>{texts.error(&e)}</p> })}
             <ul class="mi-chosen">
-                <For each=rows key=|i| *i let:index>
+                <For each=move || rows.get() key=|i| *i let:index>
                     <DiagnosisRow index form />
                 </For>
             </ul>

@@ -38,6 +38,10 @@ pub fn option_label(texts: Texts, prefix: &str, code: &str) -> &'static str {
     Msg::from_key(&format!("{prefix}.{code}")).map_or("", |m| texts.t(m))
 }
 
+/// Text answers other questions depend on (the date of birth decides
+/// whether a parent or guardian is asked for).
+pub const SHAPES_THE_FORM: &[&str] = &["patient.date_of_birth"];
+
 /// How a question is asked.
 #[derive(Clone, Copy)]
 pub enum Kind {
@@ -220,6 +224,14 @@ impl FieldSpec {
         }
     }
 
+    /// Whether typing here can leave the rest of the form alone: a text
+    /// answer that shows or hides nothing and has no check as typed.
+    pub fn quiet(&self) -> bool {
+        matches!(self.kind, Kind::Input(..) | Kind::Area)
+            && self.live.is_none()
+            && !SHAPES_THE_FORM.contains(&self.path)
+    }
+
     /// Whether this error is about this question.
     pub fn owns(&self, error: &FieldError) -> bool {
         error.path == self.path
@@ -330,7 +342,9 @@ pub fn InputField(spec: FieldSpec, form: FormContext) -> impl IntoView {
             base.to_owned()
         }
     };
-    let hidden = move || spec.when.is_some_and(|w| !draft.with(w));
+    // Every answer lives in one signal: each field reads it through memos, so
+    // a keystroke updates only the field it changed.
+    let hidden = Memo::new(move |_| spec.when.is_some_and(|w| !draft.with(w)));
     let label_text = view! {
         {texts.t(spec.label)}
         {spec.optional.then(|| view! { " " <span class="mi-optional">{texts.t(Msg::FieldOptional)}</span> })}
@@ -362,11 +376,11 @@ pub fn InputField(spec: FieldSpec, form: FormContext) -> impl IntoView {
                     } else {
                         format!("{id}-{}", code.replace('_', "-"))
                     };
-                    let checked = move || match spec.binding {
+                    let checked = Memo::new(move |_| match spec.binding {
                         Binding::Text(get, _) => draft.with(|d| get(d) == code),
                         Binding::Codes(get, _) => draft.with(|d| get(d).iter().any(|c| c == code)),
                         Binding::Check(..) => false,
-                    };
+                    });
                     view! {
                         <div class="mi-option">
                             <input
@@ -407,16 +421,26 @@ pub fn InputField(spec: FieldSpec, form: FormContext) -> impl IntoView {
                 Kind::Check => ("checkbox", None),
                 _ => ("text", None),
             };
-            let value = move || match spec.binding {
+            let value = Memo::new(move |_| match spec.binding {
                 Binding::Text(get, _) => draft.with(|d| get(d).clone()),
                 _ => String::new(),
-            };
+            });
+            // A keystroke in a text field changes the answer without telling
+            // the rest of the form, which does not depend on it (the input
+            // shows what was typed itself): typing stays fast with every
+            // answer in one signal. Fields others depend on still tell.
+            let quiet = spec.quiet();
             let on_input = move |ev: leptos::ev::Event| {
-                draft.update(|d| match spec.binding {
+                let change = |d: &mut IntakeDraft| match spec.binding {
                     Binding::Text(_, set) => set(d, event_target_value(&ev)),
                     Binding::Check(_, set) => set(d, event_target_checked(&ev)),
                     Binding::Codes(..) => {}
-                });
+                };
+                if quiet {
+                    draft.update_untracked(change);
+                } else {
+                    draft.update(change);
+                }
                 on_edit.run(());
             };
             let on_blur = move |_| left.set(true);
@@ -449,10 +473,10 @@ pub fn InputField(spec: FieldSpec, form: FormContext) -> impl IntoView {
                         aria-invalid=move || invalid().then_some("true")
                         aria-describedby=described
                         prop:value=value
-                        prop:checked=move || match spec.binding {
+                        prop:checked=Memo::new(move |_| match spec.binding {
                             Binding::Check(get, _) => draft.with(get),
                             _ => false,
-                        }
+                        })
                         on:input=on_input
                         on:blur=on_blur
                     />

@@ -12,7 +12,7 @@ use crate::text::use_texts;
 pub fn Medications(form: FormContext) -> impl IntoView {
     let texts = use_texts();
     let draft = form.draft;
-    let rows = move || draft.with(|d| (0..d.medications.len()).collect::<Vec<_>>());
+    let rows = Memo::new(move |_| draft.with(|d| (0..d.medications.len()).collect::<Vec<_>>()));
     let add = move |_| {
         let next = draft.with_untracked(|d| d.medications.len());
         form.edit(|d| d.medications.push(MedicationDraft::default()));
@@ -22,7 +22,7 @@ pub fn Medications(form: FormContext) -> impl IntoView {
         <fieldset class="mi-group mi-medications">
             <legend>{texts.t(Msg::MedicationsHeading)}</legend>
             <p class="mi-hint">{texts.t(Msg::MedicationsHint)}</p>
-            <For each=rows key=|i| *i let:index>
+            <For each=move || rows.get() key=|i| *i let:index>
                 <MedicationRow index form />
             </For>
             <button type="button" class="mi-more" id="mi-medications-add" on:click=add>

@@ -450,9 +450,16 @@ pub fn IntakeForm(
         warnings,
         mode,
         on_edit: Callback::new(move |()| {
+            // The photo is not remembered: it is large, and can be taken again.
             #[cfg(target_arch = "wasm32")]
             if remembering.get_untracked() {
-                draft.with_untracked(remember::save);
+                draft.with_untracked(|d| match d.photo {
+                    Some(_) => remember::save(&IntakeDraft {
+                        photo: None,
+                        ..d.clone()
+                    }),
+                    None => remember::save(d),
+                });
             }
             recheck();
         }),
@@ -582,7 +589,7 @@ fn block_view(block: Block, form: FormContext) -> AnyView {
         Block::Group(legend, intro, specs, when) => {
             let draft = form.draft;
             view! {
-                <fieldset class="mi-group" hidden=move || when.is_some_and(|w| !draft.with(w))>
+                <fieldset class="mi-group" hidden=Memo::new(move |_| when.is_some_and(|w| !draft.with(w)))>
                     <legend>{texts.t(legend)}</legend>
                     {intro.map(|m| view! { <p class="mi-hint">{texts.t(m)}</p> })}
                     {fields(specs, form)}

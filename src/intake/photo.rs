@@ -166,25 +166,30 @@ pub fn Photo(form: FormContext) -> impl IntoView {
             let _ = i.focus();
         }
     };
+    // The photo is large: what depends on it follows its size, not every
+    // change of the answers.
+    let size =
+        Memo::new(move |_| draft.with(|d| d.photo.as_ref().map(|p| decoded_len(&p.data_base64))));
     let preview = move || {
-        draft.with(|d| {
-            d.photo.as_ref().map(|p| {
-                (
-                    format!("data:{};base64,{}", p.mime_type, p.data_base64),
-                    decoded_len(&p.data_base64),
-                )
-            })
+        size.get().map(|bytes| {
+            let src = draft.with_untracked(|d| {
+                d.photo
+                    .as_ref()
+                    .map(|p| format!("data:{};base64,{}", p.mime_type, p.data_base64))
+                    .unwrap_or_default()
+            });
+            (src, bytes)
         })
     };
     let message = move || match status.get() {
         Status::Working => Some(("mi-hint", texts.t(Msg::PhotoWorking).to_owned())),
         Status::Failed(e) => Some(("mi-error", texts.t(e.msg()).to_owned())),
-        Status::Idle => preview().map(|(_, size)| {
+        Status::Idle => size.get().map(|bytes| {
             (
                 "mi-hint",
                 texts.f(
                     Msg::PhotoReady,
-                    &[("size", &size.div_ceil(1000).to_string())],
+                    &[("size", &bytes.div_ceil(1000).to_string())],
                 ),
             )
         }),

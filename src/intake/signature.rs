@@ -93,7 +93,7 @@ pub fn SignaturePad(form: FormContext) -> impl IntoView {
     let canvas = NodeRef::<leptos::html::Canvas>::new();
     let drawing = StoredValue::new(false);
     let last: StoredValue<Option<(i32, i32)>> = StoredValue::new(None);
-    let signed = move || draft.with(|d| !d.signature_path.is_empty());
+    let signed = Memo::new(move |_| draft.with(|d| !d.signature_path.is_empty()));
     // Paint what is kept (answers remembered, or back on this step).
     Effect::new(move |_| {
         let path = draft.with(|d| d.signature_path.clone());
@@ -182,7 +182,7 @@ pub fn SignaturePad(form: FormContext) -> impl IntoView {
                 on:pointercancel=up
             ></canvas>
             <div class="mi-pad-actions">
-                <p class="mi-signed" role="status">{move || signed().then(|| texts.t(Msg::SignatureSigned))}</p>
+                <p class="mi-signed" role="status">{move || signed.get().then(|| texts.t(Msg::SignatureSigned))}</p>
                 <button type="button" class="mi-more" id="mi-signature-clear" on:click=clear>
                     {texts.t(Msg::SignatureClear)}
                 </button>

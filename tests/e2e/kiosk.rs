@@ -200,7 +200,8 @@ async fn a_submission_unsent_at_reset_still_arrives_once() {
     browser.wait_for(".mi-send-retry").await;
     // Nobody touches the tablet: it warns, then resets with the submission unsent.
     browser.wait_for("[role=alertdialog]").await;
-    for _ in 0..150 {
+    // Generous: on a loaded 2-core machine the rebuilt form can take a while.
+    for _ in 0..300 {
         if browser
             .eval("return !document.getElementById('mi-idle-dialog') && document.getElementById('mi-patient-given-name')?.value === '';")
             .await

@@ -2,7 +2,9 @@
 //! own SQLite file, serving the built widget from `dist/`, and a real headless
 //! Chromium driven over WebDriver by Debian's chromedriver.
 
+pub mod bench;
 pub mod proxy;
+pub mod surveyjs;
 
 use std::net::TcpListener as StdListener;
 use std::path::{Path, PathBuf};
