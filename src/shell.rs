@@ -95,6 +95,33 @@ pub fn apply_theme(root: &web_sys::Element, config: &WidgetConfig) {
     }
 }
 
+thread_local! {
+    /// The first view's click handler (see [`show_in`]).
+    static CLICKS: Closure<dyn Fn(web_sys::MouseEvent)> =
+        Closure::<dyn Fn(web_sys::MouseEvent)>::new(on_click);
+}
+
+/// A click in a first view: Start opens the form, a section's button toggles it.
+fn on_click(ev: web_sys::MouseEvent) {
+    let Some(root) = ev
+        .current_target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    else {
+        return;
+    };
+    let button = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|t| t.closest("button").ok().flatten());
+    if let Some(button) = button {
+        if button.has_attribute("data-start") {
+            open_form(root, true, None);
+        } else {
+            toggle(&root, &button);
+        }
+    }
+}
+
 /// Shows the first view in `root` and wires its buttons.
 pub fn show(root: &web_sys::Element, resolved: ResolvedConfig) {
     show_in(root, resolved, false);
@@ -156,25 +183,12 @@ fn show_in(root: &web_sys::Element, resolved: ResolvedConfig, inline: bool) {
             footer_html(&catalog, config)
         },
     ));
-    let handler = {
-        let root = root.clone();
-        Closure::<dyn Fn(web_sys::MouseEvent)>::new(move |ev: web_sys::MouseEvent| {
-            let button = ev
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                .and_then(|t| t.closest("button").ok().flatten());
-            if let Some(button) = button {
-                if button.has_attribute("data-start") {
-                    open_form(root.clone(), true, None);
-                } else {
-                    toggle(&root, &button);
-                }
-            }
-        })
-    };
-    let _ = root.add_event_listener_with_callback("click", handler.as_ref().unchecked_ref());
-    // The view lives as long as the page, and so does its handler.
-    handler.forget();
+    // One handler for every first view of the page's life: a kiosk shows a
+    // new one after each patient, and a handler per view (holding its root)
+    // kept every old view in memory.
+    CLICKS.with(|clicks| {
+        let _ = root.add_event_listener_with_callback("click", clicks.as_ref().unchecked_ref());
+    });
     if resolved.problems.iter().any(ConfigProblem::blocks_sending)
         && config.view != StartView::LearnOnly
     {

@@ -9,14 +9,28 @@
 use intake_core::{Catalog, FieldError, Msg};
 use leptos::prelude::*;
 
+thread_local! {
+    /// The catalogs kept so far.
+    static KEPT: std::cell::RefCell<Vec<&'static Catalog>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// A handle on one language's texts.
 #[derive(Clone, Copy)]
 pub struct Texts(&'static Catalog);
 
 impl Texts {
-    /// Keeps `catalog` for the rest of the page's life (one per language).
+    /// Keeps `catalog` for the rest of the page's life, once: the form is
+    /// mounted again after every kiosk reset, and an equal catalog is reused.
     pub fn new(catalog: Catalog) -> Texts {
-        Texts(Box::leak(Box::new(catalog)))
+        KEPT.with(|kept| {
+            let mut kept = kept.borrow_mut();
+            if let Some(same) = kept.iter().find(|c| ***c == catalog) {
+                return Texts(same);
+            }
+            let leaked: &'static Catalog = Box::leak(Box::new(catalog));
+            kept.push(leaked);
+            Texts(leaked)
+        })
     }
 
     /// The catalog itself, for content that resolves its own texts.

@@ -525,7 +525,14 @@ fn bench() -> Result {
     // SurveyJS from the npm registry for comparison (a few minutes).
     println!("\n== bench: in Chromium (CPU slowed down through the DevTools protocol)");
     run(cargo()
-        .args(["run", "--quiet", "--package", "intake-e2e", "--bin", "browser-bench"])
+        .args([
+            "run",
+            "--quiet",
+            "--package",
+            "intake-e2e",
+            "--bin",
+            "browser-bench",
+        ])
         .env("CHROMEDRIVER", CHROMEDRIVER))
 }
 

@@ -1,6 +1,6 @@
 //! The browser half of `cargo xtask bench`: prints a table of figures (each
 //! timing the median of several runs). `--quick` measures once, for a check
-//! that the bench still runs.
+//! that the bench still runs; `--resets N` sets how many kiosk resets.
 
 use intake_e2e::bench::{run, Options};
 
@@ -24,6 +24,16 @@ async fn main() {
             surveyjs: true,
         }
     };
+    let mut options = options;
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(n) = args
+        .iter()
+        .position(|a| a == "--resets")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|n| n.parse().ok())
+    {
+        options.resets = n;
+    }
     let lines = run(options).await.lines;
     let width = lines.iter().map(|l| l.what.len()).max().unwrap_or(0);
     for line in lines {
