@@ -4,7 +4,7 @@
 // Options as data-* attributes: data-view (learn, intake, welcome, learn_only),
 // data-lang, data-primary (the clinic's colour, #rrggbb, used when readable),
 // data-height (pixels, or "fixed" to keep it), data-title, data-load
-// ("eager"), data-inline (the education only, in this page, styles isolated).
+// ("eager", or "click" for a button that loads it, with data-label), data-inline (the education only, in this page, styles isolated).
 // Never the endpoint: that is the widget origin's own configuration.
 //
 // The intake runs in a frame from the widget's origin, so no script of the
@@ -42,6 +42,20 @@
   const frame = (host) => {
     const query = new URLSearchParams({ mode: "embedded" });
     const d = host.dataset;
+    // data-load="click": nothing of the widget loads until the visitor asks.
+    if (d.load === "click") {
+      const b = host.appendChild(document.createElement("button"));
+      b.type = "button";
+      b.className = "massage-intake-open";
+      b.textContent = d.label || "Open the intake form";
+      b.onclick = () => {
+        b.remove();
+        d.load = "eager";
+        frame(host);
+        host.querySelector("iframe").focus();
+      };
+      return;
+    }
     if (VIEWS.includes(d.view)) query.set("view", d.view);
     if (/^[a-z]{2}(-[A-Za-z]{2})?$/.test(d.lang || "")) query.set("lang", d.lang);
     // The widget checks the colour's contrast before it uses it.

@@ -362,3 +362,47 @@ async fn a_theme_colour_is_used_only_when_it_stays_readable() {
     assert_eq!(browser.csp_violations().await, Vec::<String>::new());
     browser.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_load_on_click_nothing_of_the_widget_loads_until_asked() {
+    let (host, listener) = HostPage::bind().await;
+    let origin = host.base.clone();
+    let receiver = Receiver::start_with(Some(r#"{"endpoint": "/api/v1/submissions"}"#), move |s| {
+        s.frame_ancestors = vec![origin]
+    })
+    .await;
+    let widget = receiver.base.clone();
+    let body = "<div data-massage-intake data-load=click data-label=\"Fill in your intake form\" data-view=intake></div>";
+    HostPage::serve(listener, page(&widget, "", body), host_csp(&widget));
+    let browser = Browser::start().await;
+    browser.open(&format!("{}/", host.base)).await;
+    let button = browser.wait_for("[data-massage-intake] button").await;
+    assert_eq!(
+        button.text().await.expect("text"),
+        "Fill in your intake form"
+    );
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let fetched = browser
+        .eval(&format!(
+            "return performance.getEntriesByType('resource').map(r => r.name).filter(n => n.startsWith('{widget}') && !n.endsWith('/embed.js'));"
+        ))
+        .await;
+    assert_eq!(
+        fetched,
+        serde_json::json!([]),
+        "nothing but embed.js before the tap"
+    );
+    assert!(!browser.exists("iframe").await);
+    button.click().await.expect("tap");
+    browser.wait_for("[data-massage-intake] iframe").await;
+    assert!(!browser.exists("[data-massage-intake] button").await);
+    let focused = browser.eval("return document.activeElement.tagName;").await;
+    assert_eq!(focused, "IFRAME", "the form has the focus");
+    let frame = browser.wait_for("iframe").await;
+    browser.driver.enter_frame(0).await.expect("into the frame");
+    browser.wait_for("#mi-patient-given-name").await;
+    browser.driver.enter_default_frame().await.expect("back");
+    drop(frame);
+    assert_eq!(browser.csp_violations().await, Vec::<String>::new());
+    browser.quit().await;
+}
