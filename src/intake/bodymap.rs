@@ -17,7 +17,7 @@ type Shape = (&'static str, u16, u16, u16, u16);
 /// The front: the patient's left is on the viewer's right.
 const FRONT: &[Shape] = &[
     ("front_head", 78, 6, 44, 52),
-    ("front_neck", 88, 60, 24, 16),
+    ("front_neck", 86, 59, 28, 17),
     ("front_shoulder_right", 46, 78, 36, 24),
     ("front_shoulder_left", 118, 78, 36, 24),
     ("front_chest_right", 68, 104, 31, 46),
