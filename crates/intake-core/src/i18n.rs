@@ -24,16 +24,29 @@ include!(concat!(env!("OUT_DIR"), "/messages.rs"));
 pub enum Locale {
     #[default]
     En,
+    Es,
+    Pt,
 }
 
 impl Locale {
     /// Every shipped language.
-    pub const ALL: &'static [Locale] = &[Locale::En];
+    pub const ALL: &'static [Locale] = &[Locale::En, Locale::Es, Locale::Pt];
 
     /// The BCP 47 tag stored in a submission and set as the page's `lang`.
     pub const fn tag(self) -> &'static str {
         match self {
             Locale::En => "en",
+            Locale::Es => "es",
+            Locale::Pt => "pt",
+        }
+    }
+
+    /// The language's name in itself, for the language switch.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Locale::En => "English",
+            Locale::Es => "Español",
+            Locale::Pt => "Português",
         }
     }
 
@@ -51,6 +64,8 @@ impl Locale {
     pub const fn source(self) -> &'static str {
         match self {
             Locale::En => include_str!("../locales/en.txt"),
+            Locale::Es => include_str!("../locales/es.txt"),
+            Locale::Pt => include_str!("../locales/pt.txt"),
         }
     }
 }
@@ -142,20 +157,23 @@ impl Catalog {
         })
     }
 
-    /// The built-in catalog of `locale`, a table made at build time.
+    /// The catalog of `locale` from the files built into the program:
+    /// English is a table made at build time; the others are parsed (the
+    /// widget fetches those files instead, so they cost a page nothing until
+    /// a patient asks for them). A file that does not parse gives English.
     pub fn builtin(locale: Locale) -> Catalog {
-        let table: &'static [&'static str] = match locale {
-            Locale::En => &EN,
-        };
-        Catalog {
-            locale,
-            texts: table.iter().map(|t| Cow::Borrowed(*t)).collect(),
+        match locale {
+            Locale::En => Catalog::english(),
+            other => Catalog::parse(other, other.source()).unwrap_or_else(|_| Catalog::english()),
         }
     }
 
     /// The built-in English catalog.
     pub fn english() -> Catalog {
-        Catalog::builtin(Locale::En)
+        Catalog {
+            locale: Locale::En,
+            texts: EN.iter().map(|t| Cow::Borrowed(*t)).collect(),
+        }
     }
 
     /// The language of these texts.
