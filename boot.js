@@ -141,5 +141,7 @@ const ask = (e) => {
 };
 globalThis.massageIntakeUnsent = (unsent) =>
   unsent ? addEventListener("beforeunload", ask) : removeEventListener("beforeunload", ask);
-const { default: init } = await import(here.href);
-memories.first = (await init({ module_or_path: tag.dataset.intakeWasm })).memory;
+const first = await import(here.href);
+// A language switched to in the form reaches the first view's module too.
+globalThis.massageIntakeSetLang = (lang) => first.set_language(lang);
+memories.first = (await first.default({ module_or_path: tag.dataset.intakeWasm })).memory;

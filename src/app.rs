@@ -2,7 +2,7 @@
 //! the first view live in [`crate::shell`], which hands over to this.
 
 use intake_core::config::{ResolvedConfig, StartView};
-use intake_core::{parts, Catalog, Msg, Part};
+use intake_core::{parts, Msg, Part};
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
 
@@ -20,7 +20,7 @@ pub enum Stage {
 /// The whole form, once its configuration is known: provides the texts.
 #[component]
 pub fn App(resolved: ResolvedConfig) -> impl IntoView {
-    let texts = Texts::new(Catalog::english());
+    let texts = Texts::from_static(crate::locale::catalog());
     provide_context(texts);
     let class = if resolved.config.mode == intake_core::Mode::Kiosk {
         "mi-root mi-root--kiosk"
@@ -41,7 +41,11 @@ pub fn Widget(resolved: ResolvedConfig) -> impl IntoView {
     let texts = use_texts();
     let catalog = texts.catalog();
     let ResolvedConfig { config, problems } = resolved;
-    let stage = RwSignal::new(Stage::Intake);
+    // After a language switch the thank-you screen stays where it was.
+    let stage = RwSignal::new(match crate::intake::handed_over_reference() {
+        Some(reference) => Stage::Done { reference },
+        None => Stage::Intake,
+    });
     let body = {
         let config = config.clone();
         move || match (stage.get(), config.endpoint.clone()) {
@@ -58,6 +62,7 @@ pub fn Widget(resolved: ResolvedConfig) -> impl IntoView {
                     on_done=Callback::new(move |reference: String| {
                         crate::shell::event("step", &[("step", "done")]);
                         crate::shell::event("submitted", &[("reference", &reference)]);
+                        crate::intake::set_done_reference(Some(reference.clone()));
                         stage.set(Stage::Done { reference });
                         focus_when_rendered("mi-done-heading");
                     })
@@ -68,11 +73,37 @@ pub fn Widget(resolved: ResolvedConfig) -> impl IntoView {
             ),
         }
     };
+    // The language switch: the form comes back in the other language with
+    // every answer, on the same step (or the same thank-you screen).
+    let switch_language = move |ev: leptos::ev::MouseEvent| {
+        use wasm_bindgen::JsCast;
+        let Some(locale) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| el.closest("[data-lang]").ok().flatten())
+            .and_then(|el| el.get_attribute("data-lang"))
+            .and_then(|tag| intake_core::Locale::from_tag(&tag))
+        else {
+            return;
+        };
+        if locale == texts.catalog().locale() {
+            return;
+        }
+        crate::intake::hand_over_answers();
+        crate::intake::set_switching(true);
+        crate::locale::remember_choice(locale);
+        let _ = crate::shell::call_global("massageIntakeSetLang", &locale.tag().into());
+        leptos::task::spawn_local(async move {
+            crate::mount_form(false).await;
+            crate::intake::set_switching(false);
+            request_animation_frame(move || crate::shell::focus_lang(locale));
+        });
+    };
     let footer = (config.view != StartView::LearnOnly)
         .then(|| footer_html(catalog, &config))
         .filter(|f| !f.is_empty());
     view! {
-        <header class="mi-header" inner_html=header_html(catalog, &config)></header>
+        <header class="mi-header" inner_html=header_html(catalog, &config) on:click=switch_language></header>
         <div inner_html=notice_html(catalog, &problems)></div>
         <main class="mi-main">{body}</main>
         {footer.map(|f| view! { <div inner_html=f></div> })}

@@ -137,7 +137,8 @@ fn show_seconds(document: &web_sys::Document, left: u32) {
 }
 
 fn open_dialog(document: &web_sys::Document, seconds: u32) {
-    let catalog = Catalog::english();
+    // In the patient's language (the form tells this module of a switch).
+    let catalog = crate::locale::catalog();
     COUNTDOWN.with(|c| c.set(Some(seconds)));
     FOCUS_BEFORE.with(|f| {
         *f.borrow_mut() = document
@@ -208,6 +209,8 @@ pub fn reset() {
     DONE_SINCE.with(|d| d.set(None));
     FOCUS_BEFORE.with(|f| f.borrow_mut().take());
     LAST_ACTIVITY.with(|l| l.set(now()));
+    // The next patient starts in the page's own language.
+    crate::locale::forget_choice();
     // The form stops; a submission on its way goes on out of sight (boot.js).
     let _ = crate::shell::call_global("massageIntakeStopForm", &JsValue::UNDEFINED);
     let Some(window) = web_sys::window() else {

@@ -7,6 +7,7 @@ pub mod intake;
 pub mod json;
 pub mod kiosk;
 pub mod learn;
+pub mod locale;
 pub mod rules;
 #[cfg(target_arch = "wasm32")]
 pub mod seal;
@@ -27,6 +28,7 @@ thread_local! {
 /// the form in place of the first view, moving the focus to it when asked.
 pub async fn mount_form(focus: bool) {
     let resolved = config::load().await;
+    locale::use_locale(locale::choose(&resolved)).await;
     if let Some(document) = web_sys::window().and_then(|w| w.document()) {
         for id in ["mi-boot", shell::ROOT_ID] {
             if let Some(old) = document.get_element_by_id(id) {
@@ -56,6 +58,11 @@ pub async fn mount_form(focus: bool) {
 /// Takes the form down (a kiosk reset). A submission still on its way is
 /// handed to `boot.js`, which keeps sending it, out of sight, until stored.
 pub fn unmount_form() {
+    // A kiosk reset starts the next patient afresh; a language switch has
+    // handed the answers over before calling this.
+    if !intake::switching() {
+        intake::set_done_reference(None);
+    }
     intake::next_generation();
     intake::hand_over_pending();
     // Dropping the handle unmounts the view and disposes its state.

@@ -11,6 +11,17 @@ pub fn mount_inline(target: web_sys::Element, base: String, primary: String) {
     massage_intake::shell::mount_inline(target, base, primary);
 }
 
+/// The form switched language: texts this module shows later (the kiosk's
+/// idle dialog) follow.
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn set_language(tag: String) {
+    if let Some(locale) = intake_core::Locale::from_tag(&tag) {
+        wasm_bindgen_futures::spawn_local(async move {
+            massage_intake::locale::use_locale(locale).await;
+        });
+    }
+}
+
 fn main() {
     // Loaded by embed.js into a clinic's page: it mounts where it is told.
     let inline = js_sys::Reflect::get(&js_sys::global(), &"massageIntakeInline".into())

@@ -53,6 +53,7 @@ pub fn start_again() {
         };
         root.set_id(ROOT_ID);
         let _ = body.append_child(&root);
+        crate::locale::use_locale(crate::locale::choose(&resolved)).await;
         show(&root, resolved);
     });
 }
@@ -116,9 +117,38 @@ fn on_click(ev: web_sys::MouseEvent) {
     if let Some(button) = button {
         if button.has_attribute("data-start") {
             open_form(root, true, None);
+        } else if let Some(tag) = button.get_attribute("data-lang") {
+            switch_language(root, &tag);
         } else {
             toggle(&root, &button);
         }
+    }
+}
+
+/// Shows the first view again in another language, and keeps the focus on
+/// the switch.
+fn switch_language(root: web_sys::Element, tag: &str) {
+    let Some(locale) = intake_core::Locale::from_tag(tag) else {
+        return;
+    };
+    crate::locale::remember_choice(locale);
+    wasm_bindgen_futures::spawn_local(async move {
+        let resolved = crate::config::load().await;
+        if crate::locale::use_locale(locale).await {
+            show(&root, resolved);
+            focus_lang(locale);
+        }
+    });
+}
+
+/// Focuses the switch's button for `locale`.
+pub fn focus_lang(locale: intake_core::Locale) {
+    if let Some(button) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(&format!("mi-lang-{}", locale.tag())))
+        .and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = button.focus();
     }
 }
 
@@ -130,7 +160,7 @@ pub fn show(root: &web_sys::Element, resolved: ResolvedConfig) {
 /// [`show`]; `inline` on a clinic's own page, which has its own `h1`,
 /// header and `main`: the education then starts at its `h2`, in a plain block.
 fn show_in(root: &web_sys::Element, resolved: ResolvedConfig, inline: bool) {
-    let catalog = Catalog::english();
+    let catalog = crate::locale::catalog();
     let config = &resolved.config;
     let can_start = config.endpoint.is_some();
     apply_theme(root, config);
@@ -153,7 +183,7 @@ fn show_in(root: &web_sys::Element, resolved: ResolvedConfig, inline: bool) {
     } else {
         format!(
             r#"<section class="mi-learn" aria-labelledby="mi-learn-heading">{}</section>"#,
-            learn_html(&catalog, config, can_start)
+            learn_html(catalog, config, can_start)
         )
     };
     let (header, main_tag) = if inline {
@@ -162,7 +192,7 @@ fn show_in(root: &web_sys::Element, resolved: ResolvedConfig, inline: bool) {
         (
             format!(
                 r#"<header class="mi-header">{}</header>"#,
-                header_html(&catalog, config)
+                header_html(catalog, config)
             ),
             "main",
         )
@@ -174,13 +204,13 @@ fn show_in(root: &web_sys::Element, resolved: ResolvedConfig, inline: bool) {
         ),
         header = header,
         main_tag = main_tag,
-        notice = notice_html(&catalog, &resolved.problems),
+        notice = notice_html(catalog, &resolved.problems),
         main = main,
         footer = if config.view == StartView::LearnOnly {
             // The education-only view ends with the number to book already.
             String::new()
         } else {
-            footer_html(&catalog, config)
+            footer_html(catalog, config)
         },
     ));
     // One handler for every first view of the page's life: a kiosk shows a
@@ -233,7 +263,7 @@ pub fn call_global(name: &str, arg: &JsValue) -> Option<JsValue> {
 /// With `education_for` (straight to the form, nothing else on screen), the
 /// education for that configuration takes the form's place if it cannot load.
 fn open_form(root: web_sys::Element, focus: bool, education_for: Option<WidgetConfig>) {
-    let catalog = Catalog::english();
+    let catalog = crate::locale::catalog();
     // A second tap after a failure starts afresh.
     if let Some(status) = root.query_selector("#mi-start-status").ok().flatten() {
         let _ = status.set_attribute("hidden", "");
@@ -255,7 +285,7 @@ fn open_form(root: web_sys::Element, focus: bool, education_for: Option<WidgetCo
             }
             // Straight to the form and it failed: show the education instead.
             if let Some(config) = education_for {
-                let education = learn_html(&catalog, &config, true);
+                let education = learn_html(catalog, &config, true);
                 if let Some(main) = root.query_selector(".mi-main").ok().flatten() {
                     let _ = main.insert_adjacent_html(
                         "beforeend",
@@ -293,8 +323,9 @@ pub fn header_html(catalog: &Catalog, config: &WidgetConfig) -> String {
         .map(|name| format!(r#"<p class="mi-brand">{}</p>"#, escape(name)))
         .unwrap_or_default();
     format!(
-        r#"{brand}<h1 class="mi-title">{}</h1>"#,
-        escape(catalog.text(Msg::AppTitle))
+        r#"{brand}<h1 class="mi-title">{}</h1>{}"#,
+        escape(catalog.text(Msg::AppTitle)),
+        crate::locale::switch_html(catalog.locale())
     )
 }
 

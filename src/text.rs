@@ -33,6 +33,11 @@ impl Texts {
         })
     }
 
+    /// A handle on a catalog kept for the page's life (see [`crate::locale`]).
+    pub fn from_static(catalog: &'static Catalog) -> Texts {
+        Texts(catalog)
+    }
+
     /// The catalog itself, for content that resolves its own texts.
     pub fn catalog(self) -> &'static Catalog {
         self.0

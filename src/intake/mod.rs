@@ -186,16 +186,23 @@ pub fn IntakeForm(
     let texts = use_texts();
     // At home, answers remembered on this device come back (never on a kiosk).
     let kiosk = mode == Mode::Kiosk;
-    let restored = (!kiosk).then(restore).flatten();
+    // Answers handed over by a language switch come first.
+    let handed = HANDOFF.with(|h| h.borrow_mut().take());
+    let (handed_draft, handed_step) = match handed {
+        Some((draft, step)) => (Some(draft), step),
+        None => (None, Step::About),
+    };
+    let restored = (!kiosk && handed_draft.is_none()).then(restore).flatten();
     let remembering = RwSignal::new(restored.is_some());
     let was_restored = restored.is_some();
-    let draft = RwSignal::new(restored.unwrap_or_default());
+    let draft = RwSignal::new(handed_draft.or(restored).unwrap_or_default());
     let errors: RwSignal<Vec<FieldError>> = RwSignal::new(Vec::new());
     let warnings: RwSignal<Vec<FieldError>> = RwSignal::new(Vec::new());
     let state = RwSignal::new(SendState::Idle);
     let summary = RwSignal::new(String::new());
     let pending: StoredValue<Option<Pending>> = StoredValue::new(None);
-    let step = RwSignal::new(Step::About);
+    let step = RwSignal::new(handed_step);
+    LIVE.with(|l| *l.borrow_mut() = Some((draft, step)));
     // Came from Review through an Edit button: the way on leads back there.
     let returning = RwSignal::new(false);
     let shown = Memo::new(move |_| draft.with(Step::shown));
@@ -725,10 +732,48 @@ struct InFlight {
 }
 
 thread_local! {
+    /// The answers and step of the form on screen, for a language switch.
+    static LIVE: std::cell::RefCell<Option<(RwSignal<IntakeDraft>, RwSignal<Step>)>> = const { std::cell::RefCell::new(None) };
+    /// Answers and step handed to the next mounting of the form.
+    static HANDOFF: std::cell::RefCell<Option<(IntakeDraft, Step)>> = const { std::cell::RefCell::new(None) };
+    /// A language switch is under way.
+    static SWITCHING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// The reference of a stored submission while its thank-you screen shows.
+    static DONE: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
     /// Which mounting of the form is current; a kiosk reset moves it on.
     static GENERATION: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
     /// The submission on its way, until it is stored or refused.
     static IN_FLIGHT: std::cell::RefCell<Option<InFlight>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Keeps the answers and step of the form on screen for the next mounting
+/// (a language switch), and the thank-you screen's reference.
+pub fn hand_over_answers() {
+    if let Some((draft, step)) = LIVE.with(|l| *l.borrow()) {
+        if let (Some(d), Some(s)) = (draft.try_get_untracked(), step.try_get_untracked()) {
+            HANDOFF.with(|h| *h.borrow_mut() = Some((d, s)));
+        }
+    }
+}
+
+/// Whether a language switch is under way (the form is mounted again).
+pub fn switching() -> bool {
+    SWITCHING.with(std::cell::Cell::get)
+}
+
+/// Marks a language switch as under way, or over.
+pub fn set_switching(on: bool) {
+    SWITCHING.with(|s| s.set(on));
+}
+
+/// Notes the reference shown on the thank-you screen (`None`: no such screen).
+pub fn set_done_reference(reference: Option<String>) {
+    DONE.with(|d| *d.borrow_mut() = reference);
+}
+
+/// The thank-you screen's reference, when a switch happened on it.
+pub fn handed_over_reference() -> Option<String> {
+    DONE.with(|d| d.borrow().clone())
 }
 
 fn generation() -> u32 {

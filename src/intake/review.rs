@@ -17,6 +17,9 @@ pub fn answer(texts: Texts, spec: &FieldSpec, draft: &IntakeDraft) -> Option<Str
             let code = get(draft);
             (!code.is_empty()).then(|| option_label(texts, prefix, code).to_owned())?
         }
+        (Binding::Text(get, _), Kind::Input("date", ..)) => {
+            crate::locale::date(get(draft).trim(), texts.catalog().locale())
+        }
         (Binding::Text(get, _), _) => get(draft).trim().to_owned(),
         (Binding::Codes(get, _), Kind::Checks(_, prefix)) => get(draft)
             .iter()

@@ -1,7 +1,8 @@
 //! axe-core on every screen, at phone and tablet sizes: the Learn sections,
 //! every step of the form with and without its problems shown, the diagnosis
 //! list open, a photo and a drawn signature, Review, Done, and the kiosk's
-//! idle dialog. Zero violations of WCAG 2.2 A and AA rules.
+//! idle dialog, in English, Spanish and Portuguese. Zero violations of WCAG
+//! 2.2 A and AA rules.
 
 use intake_e2e::{Browser, Receiver};
 
@@ -12,8 +13,15 @@ async fn sweep(browser: &Browser, screen: &str, found: &mut Vec<String>) {
     }
 }
 
-async fn every_screen(browser: &Browser, receiver: &Receiver, size: &str, found: &mut Vec<String>) {
-    browser.open(&receiver.url("/")).await;
+async fn every_screen(
+    browser: &Browser,
+    receiver: &Receiver,
+    lang: &str,
+    size: &str,
+    found: &mut Vec<String>,
+) {
+    let size = &format!("{lang} {size}");
+    browser.open(&receiver.url(&format!("/?lang={lang}"))).await;
     browser.wait_for(".mi-learn [data-start]").await;
     // The checker itself: an unlabelled field and a low-contrast line are found.
     browser
@@ -43,12 +51,16 @@ async fn every_screen(browser: &Browser, receiver: &Receiver, size: &str, found:
         .await;
     sweep(browser, &format!("learn, all open {size}"), found).await;
     for view in ["welcome", "learn_only"] {
-        browser.open(&receiver.url(&format!("/?view={view}"))).await;
+        browser
+            .open(&receiver.url(&format!("/?view={view}&lang={lang}")))
+            .await;
         browser.wait_for(".mi-disclaimer").await;
         sweep(browser, &format!("{view} {size}"), found).await;
     }
 
-    browser.open(&receiver.url("/?view=intake")).await;
+    browser
+        .open(&receiver.url(&format!("/?view=intake&lang={lang}")))
+        .await;
     browser.wait_for("#mi-patient-given-name").await;
     sweep(browser, &format!("about {size}"), found).await;
     browser.click("#mi-next").await;
@@ -151,9 +163,11 @@ async fn axe_finds_nothing_on_any_screen_at_phone_and_tablet_sizes() {
     let receiver = Receiver::start(None).await;
     let browser = Browser::start().await;
     let mut found = Vec::new();
-    for (size, width, height) in [("phone", 390, 844), ("tablet", 1024, 768)] {
-        browser.viewport(width, height).await;
-        every_screen(&browser, &receiver, size, &mut found).await;
+    for lang in ["en", "es", "pt"] {
+        for (size, width, height) in [("phone", 390, 844), ("tablet", 1024, 768)] {
+            browser.viewport(width, height).await;
+            every_screen(&browser, &receiver, lang, size, &mut found).await;
+        }
     }
     browser.quit().await;
 
@@ -163,12 +177,34 @@ async fn axe_finds_nothing_on_any_screen_at_phone_and_tablet_sizes() {
     ))
     .await;
     let browser = Browser::start().await;
-    for (size, width, height) in [("phone", 390, 844), ("tablet", 1024, 768)] {
-        browser.viewport(width, height).await;
-        browser.open(&kiosk.url("/")).await;
-        browser.wait_for("#mi-patient-given-name").await;
-        browser.wait_for("[role=alertdialog]").await;
-        sweep(&browser, &format!("kiosk idle dialog {size}"), &mut found).await;
+    for lang in ["en", "es", "pt"] {
+        for (size, width, height) in [("phone", 390, 844), ("tablet", 1024, 768)] {
+            browser.viewport(width, height).await;
+            browser.open(&kiosk.url(&format!("/?lang={lang}"))).await;
+            browser.wait_for("#mi-patient-given-name").await;
+            browser.wait_for("[role=alertdialog]").await;
+            let title = browser
+                .wait_for("#mi-idle-title")
+                .await
+                .text()
+                .await
+                .expect("title");
+            let expected = match lang {
+                "es" => "¿Sigue ahí?",
+                "pt" => "Você ainda está aí?",
+                _ => "Are you still there?",
+            };
+            assert_eq!(
+                title, expected,
+                "the idle dialog speaks the patient's language"
+            );
+            sweep(
+                &browser,
+                &format!("kiosk idle dialog {lang} {size}"),
+                &mut found,
+            )
+            .await;
+        }
     }
     browser.quit().await;
     assert!(found.is_empty(), "axe-core found:\n{}", found.join("\n"));

@@ -106,16 +106,40 @@ pub fn brotli_bytes(bytes: &[u8]) -> Vec<u8> {
     out
 }
 
+/// Writes `locales/<tag>.lines` for every language but English (which is
+/// built in): its texts checked strictly, one a line in the widget's order.
+pub fn write_languages(dist: &Path) -> Result<usize, String> {
+    use intake_core::{Catalog, Locale};
+    let dir = dist.join("locales");
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let mut count = 0;
+    for locale in Locale::ALL.iter().filter(|l| **l != Locale::En) {
+        let catalog = Catalog::parse(*locale, locale.source())
+            .map_err(|e| format!("locales/{}.txt: {e}", locale.tag()))?;
+        std::fs::write(
+            dir.join(format!("{}.lines", locale.tag())),
+            catalog.to_lines(),
+        )
+        .map_err(|e| e.to_string())?;
+        count += 1;
+    }
+    Ok(count)
+}
+
 /// Writes `NAME.br` and `NAME.gz` beside every text, script and wasm file of
 /// the build, for a server to send as they are; returns how many files.
 pub fn precompress(dist: &Path) -> std::io::Result<usize> {
     let mut count = 0;
     for entry in std::fs::read_dir(dist)? {
         let path = entry?.path();
-        let compressible = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| matches!(e, "wasm" | "js" | "css" | "html" | "json" | "svg" | "txt"));
+        if path.is_dir() {
+            // The texts of each language, in `locales/`.
+            count += precompress(&path)?;
+            continue;
+        }
+        let compressible = path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+            matches!(e, "wasm" | "js" | "css" | "html" | "json" | "svg" | "lines")
+        });
         if !path.is_file() || !compressible {
             continue;
         }

@@ -8,7 +8,7 @@ use std::process::{Command, ExitCode};
 use std::time::Instant;
 
 use xtask::{
-    measure, precompress, BundleSizes, BUDGET_GZIP_BYTES, EMBED_LIMIT_GZIP_BYTES,
+    measure, precompress, write_languages, BundleSizes, BUDGET_GZIP_BYTES, EMBED_LIMIT_GZIP_BYTES,
     FORM_LIMIT_GZIP_BYTES, SEAL_LIMIT_GZIP_BYTES, TOTAL_LIMIT_GZIP_BYTES,
 };
 
@@ -319,6 +319,10 @@ fn dist() -> Result<BundleSizes> {
     run(Command::new("trunk")
         .current_dir(root())
         .args(["build", "index.html", "--release"]))?;
+    let languages = write_languages(&root().join("dist"))?;
+    println!(
+        "wrote {languages} languages to dist/locales/ (fetched only when a patient needs one)"
+    );
     let files = precompress(&root().join("dist")).map_err(|e| e.to_string())?;
     println!("precompressed {files} files (.br, .gz) for the receiver to send as they are");
     let sizes = measure(&root().join("dist")).map_err(|e| e.to_string())?;

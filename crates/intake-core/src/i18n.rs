@@ -168,6 +168,30 @@ impl Catalog {
         }
     }
 
+    /// The texts one a line, in the order of [`Msg::ALL`], paragraph breaks
+    /// as U+2029: what the build ships for a language the page fetches, so
+    /// the widget reads it without a parser.
+    pub fn to_lines(&self) -> String {
+        let mut out = String::new();
+        for text in &self.texts {
+            out.push_str(&text.replace('\n', "\u{2029}"));
+            out.push('\n');
+        }
+        out
+    }
+
+    /// Reads [`Catalog::to_lines`]; `None` unless every text is there and none is empty.
+    pub fn from_lines(locale: Locale, lines: &str) -> Option<Catalog> {
+        let texts: Vec<Cow<'static, str>> = lines
+            .strip_suffix('\n')
+            .unwrap_or(lines)
+            .split('\n')
+            .map(|t| Cow::Owned(t.replace('\u{2029}', "\n")))
+            .collect();
+        (texts.len() == Msg::ALL.len() && texts.iter().all(|t| !t.is_empty()))
+            .then_some(Catalog { locale, texts })
+    }
+
     /// The built-in English catalog.
     pub fn english() -> Catalog {
         Catalog {

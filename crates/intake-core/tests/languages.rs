@@ -77,3 +77,30 @@ fn browser_tags_find_their_language() {
         "Próximo"
     );
 }
+
+#[test]
+fn the_shipped_lines_read_back_as_the_same_catalog() {
+    for locale in Locale::ALL {
+        let catalog = Catalog::builtin(*locale);
+        let lines = catalog.to_lines();
+        assert_eq!(
+            Catalog::from_lines(*locale, &lines).as_ref(),
+            Some(&catalog)
+        );
+        assert!(
+            catalog.text(Msg::LearnWhatBody).contains('\n'),
+            "paragraphs survive"
+        );
+    }
+    let short: String = Catalog::builtin(Locale::Es)
+        .to_lines()
+        .lines()
+        .skip(1)
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert_eq!(
+        Catalog::from_lines(Locale::Es, &short),
+        None,
+        "a missing text is refused"
+    );
+}

@@ -1,0 +1,142 @@
+//! The language in use. English is built in; Spanish and Portuguese are
+//! fetched (`locales/es.lines`, made from `locales/es.txt` by the build and sent compressed) only when a patient needs
+//! them, so a language nobody uses costs the page nothing.
+//!
+//! Which language: one chosen with the switch on this page (kept in
+//! `globalThis.massageIntakeLang`, which both modules read and a kiosk reset
+//! clears), else the URL's `lang`, else the clinic's configured `locale`,
+//! else the browser's preferred languages, else English.
+
+use std::cell::{Cell, RefCell};
+
+use intake_core::{Catalog, Locale, ResolvedConfig};
+use wasm_bindgen::JsValue;
+
+/// The page global holding a language switched to on this page.
+pub const CHOSEN: &str = "massageIntakeLang";
+
+thread_local! {
+    static CURRENT: Cell<Option<&'static Catalog>> = const { Cell::new(None) };
+    static LOADED: RefCell<Vec<&'static Catalog>> = const { RefCell::new(Vec::new()) };
+}
+
+fn keep(catalog: Catalog) -> &'static Catalog {
+    LOADED.with(|loaded| {
+        let mut loaded = loaded.borrow_mut();
+        if let Some(same) = loaded.iter().find(|c| c.locale() == catalog.locale()) {
+            return *same;
+        }
+        let kept: &'static Catalog = Box::leak(Box::new(catalog));
+        loaded.push(kept);
+        kept
+    })
+}
+
+/// The texts in use (English until another language is loaded).
+pub fn catalog() -> &'static Catalog {
+    CURRENT.with(Cell::get).unwrap_or_else(|| {
+        let english = keep(Catalog::english());
+        CURRENT.with(|c| c.set(Some(english)));
+        english
+    })
+}
+
+/// The language to show, as described at the top of this file.
+pub fn choose(resolved: &ResolvedConfig) -> Locale {
+    let global = js_sys::global();
+    let chosen = js_sys::Reflect::get(&global, &CHOSEN.into())
+        .ok()
+        .and_then(|v| v.as_string())
+        .and_then(|tag| Locale::from_tag(&tag));
+    let url = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .and_then(|q| web_sys::UrlSearchParams::new_with_str(&q).ok())
+        .and_then(|q| q.get("lang"))
+        .and_then(|tag| Locale::from_tag(&tag));
+    let configured = Some(resolved.config.locale).filter(|l| *l != Locale::En);
+    let browser = || {
+        let languages = web_sys::window()?.navigator().languages();
+        languages
+            .iter()
+            .filter_map(|l| l.as_string())
+            .find_map(|tag| Locale::from_tag(&tag))
+    };
+    chosen
+        .or(url)
+        .or(configured)
+        .or_else(browser)
+        .unwrap_or(Locale::En)
+}
+
+/// Makes `locale` the language in use, fetching its texts the first time.
+/// Returns false (and keeps the language in use) when they cannot be had.
+pub async fn use_locale(locale: Locale) -> bool {
+    if let Some(kept) = LOADED.with(|l| l.borrow().iter().find(|c| c.locale() == locale).copied()) {
+        CURRENT.with(|c| c.set(Some(kept)));
+        return true;
+    }
+    if locale == Locale::En {
+        CURRENT.with(|c| c.set(Some(keep(Catalog::english()))));
+        return true;
+    }
+    // Built by `cargo xtask dist` from `locales/<tag>.txt`, checked there.
+    let url = format!("locales/{}.lines", locale.tag());
+    let Ok(reply) = crate::fetch::fetch(&url, None, 15_000).await else {
+        return false;
+    };
+    if !(200..300).contains(&reply.status) {
+        return false;
+    }
+    match Catalog::from_lines(locale, &reply.body) {
+        Some(catalog) => {
+            CURRENT.with(|c| c.set(Some(keep(catalog))));
+            true
+        }
+        None => {
+            web_sys::console::warn_1(&"massage-intake: a language file could not be read".into());
+            false
+        }
+    }
+}
+
+/// Remembers a switch for both modules of this page (not across pages).
+pub fn remember_choice(locale: Locale) {
+    let _ = js_sys::Reflect::set(&js_sys::global(), &CHOSEN.into(), &locale.tag().into());
+}
+
+/// Forgets a switch (a kiosk reset: the next patient starts afresh).
+pub fn forget_choice() {
+    let _ = js_sys::Reflect::set(&js_sys::global(), &CHOSEN.into(), &JsValue::UNDEFINED);
+}
+
+/// The language switch: one button per language, each named in its own
+/// language, the current one pressed.
+pub fn switch_html(current: Locale) -> String {
+    let mut out =
+        String::from(r#"<nav class="mi-langs" aria-label="Language / Idioma / Idioma"><ul>"#);
+    for locale in Locale::ALL {
+        out.push_str(&format!(
+            r#"<li><button type="button" class="mi-lang" id="mi-lang-{tag}" data-lang="{tag}" lang="{tag}" aria-pressed="{pressed}">{name}</button></li>"#,
+            tag = locale.tag(),
+            pressed = *locale == current,
+            name = locale.name(),
+        ));
+    }
+    out.push_str("</ul></nav>");
+    out
+}
+
+/// Formats a `YYYY-MM-DD` date as people of `locale` write it
+/// ("April 12, 1961", "12 de abril de 1961"); other text is returned as is.
+pub fn date(iso: &str, locale: Locale) -> String {
+    if intake_core::Date::parse(iso).is_none() {
+        return iso.to_owned();
+    }
+    let date = js_sys::Date::new(&JsValue::from_str(iso));
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"long".into());
+    let _ = js_sys::Reflect::set(&options, &"timeZone".into(), &"UTC".into());
+    date.to_locale_date_string(locale.tag(), &options)
+        .as_string()
+        .unwrap_or_else(|| iso.to_owned())
+}
