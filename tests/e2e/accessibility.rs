@@ -78,6 +78,7 @@ async fn every_screen(
     browser.click("#mi-prescription-has-prescription").await;
     browser.click("#mi-payer-kind-health-insurance").await;
     browser.next_step().await;
+    sweep(browser, &format!("health {size}"), found).await;
     browser.click("#mi-health-conditions-pregnancy").await;
     browser.click("#mi-medications-add").await;
     browser.click("#mi-next").await;
@@ -127,6 +128,7 @@ async fn every_screen(
         .await;
     sweep(browser, &format!("prescription filled {size}"), found).await;
     browser.next_step().await;
+    sweep(browser, &format!("payment {size}"), found).await;
     browser.click("#mi-next").await;
     browser
         .wait_for("#mi-payer-health-insurance-carrier-error")

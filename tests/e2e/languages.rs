@@ -14,6 +14,22 @@ async fn heading(browser: &Browser) -> String {
         .expect("heading")
 }
 
+/// Takes a screenshot after checking that nothing is wider than the window
+/// and no text is cut off in its box.
+async fn shot(browser: &Browser, name: &str) {
+    let cut = browser
+        .eval(
+            "const out = [...document.querySelectorAll('.mi-root :is(h1, h2, h3, p, label, legend, button, dt, dd, li)')] \
+               .filter(e => e.getClientRects().length && e.scrollWidth > e.clientWidth + 1) \
+               .map(e => e.id || e.className || e.tagName); \
+             if (document.documentElement.scrollWidth > document.documentElement.clientWidth) out.push('page'); \
+             return out;",
+        )
+        .await;
+    assert_eq!(cut, json!([]), "{name}: text overflows");
+    browser.screenshot(name).await;
+}
+
 async fn root_lang(browser: &Browser) -> String {
     browser
         .eval("return document.getElementById('mi-root').getAttribute('lang');")
@@ -53,11 +69,11 @@ async fn a_spanish_intake_is_reviewed_in_spanish_and_stored_as_es() {
         .await
         .expect("text");
     assert!(learn.contains("¿Qué es el masaje médico?"), "{learn}");
-    browser.screenshot("lang-es-learn-phone").await;
+    shot(&browser, "lang-es-learn-phone").await;
     browser.click(".mi-learn [data-start]").await;
     browser.wait_for("#mi-patient-given-name").await;
     assert_eq!(heading(&browser).await, "Paso 1 de 8: Sobre usted");
-    browser.screenshot("lang-es-about-phone").await;
+    shot(&browser, "lang-es-about-phone").await;
     browser
         .fill_form(
             ["Ana", "Silva", "Dolor de espalda", "Ana Silva"],
@@ -82,7 +98,7 @@ async fn a_spanish_intake_is_reviewed_in_spanish_and_stored_as_es() {
             "review lacks {expected:?}:\n{review}"
         );
     }
-    browser.screenshot("lang-es-review-phone").await;
+    shot(&browser, "lang-es-review-phone").await;
     browser.click("button[type=submit]").await;
     browser.wait_for(".mi-reference").await;
     let done = browser
@@ -126,10 +142,10 @@ async fn switching_language_mid_form_keeps_every_answer_and_the_step() {
         browser.eval("return document.activeElement.id;").await,
         "mi-lang-pt"
     );
-    browser.screenshot("lang-pt-learn-tablet").await;
+    shot(&browser, "lang-pt-learn-tablet").await;
     browser.click(".mi-learn [data-start]").await;
     heading_becomes(&browser, "Etapa 1 de 8: Sobre você").await;
-    browser.screenshot("lang-pt-about-tablet").await;
+    shot(&browser, "lang-pt-about-tablet").await;
     browser
         .fill_about("Ana", "Silva", "04121961", "401-555-0134")
         .await;
@@ -191,7 +207,7 @@ async fn switching_language_mid_form_keeps_every_answer_and_the_step() {
         review.contains("12 de abril de 1961") && review.contains("Dormir melhor"),
         "{review}"
     );
-    browser.screenshot("lang-pt-review-tablet").await;
+    shot(&browser, "lang-pt-review-tablet").await;
     browser.click("button[type=submit]").await;
     browser.wait_for(".mi-reference").await;
     let rows = receiver.rows();

@@ -7,17 +7,15 @@ use serde_json::{json, Value};
 
 /// Targets smaller than `min` px on the step in view (or the whole page).
 /// A tick box or radio counts with its row (its label is part of the target);
-/// links inside a sentence are exempt, as WCAG 2.5.8 allows. The body map's
-/// regions are held to 24 px everywhere: a figure whose every region were
-/// 48 px would not fit a tablet's screen.
+/// links inside a sentence are exempt, as WCAG 2.5.8 allows.
 const SMALL_TARGETS: &str = "const min = arguments[0]; \
   const scope = document.querySelector('.mi-step:not([hidden])') || document; \
   return [...scope.querySelectorAll('button, input, select, textarea, a[href], [role=button]')] \
     .filter(e => e.getClientRects().length && !e.closest('[hidden]')) \
     .filter(e => !(e.tagName === 'A' && e.closest('p'))) \
     .map(e => { const box = (e.type === 'checkbox' || e.type === 'radio') ? (e.closest('.mi-option, .mi-check') || e) : e; \
-      const r = box.getBoundingClientRect(); return [e.id || e.getAttribute('aria-label') || e.textContent.trim().slice(0, 30), Math.round(r.width), Math.round(r.height), e.hasAttribute('data-region')]; }) \
-    .filter(([name, w, h, region]) => w < (region ? 24 : min) || h < (region ? 24 : min));";
+      const r = box.getBoundingClientRect(); return [e.id || e.getAttribute('aria-label') || e.textContent.trim().slice(0, 30), Math.round(r.width), Math.round(r.height)]; }) \
+    .filter(([, w, h]) => w < min || h < min);";
 
 async fn small_targets(browser: &Browser, min: u32) -> Value {
     browser

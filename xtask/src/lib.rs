@@ -21,8 +21,9 @@ pub const SEAL_LIMIT_GZIP_BYTES: u64 = 40 * 1024;
 /// Tests fail when the website embed's loader passes this many gzip bytes.
 pub const EMBED_LIMIT_GZIP_BYTES: u64 = 3 * 1024;
 /// Tests fail when everything a patient downloads without sealing passes
-/// this many (the first view plus the form and rules above).
-pub const TOTAL_LIMIT_GZIP_BYTES: u64 = 360 * 1024;
+/// this many (the first view plus the form and rules above). The language
+/// switch and reading a fetched language took it from 352 to 360 KB.
+pub const TOTAL_LIMIT_GZIP_BYTES: u64 = 370 * 1024;
 
 /// One file of the built widget.
 #[derive(Clone, Debug, PartialEq, Eq)]
