@@ -92,7 +92,8 @@
       await m.default({ module_or_path: new URL(attr("data-intake-wasm"), base) });
       return m;
     }));
-    m.mount_inline(target, base.href, /^#[0-9a-fA-F]{6}$/.test(host.dataset.primary || "") ? host.dataset.primary : "");
+    const d = host.dataset;
+    m.mount_inline(target, base.href, /^#[0-9a-fA-F]{6}$/.test(d.primary || "") ? d.primary : "", /^[a-z]{2}(-[A-Za-z]{2})?$/.test(d.lang || "") ? d.lang : "");
     emit(host, "ready", {});
   };
   const mount = (host) => {

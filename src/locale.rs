@@ -71,6 +71,12 @@ pub fn choose(resolved: &ResolvedConfig) -> Locale {
 /// Makes `locale` the language in use, fetching its texts the first time.
 /// Returns false (and keeps the language in use) when they cannot be had.
 pub async fn use_locale(locale: Locale) -> bool {
+    use_locale_at("", locale).await
+}
+
+/// [`use_locale`], with the widget's files under `base` (the inline embed
+/// runs on a clinic's page, from the widget's origin).
+pub async fn use_locale_at(base: &str, locale: Locale) -> bool {
     if let Some(kept) = LOADED.with(|l| l.borrow().iter().find(|c| c.locale() == locale).copied()) {
         CURRENT.with(|c| c.set(Some(kept)));
         return true;
@@ -80,7 +86,7 @@ pub async fn use_locale(locale: Locale) -> bool {
         return true;
     }
     // Built by `cargo xtask dist` from `locales/<tag>.txt`, checked there.
-    let url = format!("locales/{}.lines", locale.tag());
+    let url = format!("{base}locales/{}.lines", locale.tag());
     let Ok(reply) = crate::fetch::fetch(&url, None, 15_000).await else {
         return false;
     };

@@ -5,10 +5,10 @@
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
 /// The education only, in an element of a clinic's page (embed.js, inline
-/// mode), with the widget's files and configuration under `base`.
+/// mode), with the widget's files and configuration under `base`, in `lang`.
 #[wasm_bindgen::prelude::wasm_bindgen]
-pub fn mount_inline(target: web_sys::Element, base: String, primary: String) {
-    massage_intake::shell::mount_inline(target, base, primary);
+pub fn mount_inline(target: web_sys::Element, base: String, primary: String, lang: String) {
+    massage_intake::shell::mount_inline(target, base, primary, lang);
 }
 
 /// The form switched language: texts this module shows later (the kiosk's

@@ -59,12 +59,17 @@ pub fn start_again() {
 }
 
 /// The education only, in `target` on a clinic's page, with the configuration
-/// from the widget's own origin (`base`).
-pub fn mount_inline(target: web_sys::Element, base: String, primary: String) {
+/// and the texts from the widget's own origin (`base`), in `lang` when it is
+/// one the widget speaks.
+pub fn mount_inline(target: web_sys::Element, base: String, primary: String, lang: String) {
     quiet_panics();
     wasm_bindgen_futures::spawn_local(async move {
         let mut resolved =
             crate::config::load_from(&format!("{base}{}", crate::config::CONFIG_FILE)).await;
+        // The host element's data-lang, else as on the widget's own page.
+        let locale = intake_core::Locale::from_tag(&lang)
+            .unwrap_or_else(|| crate::locale::choose(&resolved));
+        crate::locale::use_locale_at(&base, locale).await;
         resolved.config.view = StartView::LearnOnly;
         // Whatever the host page's address says, this is an embed.
         resolved.config.mode = intake_core::Mode::Embedded;

@@ -406,3 +406,41 @@ async fn with_load_on_click_nothing_of_the_widget_loads_until_asked() {
     assert_eq!(browser.csp_violations().await, Vec::<String>::new());
     browser.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_inline_education_speaks_the_language_of_data_lang() {
+    let (host, listener) = HostPage::bind().await;
+    let origin = host.base.clone();
+    let receiver = Receiver::start_with(Some(r#"{"endpoint": "/api/v1/submissions"}"#), move |s| {
+        s.frame_ancestors = vec![origin]
+    })
+    .await;
+    let widget = receiver.base.clone();
+    let body = "<div id=es data-massage-intake data-inline data-lang=es></div>\
+        <div id=pt data-massage-intake data-inline data-lang=pt-BR></div>";
+    HostPage::serve(listener, page(&widget, "", body), host_csp(&widget));
+    let browser = Browser::start().await;
+    browser.open(&format!("{}/", host.base)).await;
+    let read = |id: &str| {
+        format!(
+            "const r = document.getElementById('{id}').shadowRoot; \
+             const s = r && r.querySelector('.mi-learn h2'); \
+             return s ? [s.textContent, r.querySelector('[lang]').getAttribute('lang')] : null;"
+        )
+    };
+    let mut seen = (Value::Null, Value::Null);
+    for _ in 0..200 {
+        seen = (
+            browser.eval(&read("es")).await,
+            browser.eval(&read("pt")).await,
+        );
+        if !seen.0.is_null() && !seen.1.is_null() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(seen.0, serde_json::json!(["Sobre el masaje médico", "es"]));
+    assert_eq!(seen.1, serde_json::json!(["Sobre a massagem médica", "pt"]));
+    assert_eq!(browser.csp_violations().await, Vec::<String>::new());
+    browser.quit().await;
+}
