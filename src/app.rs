@@ -76,12 +76,7 @@ pub fn Widget(resolved: ResolvedConfig) -> impl IntoView {
     // The language switch: the form comes back in the other language with
     // every answer, on the same step (or the same thank-you screen).
     let switch_language = move |ev: leptos::ev::MouseEvent| {
-        use wasm_bindgen::JsCast;
-        let Some(locale) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .and_then(|el| el.closest("[data-lang]").ok().flatten())
-            .and_then(|el| el.get_attribute("data-lang"))
+        let Some(locale) = crate::shell::data_of(&ev, "data-lang")
             .and_then(|tag| intake_core::Locale::from_tag(&tag))
         else {
             return;

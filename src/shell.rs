@@ -146,6 +146,18 @@ fn switch_language(root: web_sys::Element, tag: &str) {
     });
 }
 
+/// The `name` attribute of the nearest element carrying it, from an event's
+/// target up: which delegated control (`data-lang`, `data-edit`…) an event
+/// landed on.
+pub fn data_of(ev: &web_sys::Event, name: &str) -> Option<String> {
+    ev.target()?
+        .dyn_into::<web_sys::Element>()
+        .ok()?
+        .closest(&format!("[{name}]"))
+        .ok()??
+        .get_attribute(name)
+}
+
 /// Focuses the switch's button for `locale`.
 pub fn focus_lang(locale: intake_core::Locale) {
     if let Some(button) = web_sys::window()

@@ -178,13 +178,7 @@ pub fn Diagnoses(form: FormContext) -> impl IntoView {
         }
     };
     let on_option = move |ev: leptos::ev::MouseEvent| {
-        use wasm_bindgen::JsCast;
-        let index = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .and_then(|el| el.closest("[data-index]").ok().flatten())
-            .and_then(|el| el.get_attribute("data-index"))
-            .and_then(|i| i.parse::<usize>().ok());
+        let index = crate::shell::data_of(&ev, "data-index").and_then(|i| i.parse::<usize>().ok());
         if let Some(choice) = index.and_then(|i| found.with(|f| f.get(i).cloned())) {
             pick(choice);
         }
