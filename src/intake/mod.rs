@@ -223,11 +223,13 @@ pub fn IntakeForm(
         latest_check.update_value(|n| *n += 1);
         let this_check = latest_check.get_value();
         let current = draft.get_untracked();
+        let mine = generation();
         leptos::task::spawn_local(async move {
             if let Ok(checked) =
                 rules::check(&current, &placeholder_context(mode), today(), Format::Json).await
             {
-                if latest_check.get_value() == this_check {
+                // After a kiosk reset or a language switch this form is gone.
+                if generation() == mine && latest_check.get_value() == this_check {
                     errors.set(on_this_step(checked.errors, step.get_untracked()));
                     warnings.set(checked.warnings);
                 }
@@ -269,10 +271,15 @@ pub fn IntakeForm(
     let next = move || {
         let here = step.get_untracked();
         let current = draft.get_untracked();
+        let mine = generation();
         leptos::task::spawn_local(async move {
-            let Ok(checked) =
-                rules::check(&current, &placeholder_context(mode), today(), Format::Json).await
-            else {
+            let checked =
+                rules::check(&current, &placeholder_context(mode), today(), Format::Json).await;
+            // After a kiosk reset or a language switch this form is gone.
+            if generation() != mine {
+                return;
+            }
+            let Ok(checked) = checked else {
                 return fail(Msg::SendRulesUnavailable, 0);
             };
             if step.get_untracked() != here {
@@ -639,13 +646,8 @@ fn Review(
         }
     };
     let on_click = move |ev: leptos::ev::MouseEvent| {
-        use wasm_bindgen::JsCast;
-        let Some(index) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .and_then(|el| el.closest("[data-edit]").ok().flatten())
-            .and_then(|el| el.get_attribute("data-edit"))
-            .and_then(|i| i.parse::<usize>().ok())
+        let Some(index) =
+            crate::shell::data_of(&ev, "data-edit").and_then(|i| i.parse::<usize>().ok())
         else {
             return;
         };
@@ -710,7 +712,8 @@ fn submit_context(mode: Mode, lang: &str) -> Option<SubmitContext> {
 async fn wait(ms: u32, hurry: RwSignal<bool>) {
     hurry.set(false);
     let mut waited = 0;
-    while waited < ms && !hurry.get_untracked() {
+    // A form taken down meanwhile (kiosk reset) ends the wait.
+    while waited < ms && hurry.try_get_untracked() == Some(false) {
         let step = (ms - waited).min(250);
         let promise = js_sys::Promise::new(&mut |resolve, _| {
             if let Some(window) = web_sys::window() {
@@ -776,7 +779,7 @@ pub fn handed_over_reference() -> Option<String> {
     DONE.with(|d| d.borrow().clone())
 }
 
-fn generation() -> u32 {
+pub(crate) fn generation() -> u32 {
     GENERATION.with(std::cell::Cell::get)
 }
 

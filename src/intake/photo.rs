@@ -143,8 +143,14 @@ pub fn Photo(form: FormContext) -> impl IntoView {
             return;
         };
         status.set(Status::Working);
+        let mine = super::generation();
         leptos::task::spawn_local(async move {
-            match prepare(&file).await {
+            let prepared = prepare(&file).await;
+            // After a kiosk reset or a language switch this form is gone.
+            if super::generation() != mine {
+                return;
+            }
+            match prepared {
                 Ok(data_base64) => {
                     form.edit(|d| {
                         d.photo = Some(PhotoDraft {
