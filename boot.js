@@ -8,12 +8,16 @@ const here = new URL(tag.dataset.intakeJs, document.baseURI);
 const memories = {};
 globalThis.massageIntakeMemory = () =>
   Object.fromEntries(Object.entries(memories).map(([k, m]) => [k, m.buffer.byteLength]));
-// A module loader: loads once, and tries again after a failure.
+// A module loader: loads once, and tries again after a failure (under
+// another address: the browser remembers a failed import() for the page).
 const loader = (name) => {
   let loading;
+  let tries = 0;
   return () =>
     (loading ??= (async () => {
-      const m = await import(new URL(tag.dataset[name + "Js"], here).href);
+      const url = new URL(tag.dataset[name + "Js"], here);
+      if (tries++) url.searchParams.set("try", tries);
+      const m = await import(url.href);
       memories[name] = (await m.default({ module_or_path: new URL(tag.dataset[name + "Wasm"], here) })).memory;
       return m;
     })().catch((e) => {
@@ -27,9 +31,10 @@ const form = loader("form");
 let formModule;
 // A kiosk reset takes the form down (if it was ever started).
 globalThis.massageIntakeStopForm = () => formModule?.unmount_form();
-globalThis.massageIntakePrefetch = () => {
+globalThis.massageIntakePrefetch = (seal) => {
   form().catch(() => {});
   globalThis.massageIntakeRules().catch(() => {});
+  if (seal) globalThis.massageIntakeSeal().catch(() => {});
 };
 globalThis.massageIntakeStart = async (focus) => {
   globalThis.massageIntakeRules().catch(() => {});
@@ -41,17 +46,26 @@ globalThis.massageIntakeStart = async (focus) => {
 // open and online: now, when the network returns, when the page is shown
 // again, and on a backoff while any are left.
 const SEALED = "application/vnd.massage-intake.sealed+json";
+// Version 2 makes the store wherever it is missing (a database of that name
+// without it would otherwise make every use fail, and none settle).
 const store = (mode, use) =>
   new Promise((done, fail) => {
-    const open = indexedDB.open("massage-intake", 1);
-    open.onupgradeneeded = () => open.result.createObjectStore("outbox", { keyPath: "id" });
-    open.onerror = () => fail(open.error);
+    const open = indexedDB.open("massage-intake", 2);
+    open.onupgradeneeded = () =>
+      open.result.objectStoreNames.contains("outbox") ||
+      open.result.createObjectStore("outbox", { keyPath: "id" });
+    open.onerror = open.onblocked = () => fail(open.error);
     open.onsuccess = () => {
       const db = open.result;
-      const tx = db.transaction("outbox", mode);
-      const request = use(tx.objectStore("outbox"));
-      tx.oncomplete = () => (db.close(), done(request.result));
-      tx.onerror = tx.onabort = () => (db.close(), fail(tx.error));
+      try {
+        const tx = db.transaction("outbox", mode);
+        const request = use(tx.objectStore("outbox"));
+        tx.oncomplete = () => (db.close(), done(request.result));
+        tx.onerror = tx.onabort = () => (db.close(), fail(tx.error));
+      } catch (e) {
+        db.close();
+        fail(e);
+      }
     };
   });
 // One attempt to deliver a kept submission; true once the receiver has it.
