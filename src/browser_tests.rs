@@ -753,7 +753,7 @@ fn show_first_view(file: &str, query: &str) -> Mounted {
 fn install_boot(start_succeeds: bool) {
     let body = format!(
         "globalThis.miCalls = [];\
-         globalThis.massageIntakePrefetch = () => {{ miCalls.push('prefetch'); }};\
+         globalThis.massageIntakePrefetch = (seal) => {{ miCalls.push(seal ? 'prefetch+seal' : 'prefetch'); }};\
          globalThis.massageIntakeStart = (focus) => {{ miCalls.push('start:' + focus);\
            return {start_succeeds} ? Promise.resolve() : Promise.reject(new Error('offline')); }};"
     );
@@ -793,6 +793,24 @@ async fn a_missing_endpoint_shows_a_notice_and_no_way_to_send() {
         "the education still shows"
     );
     assert_eq!(boot_calls(), Vec::<String>::new(), "no form to fetch");
+}
+
+#[wasm_bindgen_test]
+async fn with_a_clinic_key_the_sealing_module_is_fetched_with_the_form() {
+    install_boot(true);
+    let key = intake_core::sealed::KeyPair::derive(&[7; 32])
+        .public_key()
+        .to_base64();
+    let _root = show_first_view(
+        &format!(r#"{{"endpoint":"/api/v1/submissions","public_key":"{key}"}}"#),
+        "",
+    );
+    settle().await;
+    assert_eq!(
+        boot_calls(),
+        vec!["prefetch+seal"],
+        "everything a send needs, before Send"
+    );
 }
 
 #[wasm_bindgen_test]

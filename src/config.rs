@@ -38,14 +38,9 @@ pub async fn load_from(url: &str) -> ResolvedConfig {
 }
 
 async fn fetch_config(url: &str) -> Result<String, String> {
-    let reply = crate::fetch::fetch(url, None, 15_000)
-        .await
-        .map_err(|_| format!("{CONFIG_FILE} could not be fetched"))?;
-    if !(200..300).contains(&reply.status) {
-        return Err(format!(
-            "the server answered {} for {CONFIG_FILE}",
-            reply.status
-        ));
+    match crate::fetch::fetch_once(url).await {
+        Ok(text) => Ok(text),
+        Err(0) => Err(format!("{CONFIG_FILE} could not be fetched")),
+        Err(status) => Err(format!("the server answered {status} for {CONFIG_FILE}")),
     }
-    Ok(reply.body)
 }

@@ -74,3 +74,36 @@ pub async fn fetch(
         body,
     })
 }
+
+/// The page global where [`fetch_once`] keeps what it fetched.
+const KEPT: &str = "massageIntakeFiles";
+
+/// The text of one of the widget's own files (its configuration, a
+/// language), fetched once for the page: both modules read what the first
+/// one fetched, so a form started after the connection dropped still has
+/// them. A failure is not kept, so the next call tries again; its `Err` is
+/// the status, or 0 for no answer.
+pub async fn fetch_once(url: &str) -> Result<String, u16> {
+    use js_sys::Reflect;
+    let global = js_sys::global();
+    let kept = match Reflect::get(&global, &KEPT.into()) {
+        Ok(kept) if kept.is_object() => kept,
+        _ => {
+            let kept: wasm_bindgen::JsValue = js_sys::Object::new().into();
+            let _ = Reflect::set(&global, &KEPT.into(), &kept);
+            kept
+        }
+    };
+    if let Some(text) = Reflect::get(&kept, &url.into())
+        .ok()
+        .and_then(|v| v.as_string())
+    {
+        return Ok(text);
+    }
+    let reply = fetch(url, None, 15_000).await.map_err(|_| 0u16)?;
+    if !(200..300).contains(&reply.status) {
+        return Err(reply.status);
+    }
+    let _ = Reflect::set(&kept, &url.into(), &reply.body.as_str().into());
+    Ok(reply.body)
+}

@@ -87,13 +87,10 @@ pub async fn use_locale_at(base: &str, locale: Locale) -> bool {
     }
     // Built by `cargo xtask dist` from `locales/<tag>.txt`, checked there.
     let url = format!("{base}locales/{}.lines", locale.tag());
-    let Ok(reply) = crate::fetch::fetch(&url, None, 15_000).await else {
+    let Ok(lines) = crate::fetch::fetch_once(&url).await else {
         return false;
     };
-    if !(200..300).contains(&reply.status) {
-        return false;
-    }
-    match Catalog::from_lines(locale, &reply.body) {
+    match Catalog::from_lines(locale, &lines) {
         Some(catalog) => {
             CURRENT.with(|c| c.set(Some(keep(catalog))));
             true

@@ -24,6 +24,13 @@ fn global(name: &str) -> Option<JsValue> {
         .filter(|v| !v.is_undefined())
 }
 
+/// Loads (and compiles) the sealing module; false while it cannot be had.
+pub async fn load() -> bool {
+    crate::rules::module_function("massageIntakeSeal", "seal")
+        .await
+        .is_some()
+}
+
 /// The envelope's JSON for `body`, sealed to `public_key`.
 pub async fn seal(
     body: &str,
@@ -62,7 +69,12 @@ fn outbox(method: &str, arg: &JsValue) -> Option<Promise> {
     f.call1(&outbox, arg).ok()?.dyn_into().ok()
 }
 
-/// Keeps a sealed envelope on the device until it is stored.
+/// How long keeping an envelope may take: a device storage that never
+/// answers must not hold the send up (it then goes on from memory).
+const KEEP_TIMEOUT_MS: i32 = 5_000;
+
+/// Keeps a sealed envelope on the device until it is stored; false when the
+/// device's storage refused or did not answer in time.
 pub async fn keep(id: &str, endpoint: &str, envelope: &str) -> bool {
     let record = Object::new();
     for (key, value) in [
@@ -73,10 +85,18 @@ pub async fn keep(id: &str, endpoint: &str, envelope: &str) -> bool {
     ] {
         let _ = Reflect::set(&record, &key.into(), &value.into());
     }
-    match outbox("put", &record) {
-        Some(done) => JsFuture::from(done).await.is_ok(),
-        None => false,
-    }
+    let Some(done) = outbox("put", &record) else {
+        return false;
+    };
+    let late = Promise::new(&mut |_, fail| {
+        if let Some(window) = web_sys::window() {
+            let _ = window
+                .set_timeout_with_callback_and_timeout_and_arguments_0(&fail, KEEP_TIMEOUT_MS);
+        }
+    });
+    JsFuture::from(Promise::race(&js_sys::Array::of2(&done, &late)))
+        .await
+        .is_ok()
 }
 
 /// Forgets a stored envelope.

@@ -5,8 +5,8 @@
 //! The intake form is a second module (`intake-form`, the Leptos app) that
 //! `boot.js` fetches once this view is on screen and starts on the patient's
 //! tap, so a visitor waits only for what they first see. `boot.js` provides:
-//! - `globalThis.massageIntakePrefetch()`: fetch and compile the form and its
-//!   rules in the background;
+//! - `globalThis.massageIntakePrefetch(seal)`: fetch and compile the form and
+//!   its rules in the background, and the sealing module when `seal`;
 //! - `globalThis.massageIntakeStart(focus)`: a promise that settles once the
 //!   form has replaced this view (and, with `focus`, holds the focus).
 
@@ -247,7 +247,12 @@ fn show_in(root: &web_sys::Element, resolved: ResolvedConfig, inline: bool) {
         // Should the form not load, the education takes its place.
         open_form(root.clone(), false, Some(config.clone()));
     } else if can_start && config.view != StartView::LearnOnly {
-        let _ = call_global("massageIntakePrefetch", &JsValue::UNDEFINED);
+        // With a clinic key the sealing module comes too: everything a send
+        // needs is in the page before the patient can press Send.
+        let _ = call_global(
+            "massageIntakePrefetch",
+            &JsValue::from_bool(config.public_key.is_some()),
+        );
     }
 }
 

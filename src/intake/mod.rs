@@ -32,9 +32,11 @@ pub enum SendState {
     Idle,
     Sending,
     /// An attempt failed in a way nobody can fix now (offline, the server's
-    /// trouble); the same submission is tried again soon. The message says why.
+    /// trouble); the same submission is tried again soon. `msg` says why,
+    /// `then` where the answers are meanwhile.
     Retrying {
         msg: Msg,
+        then: Msg,
     },
     /// Sending stopped; the message says what to do.
     Failed {
@@ -51,36 +53,70 @@ struct Pending {
     draft: IntakeDraft,
     id: String,
     body: String,
+    /// Sealed and kept in the device's outbox.
+    kept: bool,
 }
 
-/// The body to send: as written, or, with a public key, sealed to it and
-/// kept in the device's outbox first (so a closed tab does not lose it).
-/// `None` when sealing was asked for and is not possible: nothing is then
-/// sent in clear instead.
-#[allow(clippy::unused_async)]
-async fn sealed(
-    public_key: &Option<String>,
+/// The longest wait between two tries at loading the sealing module: a
+/// failed fetch of it costs nothing, and the patient is waiting.
+const SEAL_RETRY_MAX_MS: u32 = 5_000;
+
+/// Seals `body` to the clinic's `key` and keeps the envelope in the device's
+/// outbox, so a closed tab does not lose it; returns the envelope and whether
+/// it was kept. Until the sealing module can be loaded the answers are only in
+/// this page's memory, never stored readable: it is tried again (and `state`
+/// says why) until it works. It goes on after the form is taken down (a kiosk
+/// reset), so a submission the patient sent is queued, never dropped.
+async fn seal_and_keep(
+    key: &str,
     endpoint: &Endpoint,
     id: &str,
-    body: String,
+    body: &str,
     format: Format,
-) -> Option<String> {
-    let Some(key) = public_key else {
-        return Some(body);
-    };
-    #[cfg(target_arch = "wasm32")]
-    {
-        let envelope = crate::seal::seal(&body, id, format.content_type(), key)
-            .await
-            .ok()?;
-        crate::seal::keep(id, endpoint.as_str(), &envelope).await;
-        Some(envelope)
+    state: RwSignal<SendState>,
+    hurry: RwSignal<bool>,
+) -> (String, bool) {
+    let mut failures = 0u32;
+    loop {
+        #[cfg(target_arch = "wasm32")]
+        if let Ok(envelope) = crate::seal::seal(body, id, format.content_type(), key).await {
+            let kept = crate::seal::keep(id, endpoint.as_str(), &envelope).await;
+            return (envelope, kept);
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        let _ = (key, endpoint, id, body, format);
+        failures += 1;
+        let _ = state.try_set(SendState::Retrying {
+            msg: Msg::SendSealWaiting,
+            then: Msg::SendRetrying,
+        });
+        wait(
+            backoff_ms(failures, None, jitter()).min(SEAL_RETRY_MAX_MS),
+            hurry,
+        )
+        .await;
     }
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        let _ = (key, endpoint, id, format);
-        None
-    }
+}
+
+/// Loads the sealing module as the form starts, trying again until it is in,
+/// so a send never waits on the network for it; `missing` is true while the
+/// last try failed (the patient is told before reaching Review).
+fn load_sealing(missing: RwSignal<bool>) {
+    leptos::task::spawn_local(async move {
+        let mut failures = 0u32;
+        loop {
+            #[cfg(target_arch = "wasm32")]
+            let loaded = crate::seal::load().await;
+            #[cfg(not(target_arch = "wasm32"))]
+            let loaded = false;
+            // The form was taken down meanwhile: its send loads what it needs.
+            if missing.try_set(!loaded).is_some() || loaded {
+                return;
+            }
+            failures += 1;
+            sleep(backoff_ms(failures, None, jitter()).min(SEAL_RETRY_MAX_MS)).await;
+        }
+    });
 }
 
 /// Answers remembered on this device, if any (none outside a browser).
@@ -199,6 +235,10 @@ pub fn IntakeForm(
     let errors: RwSignal<Vec<FieldError>> = RwSignal::new(Vec::new());
     let warnings: RwSignal<Vec<FieldError>> = RwSignal::new(Vec::new());
     let state = RwSignal::new(SendState::Idle);
+    let sealing_missing = RwSignal::new(false);
+    if public_key.is_some() {
+        load_sealing(sealing_missing);
+    }
     let summary = RwSignal::new(String::new());
     let pending: StoredValue<Option<Pending>> = StoredValue::new(None);
     let step = RwSignal::new(handed_step);
@@ -332,7 +372,7 @@ pub fn IntakeForm(
         let reuse = pending.with_value(|p| {
             p.as_ref()
                 .filter(|p| p.draft == current)
-                .map(|p| (p.id.clone(), p.body.clone()))
+                .map(|p| (p.id.clone(), p.body.clone(), p.kept))
         });
         let endpoint = endpoint.clone();
         let public_key = public_key.clone();
@@ -340,41 +380,51 @@ pub fn IntakeForm(
             // After a kiosk reset this form is gone: stop touching it.
             let mine = generation();
             let gone = move || generation() != mine;
-            let (id, body) = match reuse {
-                Some(sent) => sent,
-                None => {
-                    let Some(ctx) = submit_context(mode, texts.lang()) else {
-                        return fail(Msg::SendRejected, 0);
-                    };
-                    let checked = rules::check(&current, &ctx, today(), format).await;
-                    if gone() {
-                        return;
-                    }
-                    let Ok(checked) = checked else {
-                        return fail(Msg::SendRulesUnavailable, 0);
-                    };
-                    match checked.body {
-                        Some(body) if checked.errors.is_empty() => {
-                            let sealed =
-                                sealed(&public_key, &endpoint, &ctx.submission_id, body, format)
-                                    .await;
-                            if gone() {
+            let (id, body, kept) = 'made: {
+                match reuse {
+                    Some(sent) => sent,
+                    None => {
+                        let Some(ctx) = submit_context(mode, texts.lang()) else {
+                            return fail(Msg::SendRejected, 0);
+                        };
+                        let checked = rules::check(&current, &ctx, today(), format).await;
+                        if gone() {
+                            return;
+                        }
+                        let Ok(checked) = checked else {
+                            return fail(Msg::SendRulesUnavailable, 0);
+                        };
+                        match checked.body {
+                            Some(body) if checked.errors.is_empty() => {
+                                // From here until stored, leaving the page asks first.
+                                set_unsent(true);
+                                let Some(key) = &public_key else {
+                                    break 'made (ctx.submission_id, body, false);
+                                };
+                                let (envelope, kept) = seal_and_keep(
+                                    key,
+                                    &endpoint,
+                                    &ctx.submission_id,
+                                    &body,
+                                    format,
+                                    state,
+                                    hurry,
+                                )
+                                .await;
+                                if gone() {
+                                    return;
+                                }
+                                (ctx.submission_id, envelope, kept)
+                            }
+                            _ => {
+                                state.set(SendState::Idle);
+                                show_errors(checked.errors);
                                 return;
                             }
-                            match sealed {
-                                Some(body) => (ctx.submission_id, body),
-                                None => return fail(Msg::SendRulesUnavailable, 0),
-                            }
-                        }
-                        _ => {
-                            state.set(SendState::Idle);
-                            show_errors(checked.errors);
-                            return;
                         }
                     }
                 }
             };
-            // From here until stored, leaving the page asks first.
             set_unsent(true);
             let content_type = if public_key.is_some() {
                 intake_core::config::SEALED_CONTENT_TYPE
@@ -393,6 +443,7 @@ pub fn IntakeForm(
                 draft: current,
                 id: id.clone(),
                 body: body.clone(),
+                kept,
             }));
             errors.set(Vec::new());
             summary.set(String::new());
@@ -445,12 +496,13 @@ pub fn IntakeForm(
                     SendOutcome::ServerError(_, retry_after) => (Msg::SendRetryServer, retry_after),
                 };
                 failures += 1;
-                state.set(SendState::Retrying { msg });
-                wait(
-                    backoff_ms(failures, retry_after, 0.5 + js_sys::Math::random() / 2.0),
-                    hurry,
-                )
-                .await;
+                let then = if kept {
+                    Msg::SendKeptSealed
+                } else {
+                    Msg::SendRetrying
+                };
+                state.set(SendState::Retrying { msg, then });
+                wait(backoff_ms(failures, retry_after, jitter()), hurry).await;
                 if gone() {
                     return;
                 }
@@ -557,10 +609,16 @@ pub fn IntakeForm(
                             SendState::Failed { msg, status } => {
                                 Some(("mi-send-error", "alert", texts.f(*msg, &[("status", &status.to_string())])))
                             }
-                            SendState::Retrying { msg } => {
-                                Some(("mi-send-retry", "status", format!("{} {}", texts.t(*msg), texts.t(Msg::SendRetrying))))
+                            SendState::Retrying { msg, then } => {
+                                Some(("mi-send-retry", "status", format!("{} {}", texts.t(*msg), texts.t(*then))))
                             }
                             _ => None,
+                        })
+                        // Before Send: the sealing module is still missing.
+                        .or_else(|| {
+                            sealing_missing
+                                .get()
+                                .then(|| ("mi-seal-missing", "status", texts.t(Msg::SealNotLoaded).to_owned()))
                         })
                         .map(|(class, role, text)| view! { <p class=class role=role>{text}</p> })
                 }}
@@ -708,22 +766,32 @@ fn submit_context(mode: Mode, lang: &str) -> Option<SubmitContext> {
     })
 }
 
-/// Waits `ms`, or less once `hurry` is set ("Try now").
+/// Waits `ms`, or less once `hurry` is set ("Try now"). A form taken down
+/// meanwhile (kiosk reset) cannot be hurried: the wait runs its course.
 async fn wait(ms: u32, hurry: RwSignal<bool>) {
-    hurry.set(false);
+    let _ = hurry.try_set(false);
     let mut waited = 0;
-    // A form taken down meanwhile (kiosk reset) ends the wait.
-    while waited < ms && hurry.try_get_untracked() == Some(false) {
+    while waited < ms && hurry.try_get_untracked() != Some(true) {
         let step = (ms - waited).min(250);
-        let promise = js_sys::Promise::new(&mut |resolve, _| {
-            if let Some(window) = web_sys::window() {
-                let _ = window
-                    .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, step as i32);
-            }
-        });
-        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+        sleep(step).await;
         waited += step;
     }
+}
+
+/// Waits `ms`.
+async fn sleep(ms: u32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ =
+                window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// A factor from 0.5 to 1 that spreads retries of many devices apart.
+fn jitter() -> f64 {
+    0.5 + js_sys::Math::random() / 2.0
 }
 
 /// A submission on its way, as sent.

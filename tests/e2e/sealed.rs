@@ -1,19 +1,23 @@
 //! Sealed submissions end to end: with the clinic's public key configured,
 //! what the patient typed is never readable outside the page, not in the
 //! device's outbox, not in the receiver's SQLite file, and it still arrives
-//! exactly once after the receiver was down, a reload, or a kiosk's reset.
+//! exactly once after the receiver was down, a reload, or a kiosk's reset,
+//! and after the whole origin went away (the page's files too) after the page
+//! loaded, after the form started, or at Send.
 
 use std::time::Duration;
 
 use intake_core::sealed::{open, Envelope, KeyPair};
-use intake_e2e::proxy::{Fault, FlakyProxy};
+use intake_e2e::proxy::{Fault, FlakyProxy, Outage};
 use intake_e2e::{Browser, Receiver};
 use serde_json::Value;
 
 const CANARIES: [&str; 3] = ["Zqgivencanary", "Zqfamilycanary", "Zqreasoncanary"];
 
-/// Everything in the page's IndexedDB outbox.
-const OUTBOX: &str = "return await new Promise((done) => {\
+/// Everything in the page's IndexedDB outbox (without making one).
+const OUTBOX: &str =
+    "if (!(await indexedDB.databases()).some((d) => d.name === 'massage-intake')) return [];\
+    return await new Promise((done) => {\
     const o = indexedDB.open('massage-intake');\
     o.onerror = () => done([]);\
     o.onsuccess = () => {\
@@ -33,21 +37,33 @@ struct Run {
 
 /// The form, in `mode`, through a proxy that answers 503 until healed.
 async fn start(mode: &str) -> Run {
+    start_with(
+        mode,
+        "intake",
+        vec![Fault::Unavailable { retry_after: 1 }; 500],
+        None,
+    )
+    .await
+}
+
+/// The page with this `mode` and `view`, in a fresh browser profile, through
+/// a proxy with these submission `faults` that refuses paths starting with
+/// `blocked` until healed.
+async fn start_with(mode: &str, view: &str, faults: Vec<Fault>, blocked: Option<&str>) -> Run {
     let keys = KeyPair::derive(&[42; 32]);
     let config = serde_json::json!({
         "endpoint": "/api/v1/submissions",
-        "view": "intake",
+        "view": view,
         "mode": mode,
         "send_timeout_seconds": 2,
         "public_key": keys.public_key().to_base64(),
     })
     .to_string();
     let receiver = Receiver::start(Some(&config)).await;
-    let proxy = FlakyProxy::start(
-        receiver.addr,
-        vec![Fault::Unavailable { retry_after: 1 }; 500],
-    )
-    .await;
+    let proxy = FlakyProxy::start(receiver.addr, faults).await;
+    if let Some(prefix) = blocked {
+        proxy.block(prefix);
+    }
     let browser = Browser::start().await;
     browser.open(&proxy.url("/")).await;
     Run {
@@ -218,5 +234,251 @@ async fn after_a_kiosk_reset_the_first_patient_s_submission_arrives_once() {
         "Next",
         "the next patient's form is untouched"
     );
+    run.browser.quit().await;
+}
+
+/// Whatever the page keeps on the device, as text: local and session
+/// storage, every IndexedDB database's every store, and the Cache API.
+const STORAGE: &str = "const all = [Object.entries(localStorage), Object.entries(sessionStorage)];\
+    for (const { name } of await indexedDB.databases()) {\
+      all.push(await new Promise((done) => {\
+        const o = indexedDB.open(name);\
+        o.onerror = () => done(null);\
+        o.onsuccess = async () => {\
+          const db = o.result, stores = [];\
+          for (const store of db.objectStoreNames) stores.push(await new Promise((got) => {\
+            const r = db.transaction(store).objectStore(store).getAll();\
+            r.onsuccess = () => got(r.result);\
+            r.onerror = () => got(null);\
+          }));\
+          db.close();\
+          done(stores);\
+        };\
+      }));\
+    }\
+    for (const key of await caches.keys()) all.push(key);\
+    return JSON.stringify(all);";
+
+/// No canary is readable in anything the page keeps on the device.
+async fn nothing_readable_stored(browser: &Browser) {
+    let stored = browser
+        .eval(STORAGE)
+        .await
+        .as_str()
+        .unwrap_or("")
+        .to_owned();
+    assert!(!stored.is_empty(), "the storage was read");
+    for canary in CANARIES {
+        assert!(!stored.contains(canary), "{canary} readable on the device");
+    }
+}
+
+/// Whether leaving the page asks first: a `beforeunload` listener on the window.
+async fn leaving_asks(browser: &Browser) -> bool {
+    let window = browser
+        .cdp(
+            "Runtime.evaluate",
+            serde_json::json!({ "expression": "window" }),
+        )
+        .await;
+    let id = window["result"]["objectId"].clone();
+    let listeners = browser
+        .cdp(
+            "DOMDebugger.getEventListeners",
+            serde_json::json!({ "objectId": id }),
+        )
+        .await;
+    listeners["listeners"]
+        .as_array()
+        .expect("the window's listeners")
+        .iter()
+        .any(|l| l["type"] == "beforeunload")
+}
+
+/// The wasm modules the page has compiled so far.
+async fn modules_loaded(browser: &Browser) -> Vec<String> {
+    let loaded = browser
+        .eval("return Object.keys(globalThis.massageIntakeMemory?.() ?? {});")
+        .await;
+    loaded
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|m| m.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum DownAt {
+    /// The page is up, the patient still reading (`view=learn`).
+    AfterLoad,
+    /// The form is on screen, nothing typed yet.
+    AfterStart,
+    /// Every answer given, on Review.
+    AtSend,
+}
+
+/// The whole origin goes away at `at` (with `outage`), the patient sends,
+/// optionally reloads (the origin still down), and the origin returns: the
+/// submission arrives exactly once, and nothing readable was ever stored.
+async fn origin_goes_down(at: DownAt, outage: Outage, reload: bool) {
+    let view = if at == DownAt::AfterLoad {
+        "learn"
+    } else {
+        "intake"
+    };
+    let run = start_with("standalone", view, Vec::new(), None).await;
+    // Everything a send needs is in the page before the patient can send.
+    eventually("the form, its rules and the sealing module", async || {
+        let loaded = modules_loaded(&run.browser).await;
+        ["form", "rules", "seal"]
+            .iter()
+            .all(|m| loaded.iter().any(|l| l == m))
+    })
+    .await;
+    if at == DownAt::AfterLoad {
+        run.proxy.go_down(outage);
+        run.browser.click("[data-start]").await;
+    }
+    run.browser.wait_for("#mi-patient-given-name").await;
+    if at == DownAt::AfterStart {
+        run.proxy.go_down(outage);
+    }
+    fill_canaries(&run.browser).await;
+    if at == DownAt::AtSend {
+        run.proxy.go_down(outage);
+    }
+    run.browser.click("button[type=submit]").await;
+    run.browser.wait_for(".mi-send-retry").await;
+    eventually("the envelope in the outbox", async || {
+        outbox(&run.browser).await.len() == 1
+    })
+    .await;
+    let retry = run.browser.wait_for(".mi-send-retry").await;
+    let said = retry.text().await.expect("the retry message");
+    assert!(said.contains("saved on this device"), "{said}");
+    assert!(leaving_asks(&run.browser).await, "leaving asks first");
+    nothing_readable_stored(&run.browser).await;
+    assert_eq!(
+        run.receiver.rows().len(),
+        0,
+        "nothing got through the outage"
+    );
+    if reload {
+        // The patient leaves anyway; the page cannot load while the origin is down.
+        run.browser
+            .eval(
+                "globalThis.massageIntakeUnsent(false); setTimeout(() => location.reload()); return true;",
+            )
+            .await;
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        assert!(
+            !run.browser.exists(".mi-intake").await,
+            "the page could not load"
+        );
+        run.proxy.heal();
+        run.browser.open(&run.proxy.url("/")).await;
+    } else {
+        network_back(&run).await;
+    }
+    eventually("the row", async || run.receiver.rows().len() == 1).await;
+    eventually("an empty outbox", async || {
+        outbox(&run.browser).await.is_empty()
+    })
+    .await;
+    if !reload {
+        run.browser.wait_for("#mi-done-heading").await;
+        assert!(!leaving_asks(&run.browser).await, "sent: leaving is free");
+    }
+    // Some time later, still once.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let submission = opened(&run);
+    assert_eq!(submission["patient"]["given_name"], CANARIES[0]);
+    assert_eq!(submission["visit"]["reason"], CANARIES[2]);
+    nothing_readable_stored(&run.browser).await;
+    run.browser.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_origin_gone_after_the_page_loaded_loses_nothing() {
+    origin_goes_down(DownAt::AfterLoad, Outage::Hung, false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_origin_gone_after_the_page_loaded_loses_nothing_across_a_reload() {
+    origin_goes_down(DownAt::AfterLoad, Outage::Refused, true).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_origin_gone_after_the_form_started_loses_nothing() {
+    origin_goes_down(DownAt::AfterStart, Outage::Refused, false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_origin_gone_after_the_form_started_loses_nothing_across_a_reload() {
+    origin_goes_down(DownAt::AfterStart, Outage::Refused, true).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_origin_gone_at_send_loses_nothing() {
+    origin_goes_down(DownAt::AtSend, Outage::Hung, false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_origin_gone_at_send_loses_nothing_across_a_reload() {
+    origin_goes_down(DownAt::AtSend, Outage::Refused, true).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sealing_module_that_never_loaded_holds_the_answers_until_it_does() {
+    let run = start_with("standalone", "intake", Vec::new(), Some("/intake-seal")).await;
+    run.browser.wait_for("#mi-patient-given-name").await;
+    // Said before Review, on the first step already.
+    let notice = run
+        .browser
+        .wait_for(".mi-step[data-step=about] ~ .mi-seal-missing:not([hidden])")
+        .await;
+    let said = notice.text().await.expect("the notice");
+    assert!(said.contains("connection dropped"), "{said}");
+    fill_canaries(&run.browser).await;
+    assert!(
+        run.browser.exists(".mi-seal-missing:not([hidden])").await,
+        "still said on Review"
+    );
+    // A database of the outbox's name without its store (left by anything)
+    // must not hold the outbox up.
+    run.browser
+        .eval("return await new Promise((done) => { const o = indexedDB.open('massage-intake', 1); o.onsuccess = () => { o.result.close(); done(true); }; });")
+        .await;
+    run.browser.click("button[type=submit]").await;
+    let retry = run.browser.wait_for(".mi-send-retry").await;
+    let said = retry.text().await.expect("the retry message");
+    assert!(said.contains("has not loaded"), "{said}");
+    assert!(said.contains("keep it open"), "{said}");
+    // A few tries later: held in memory only, leaving asks, nothing sent in clear.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert!(leaving_asks(&run.browser).await, "leaving asks first");
+    assert!(outbox(&run.browser).await.is_empty(), "nothing to keep yet");
+    nothing_readable_stored(&run.browser).await;
+    assert_eq!(
+        run.proxy.attempts.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "nothing is sent unsealed"
+    );
+    assert!(
+        !run.browser.exists(".mi-seal-missing:not([hidden])").await,
+        "one message at a time"
+    );
+    // The connection returns: sealed, kept, sent, once.
+    run.proxy.heal();
+    run.browser.wait_for("#mi-done-heading").await;
+    eventually("the row", async || run.receiver.rows().len() == 1).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let submission = opened(&run);
+    assert_eq!(submission["patient"]["family_name"], CANARIES[1]);
+    assert!(!leaving_asks(&run.browser).await, "sent: leaving is free");
+    nothing_readable_stored(&run.browser).await;
     run.browser.quit().await;
 }

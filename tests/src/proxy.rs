@@ -1,6 +1,8 @@
 //! A fault-injecting HTTP proxy between the browser and the receiver: the page
 //! and its requests go through it (same origin), and the next submissions
-//! meet the faults it was given, one fault per submission attempt.
+//! meet the faults it was given, one fault per submission attempt. It can
+//! also take the whole origin away ([`Outage`]): every request, the page's
+//! files included, until it heals.
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
@@ -25,6 +27,23 @@ pub enum Fault {
     StallAfterCommit(Duration),
 }
 
+/// The whole origin gone, for every request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outage {
+    /// Each connection is closed at once, unanswered.
+    Refused,
+    /// Each connection is held open, unanswered, until the origin returns.
+    Hung,
+}
+
+/// What the proxy does to requests besides the submission faults.
+#[derive(Default)]
+struct Trouble {
+    outage: Option<Outage>,
+    /// Requests whose path starts with one of these are refused.
+    blocked: Vec<String>,
+}
+
 /// The proxy, running until dropped with its runtime.
 pub struct FlakyProxy {
     /// `http://127.0.0.1:PORT`
@@ -32,6 +51,7 @@ pub struct FlakyProxy {
     /// Submission attempts that reached the proxy.
     pub attempts: Arc<AtomicU32>,
     faults: Arc<Mutex<VecDeque<Fault>>>,
+    trouble: Arc<Mutex<Trouble>>,
 }
 
 const SUBMISSIONS: &str = "/api/v1/submissions";
@@ -45,13 +65,26 @@ impl FlakyProxy {
         let base = format!("http://{}", listener.local_addr().expect("proxy address"));
         let faults = Arc::new(Mutex::new(VecDeque::from(faults)));
         let attempts = Arc::new(AtomicU32::new(0));
+        let trouble = Arc::new(Mutex::new(Trouble::default()));
         let counter = attempts.clone();
         let queue = faults.clone();
+        let now = trouble.clone();
         tokio::spawn(async move {
             while let Ok((client, _)) = listener.accept().await {
-                let (faults, counter) = (faults.clone(), counter.clone());
+                let (faults, counter, now) = (faults.clone(), counter.clone(), now.clone());
                 tokio::spawn(async move {
-                    let _ = handle(client, upstream, faults, counter).await;
+                    match outage(&now) {
+                        Some(Outage::Refused) => drop(client),
+                        Some(Outage::Hung) => {
+                            while outage(&now).is_some() {
+                                tokio::time::sleep(Duration::from_millis(50)).await;
+                            }
+                            drop(client);
+                        }
+                        None => {
+                            let _ = handle(client, upstream, faults, counter, now).await;
+                        }
+                    }
                 });
             }
         });
@@ -59,13 +92,32 @@ impl FlakyProxy {
             base,
             attempts,
             faults: queue,
+            trouble,
         }
     }
 
-    /// The receiver is reachable again: the faults not yet used are dropped.
+    /// The receiver is reachable again: the faults not yet used are dropped,
+    /// an outage ends and nothing is blocked any more.
     pub fn heal(&self) {
         if let Ok(mut faults) = self.faults.lock() {
             faults.clear();
+        }
+        if let Ok(mut trouble) = self.trouble.lock() {
+            *trouble = Trouble::default();
+        }
+    }
+
+    /// Takes the whole origin away, every request alike, until [`heal`](Self::heal).
+    pub fn go_down(&self, outage: Outage) {
+        if let Ok(mut trouble) = self.trouble.lock() {
+            trouble.outage = Some(outage);
+        }
+    }
+
+    /// Refuses requests for paths starting with `prefix` until [`heal`](Self::heal).
+    pub fn block(&self, prefix: &str) {
+        if let Ok(mut trouble) = self.trouble.lock() {
+            trouble.blocked.push(prefix.to_owned());
         }
     }
 
@@ -127,13 +179,26 @@ async fn forward(upstream: SocketAddr, head: &str, body: &[u8]) -> std::io::Resu
     Ok(response)
 }
 
+fn outage(trouble: &Mutex<Trouble>) -> Option<Outage> {
+    trouble.lock().ok().and_then(|t| t.outage)
+}
+
 async fn handle(
     mut client: TcpStream,
     upstream: SocketAddr,
     faults: Arc<Mutex<VecDeque<Fault>>>,
     attempts: Arc<AtomicU32>,
+    trouble: Arc<Mutex<Trouble>>,
 ) -> std::io::Result<()> {
     let (head, body) = read_request(&mut client).await?;
+    let path = head.split(' ').nth(1).unwrap_or("");
+    let blocked = trouble
+        .lock()
+        .map(|t| t.blocked.iter().any(|p| path.starts_with(p.as_str())))
+        .unwrap_or(false);
+    if blocked {
+        return Ok(());
+    }
     let is_submission = head.starts_with(&format!("POST {SUBMISSIONS} "));
     let fault = if is_submission {
         attempts.fetch_add(1, Ordering::SeqCst);
