@@ -153,8 +153,12 @@ const ask = (e) => {
   e.preventDefault();
   e.returnValue = "";
 };
-globalThis.massageIntakeUnsent = (unsent) =>
+let asking = false;
+globalThis.massageIntakeUnsent = (unsent) => {
+  if (unsent === asking) return;
+  asking = unsent;
   unsent ? addEventListener("beforeunload", ask) : removeEventListener("beforeunload", ask);
+};
 const first = await import(here.href);
 // A language switched to in the form reaches the first view's module too.
 globalThis.massageIntakeSetLang = (lang) => first.set_language(lang);

@@ -396,11 +396,11 @@ pub fn IntakeForm(
                         };
                         match checked.body {
                             Some(body) if checked.errors.is_empty() => {
-                                // From here until stored, leaving the page asks first.
-                                set_unsent(true);
                                 let Some(key) = &public_key else {
                                     break 'made (ctx.submission_id, body, false);
                                 };
+                                // Sealing may wait for the network: leaving asks already.
+                                set_unsent(true);
                                 let (envelope, kept) = seal_and_keep(
                                     key,
                                     &endpoint,
@@ -425,6 +425,7 @@ pub fn IntakeForm(
                     }
                 }
             };
+            // From here until stored, leaving the page asks first.
             set_unsent(true);
             let content_type = if public_key.is_some() {
                 intake_core::config::SEALED_CONTENT_TYPE
