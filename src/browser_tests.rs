@@ -186,6 +186,19 @@ fn fill_visit(root: &HtmlElement, prescription: bool, payer: &str) {
     );
 }
 
+/// Answers every screening question of Health: none of the conditions, no
+/// medicines, no blood thinners, no allergies.
+fn answer_health(root: &HtmlElement) {
+    for id in [
+        "mi-health-conditions-none",
+        "mi-health-takes-medications-no",
+        "mi-health-blood-thinners-no",
+        "mi-health-allergies-none",
+    ] {
+        tick_box(root, id);
+    }
+}
+
 /// Walks the short path (no prescription, paying oneself) to `target`.
 async fn walk_to(root: &HtmlElement, dob: &str, target: &str) {
     fill_about(root, dob);
@@ -193,6 +206,9 @@ async fn walk_to(root: &HtmlElement, dob: &str, target: &str) {
     fill_visit(root, false, "self_pay");
     while step(root) != target {
         let was = step(root);
+        if was == "health" {
+            answer_health(root);
+        }
         assert_ne!(next(root).await, was, "stuck on {was}");
     }
 }
@@ -467,6 +483,9 @@ async fn the_diagnosis_combobox_filters_moves_picks_and_closes() {
     next(&root).await;
     fill_visit(&root, true, "self_pay");
     while step(&root) != "prescription" {
+        if step(&root) == "health" {
+            answer_health(&root);
+        }
         next(&root).await;
     }
     let combo = input(&root, "mi-prescription-diagnoses");
@@ -583,14 +602,136 @@ async fn the_signature_pad_draws_clears_and_empty_is_refused() {
     find(&root, "#mi-signature-clear").expect("clear").click();
     settle().await;
     assert_eq!(text(&root, ".mi-signed").as_deref(), Some(""));
+    // A dot is not a signature.
+    pointer(&pad, "pointerdown", 0.5, 0.5);
+    pointer(&pad, "pointermove", 0.505, 0.5);
+    pointer(&pad, "pointerup", 0.505, 0.5);
+    settle().await;
+    assert_eq!(next(&root).await, "consent", "a dot is refused");
+    assert_eq!(
+        text(&root, "#mi-signature-typed-name-error").as_deref(),
+        Some(Catalog::english().text(Msg::ErrorSignatureTooSmall))
+    );
+    find(&root, "#mi-signature-clear").expect("clear").click();
     pointer(&pad, "pointerdown", 0.2, 0.5);
-    pointer(&pad, "pointermove", 0.5, 0.5);
+    for i in 1..=6 {
+        pointer(&pad, "pointermove", 0.2 + f64::from(i) * 0.05, 0.5);
+    }
     pointer(&pad, "pointerup", 0.5, 0.5);
     settle().await;
     assert_eq!(next(&root).await, "review", "drawn is signed");
-    assert!(text(&root, ".mi-review")
-        .unwrap_or_default()
-        .contains(Catalog::english().text(Msg::ReviewSignatureDrawn)));
+    // Review shows the signature itself, as drawn, named for screen readers.
+    assert_eq!(
+        find(&root, ".mi-review svg.mi-review-signature")
+            .and_then(|svg| svg.get_attribute("aria-label"))
+            .as_deref(),
+        Some(Catalog::english().text(Msg::ReviewSignatureDrawn))
+    );
+    let drawn = find(&root, ".mi-review svg.mi-review-signature path")
+        .and_then(|p| p.get_attribute("d"))
+        .unwrap_or_default();
+    assert!(
+        drawn.starts_with('M') && drawn.matches('L').count() >= 6,
+        "{drawn}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_typed_signature_must_be_the_patients_name() {
+    let root = mount_form(Mode::Standalone);
+    walk_to(&root, "1961-04-12", "consent").await;
+    tick_box(&root, "mi-consents-treatment");
+    tick_box(&root, "mi-consents-privacy-notice");
+    for wrong in ["D", "Ana", "Ana Silvas"] {
+        input(&root, "mi-signature-typed-name").set_value("");
+        type_into(&root, "mi-signature-typed-name", wrong);
+        assert_eq!(next(&root).await, "consent", "{wrong} is refused");
+        assert_eq!(
+            text(&root, "#mi-signature-typed-name-error").as_deref(),
+            Some(Catalog::english().text(Msg::ErrorSignatureNameMismatch)),
+            "{wrong}"
+        );
+    }
+    // Case, accents and spacing are not the patient's concern.
+    type_into(&root, "mi-signature-typed-name", "  ana   SÍLVA ");
+    assert_eq!(next(&root).await, "review");
+}
+
+#[wasm_bindgen_test]
+async fn an_unanswered_health_question_is_asked_not_taken_as_no() {
+    let root = mount_form(Mode::Standalone);
+    walk_to(&root, "1961-04-12", "health").await;
+    assert_eq!(next(&root).await, "health", "nothing answered: it stays");
+    let english = Catalog::english();
+    for (id, msg) in [
+        ("mi-health-conditions", Msg::ErrorTickWhatApplies),
+        ("mi-health-takes-medications", Msg::ErrorChooseOne),
+        ("mi-health-blood-thinners", Msg::ErrorChooseOne),
+        ("mi-health-allergies", Msg::ErrorTickWhatApplies),
+    ] {
+        assert_eq!(
+            text(&root, &format!("#{id}-error")).as_deref(),
+            Some(english.text(msg)),
+            "{id}"
+        );
+    }
+    // No radio group or box is ticked for the patient.
+    for id in [
+        "mi-health-takes-medications",
+        "mi-health-takes-medications-no",
+        "mi-health-blood-thinners",
+        "mi-health-blood-thinners-no",
+    ] {
+        assert!(!input(&root, id).checked(), "{id}");
+    }
+    // The list of medicines is asked only after "Yes".
+    assert!(out_of_sight(&root, "#mi-medications-add"));
+    tick_box(&root, "mi-health-takes-medications");
+    settle().await;
+    assert!(!out_of_sight(&root, "#mi-medications-add"));
+    // "None of these" is one explicit choice: it clears the others and
+    // another clears it.
+    tick_box(&root, "mi-health-conditions-arthritis");
+    settle().await;
+    tick_box(&root, "mi-health-conditions-none");
+    settle().await;
+    assert!(!input(&root, "mi-health-conditions-arthritis").checked());
+    tick_box(&root, "mi-health-conditions-diabetes");
+    settle().await;
+    assert!(!input(&root, "mi-health-conditions-none").checked());
+    assert!(input(&root, "mi-health-conditions-diabetes").checked());
+    // "Yes" to medicines asks for at least one.
+    tick_box(&root, "mi-health-blood-thinners-no");
+    tick_box(&root, "mi-health-allergies-none");
+    assert_eq!(next(&root).await, "health");
+    assert_eq!(
+        text(&root, "#mi-health-medications-error").as_deref(),
+        Some(Catalog::english().text(Msg::MedicationsRequired))
+    );
+    tick_box(&root, "mi-health-takes-medications-no");
+    assert_eq!(next(&root).await, "pain");
+}
+
+#[wasm_bindgen_test]
+async fn a_pain_region_is_not_rated_until_the_patient_rates_it() {
+    let root = mount_form(Mode::Standalone);
+    walk_to(&root, "1961-04-12", "pain").await;
+    click(&region(&root, "front_knee_left"));
+    settle().await;
+    let slider = input(&root, "mi-pain-front-knee-left");
+    assert_eq!(
+        slider.get_attribute("aria-valuetext").as_deref(),
+        Some(Catalog::english().text(Msg::PainNotRated))
+    );
+    assert_eq!(next(&root).await, "pain", "an unrated region asks");
+    assert_eq!(
+        text(&root, "#mi-pain-front-knee-left-error").as_deref(),
+        Some(Catalog::english().text(Msg::PainRateRequired))
+    );
+    type_into(&root, "mi-pain-front-knee-left", "5");
+    settle().await;
+    assert!(find(&root, "#mi-pain-front-knee-left-error").is_none());
+    assert_eq!(next(&root).await, "consent");
 }
 
 #[wasm_bindgen_test]
@@ -611,6 +752,9 @@ async fn steps_that_do_not_apply_are_skipped_and_counted_out() {
     assert_eq!(heading(), "Step 2 of 6: Visit and goals");
     let mut seen = Vec::new();
     for _ in 0..6 {
+        if step(&root) == "health" {
+            answer_health(&root);
+        }
         if step(&root) == "consent" {
             tick_box(&root, "mi-consents-treatment");
             tick_box(&root, "mi-consents-privacy-notice");
@@ -638,12 +782,17 @@ async fn going_back_and_forth_keeps_every_answer() {
     tick_box(&root, "mi-visit-goals-sleep-better");
     next(&root).await;
     tick_box(&root, "mi-health-conditions-arthritis");
+    tick_box(&root, "mi-health-takes-medications");
+    settle().await;
     find(&root, "#mi-medications-add").expect("add").click();
     settle().await;
     type_into(&root, "mi-health-medications-0-name", "Ibuprofen");
+    tick_box(&root, "mi-health-blood-thinners-no");
+    tick_box(&root, "mi-health-allergies-none");
     next(&root).await;
     click(&region(&root, "back_lower_right"));
     settle().await;
+    type_into(&root, "mi-pain-back-lower-right", "7");
     next(&root).await;
     assert_eq!(step(&root), "prescription");
     type_into(&root, "mi-prescription-prescriber-npi", "1234567893");
@@ -663,7 +812,9 @@ async fn going_back_and_forth_keeps_every_answer() {
         input(&root, "mi-health-medications-0-name").value(),
         "Ibuprofen"
     );
+    assert!(input(&root, "mi-health-blood-thinners-no").checked());
     next(&root).await;
+    assert_eq!(input(&root, "mi-pain-back-lower-right").value(), "7");
     assert_eq!(
         region(&root, "back_lower_right")
             .get_attribute("aria-pressed")
@@ -684,6 +835,9 @@ async fn the_npi_is_checked_as_typed_but_spoken_only_after_leaving_it() {
     next(&root).await;
     fill_visit(&root, true, "self_pay");
     while step(&root) != "prescription" {
+        if step(&root) == "health" {
+            answer_health(&root);
+        }
         next(&root).await;
     }
     type_into(&root, "mi-prescription-prescriber-npi", "1234567890");
@@ -1087,6 +1241,9 @@ async fn an_old_prescription_is_noted_but_does_not_block() {
     next(&root).await;
     fill_visit(&root, true, "self_pay");
     while step(&root) != "prescription" {
+        if step(&root) == "health" {
+            answer_health(&root);
+        }
         next(&root).await;
     }
     type_into(&root, "mi-prescription-prescriber-name", "Dr. Maya Chen");

@@ -58,6 +58,16 @@ impl Texts {
         self.0.locale().tag()
     }
 
+    /// [`Texts::error`], with `required` for words that fit the question better
+    /// than "Please fill this in".
+    pub fn error_or(self, error: &FieldError, required: Msg) -> String {
+        if error.code == intake_core::ErrorCode::Required {
+            self.t(required).to_owned()
+        } else {
+            self.error(error)
+        }
+    }
+
     /// The words a patient reads for a validation error.
     pub fn error(self, error: &FieldError) -> String {
         let min = error.min.map(|m| m.to_string()).unwrap_or_default();

@@ -106,14 +106,14 @@ pub fn figure_markup(
     out
 }
 
-/// Adds `code` with a middle intensity, or removes it.
+/// Adds `code`, not rated yet, or removes it.
 pub fn toggle(pain: &mut Vec<PainDraft>, code: &str) {
     if pain.iter().any(|p| p.region == code) {
         pain.retain(|p| p.region != code);
     } else {
         pain.push(PainDraft {
             region: code.to_owned(),
-            intensity: 5,
+            intensity: None,
         });
     }
 }
@@ -240,29 +240,48 @@ fn PainRow(code: String, form: FormContext) -> impl IntoView {
                 d.pain
                     .iter()
                     .find(|p| p.region == code)
-                    .map_or(0, |p| p.intensity)
+                    .and_then(|p| p.intensity)
             })
         }
     };
     let set = {
         let code = code.clone();
-        move |ev: leptos::ev::Event| {
-            let value: u8 = event_target_value(&ev).parse().unwrap_or(0).min(10);
+        move |typed: String| {
+            let value: u8 = typed.parse().unwrap_or(0).min(10);
             form.edit(|d| {
                 if let Some(p) = d.pain.iter_mut().find(|p| p.region == code) {
-                    p.intensity = value;
+                    p.intensity = Some(value);
                 }
             });
         }
     };
-    let remove = move |_| form.edit(|d| toggle(&mut d.pain, &code));
+    let remove = {
+        let code = code.clone();
+        move |_| form.edit(|d| toggle(&mut d.pain, &code))
+    };
     let intensity_text = {
         let intensity = intensity.clone();
-        move || {
-            texts.f(
-                Msg::PainIntensityShort,
-                &[("intensity", &intensity().to_string())],
-            )
+        move || match intensity() {
+            Some(n) => texts.f(Msg::PainIntensityShort, &[("intensity", &n.to_string())]),
+            None => texts.t(Msg::PainNotRated).to_owned(),
+        }
+    };
+    // Its place in the submission's list, for its error ("please rate it").
+    let errors = form.errors;
+    let error = Memo::new({
+        let code = code.clone();
+        move |_| {
+            let index = draft.with(|d| d.pain.iter().position(|p| p.region == code));
+            let path = index.map(|i| format!("pain[{i}].intensity"));
+            errors.with(|all| all.iter().find(|e| Some(&e.path) == path.as_ref()).cloned())
+        }
+    });
+    let error_id = format!("{id}-error");
+    let described = {
+        let error_id = error_id.clone();
+        move || match error.with(Option::is_some) {
+            true => format!("mi-pain-scale {error_id}"),
+            false => "mi-pain-scale".to_owned(),
         }
     };
     view! {
@@ -275,12 +294,23 @@ fn PainRow(code: String, form: FormContext) -> impl IntoView {
                 max="10"
                 step="1"
                 id=id
-                aria-describedby="mi-pain-scale"
+                class:mi-range--unset={
+                    let intensity = intensity.clone();
+                    move || intensity().is_none()
+                }
+                aria-describedby=described
+                aria-invalid=move || error.with(Option::is_some).then_some("true")
                 aria-valuetext=intensity_text.clone()
-                prop:value=move || intensity().to_string()
-                on:input=set
+                prop:value=move || intensity().unwrap_or(5).to_string()
+                on:input={
+                    let set = set.clone();
+                    move |ev| set(event_target_value(&ev))
+                }
+                // A tap on the value already shown rates it too.
+                on:click=move |ev| set(event_target_value(&ev))
             />
             <span class="mi-pain-value" aria-hidden="true">{intensity_text}</span>
+            {move || error.get().map(|e| view! { <p class="mi-error" id=error_id.clone()>{texts.error_or(&e, Msg::PainRateRequired)}</p> })}
             <button type="button" class="mi-more mi-remove" on:click=remove>
                 {texts.f(Msg::PainRemove, &[("region", name)])}
             </button>
@@ -330,7 +360,7 @@ mod tests {
         toggle(&mut pain, "front_knee_left");
         toggle(&mut pain, "back_calf_left");
         assert_eq!(pain.len(), 2);
-        assert_eq!(pain[0].intensity, 5);
+        assert_eq!(pain[0].intensity, None, "not rated until the patient says");
         toggle(&mut pain, "front_knee_left");
         assert_eq!(pain.len(), 1);
         assert_eq!(pain[0].region, "back_calf_left");

@@ -74,7 +74,7 @@ pub struct FieldSpec {
     /// JSON path of the answer in the submission.
     pub path: &'static str,
     /// Another path whose errors this field shows (a group's "required").
-    pub also: Option<&'static str>,
+    pub also: &'static [&'static str],
     pub label: Msg,
     pub hint: Option<Msg>,
     pub kind: Kind,
@@ -93,7 +93,7 @@ impl FieldSpec {
     const fn new(path: &'static str, label: Msg, kind: Kind, binding: Binding) -> FieldSpec {
         FieldSpec {
             path,
-            also: None,
+            also: &[],
             label,
             hint: None,
             kind,
@@ -182,8 +182,8 @@ impl FieldSpec {
         self
     }
 
-    pub const fn also(mut self, path: &'static str) -> FieldSpec {
-        self.also = Some(path);
+    pub const fn also(mut self, paths: &'static [&'static str]) -> FieldSpec {
+        self.also = paths;
         self
     }
 
@@ -196,6 +196,12 @@ impl FieldSpec {
 
     pub const fn optional(mut self) -> FieldSpec {
         self.optional = true;
+        self
+    }
+
+    /// A list that must be answered (ticking "None of these" answers it).
+    pub const fn required(mut self) -> FieldSpec {
+        self.optional = false;
         self
     }
 
@@ -235,7 +241,7 @@ impl FieldSpec {
     /// Whether this error is about this question.
     pub fn owns(&self, error: &FieldError) -> bool {
         error.path == self.path
-            || Some(error.path.as_str()) == self.also
+            || self.also.contains(&error.path.as_str())
             || error
                 .path
                 .strip_prefix(self.path)
@@ -278,10 +284,18 @@ pub fn fields(specs: &'static [FieldSpec], form: FormContext) -> impl IntoView {
         .collect_view()
 }
 
+/// The code of "None of these" in a list of choices: ticking it unticks the
+/// others, and ticking another unticks it.
+pub const NONE_OF_THESE: &str = "none";
+
 /// The words of an error on a question.
 pub fn error_text(texts: Texts, spec: &FieldSpec, error: &FieldError) -> String {
-    match (error.code, spec.required) {
-        (ErrorCode::Required, Some(msg)) => texts.t(msg).to_owned(),
+    match (error.code, spec.required, spec.kind) {
+        (ErrorCode::Required, Some(msg), _) => texts.t(msg).to_owned(),
+        (ErrorCode::Required, None, Kind::Radio(..)) => texts.t(Msg::ErrorChooseOne).to_owned(),
+        (ErrorCode::Required, None, Kind::Checks(..)) => {
+            texts.t(Msg::ErrorTickWhatApplies).to_owned()
+        }
         _ => texts.error(error),
     }
 }
@@ -400,6 +414,12 @@ pub fn InputField(spec: FieldSpec, form: FormContext) -> impl IntoView {
                                             let list = set(d);
                                             list.retain(|c| c != code);
                                             if on {
+                                                // "None of these" stands alone.
+                                                if code == NONE_OF_THESE {
+                                                    list.clear();
+                                                } else {
+                                                    list.retain(|c| c != NONE_OF_THESE);
+                                                }
                                                 list.push(code.to_owned());
                                             }
                                         }

@@ -18,10 +18,18 @@ pub fn Medications(form: FormContext) -> impl IntoView {
         form.edit(|d| d.medications.push(MedicationDraft::default()));
         focus_when_rendered_id(field_id(&format!("health.medications[{next}].name")));
     };
+    // Shown once the patient says they take some; "Yes" with none listed is
+    // said here.
+    let hidden = Memo::new(move |_| draft.with(|d| d.takes_medications != "yes"));
+    let errors = form.errors;
+    let missing = Memo::new(move |_| {
+        errors.with(|all| all.iter().find(|e| e.path == "health.medications").cloned())
+    });
     view! {
-        <fieldset class="mi-group mi-medications">
+        <fieldset class="mi-group mi-medications" hidden=hidden>
             <legend>{texts.t(Msg::MedicationsHeading)}</legend>
             <p class="mi-hint">{texts.t(Msg::MedicationsHint)}</p>
+            {move || missing.get().map(|e| view! { <p class="mi-error" id="mi-health-medications-error" role="alert">{texts.error_or(&e, Msg::MedicationsRequired)}</p> })}
             <For each=move || rows.get() key=|i| *i let:index>
                 <MedicationRow index form />
             </For>

@@ -889,6 +889,17 @@ fn set_unsent(unsent: bool) {
     }
 }
 
+/// This moment, RFC 3339 UTC (empty outside a browser).
+pub fn now_utc() -> String {
+    #[cfg(target_arch = "wasm32")]
+    return js_sys::Date::new_0()
+        .to_iso_string()
+        .as_string()
+        .unwrap_or_default();
+    #[cfg(not(target_arch = "wasm32"))]
+    String::new()
+}
+
 /// The patient's local date: "in the future" means after today where they are.
 pub fn today() -> Date {
     let now = js_sys::Date::new_0();

@@ -86,8 +86,10 @@ pub fn from_js(v: &JsValue) -> IntakeDraft {
         auto_adjuster_name, auto_adjuster_phone, auto_date, wc_employer, wc_carrier,
         wc_claim_number, wc_adjuster_name, wc_adjuster_phone, wc_date, guardian_name,
         guardian_relationship, guardian_phone, signature_path, signature_name,
+        takes_medications, blood_thinners, consent_treatment_at, consent_privacy_at,
+        consent_share_at,
     );
-    read!(flag: consent_treatment, consent_privacy, consent_share, blood_thinners);
+    read!(flag: consent_treatment, consent_privacy, consent_share);
     read!(codes: goals, conditions, allergies, modalities);
     d.medications = items(v, "medications", |m| MedicationDraft {
         name: text(m, "name"),
@@ -99,7 +101,7 @@ pub fn from_js(v: &JsValue) -> IntakeDraft {
     });
     d.pain = items(v, "pain", |p| PainDraft {
         region: text(p, "region"),
-        intensity: crate::json::number_at(p, "intensity").map_or(0, |n| n.clamp(0.0, 10.0) as u8),
+        intensity: crate::json::number_at(p, "intensity").map(|n| n.clamp(0.0, 10.0) as u8),
     });
     d.photo = js_sys::Reflect::get(v, &"photo".into())
         .ok()

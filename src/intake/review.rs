@@ -104,6 +104,7 @@ pub fn markup(texts: Texts, draft: &IntakeDraft, warnings: &[FieldError]) -> Str
                     rows(&mut out, texts, specs, draft, warnings);
                     out.push_str(r#"</dl><dl>"#);
                 }
+                Block::Medications if draft.takes_medications != "yes" => {}
                 Block::Medications => {
                     let list: Vec<String> = draft
                         .medications
@@ -126,14 +127,12 @@ pub fn markup(texts: Texts, draft: &IntakeDraft, warnings: &[FieldError]) -> Str
                         .pain
                         .iter()
                         .map(|p| {
-                            format!(
-                                "{}: {}",
-                                region_name(texts, &p.region),
-                                texts.f(
-                                    Msg::PainIntensityShort,
-                                    &[("intensity", &p.intensity.to_string())]
-                                )
-                            )
+                            let rated = match p.intensity {
+                                Some(n) => texts
+                                    .f(Msg::PainIntensityShort, &[("intensity", &n.to_string())]),
+                                None => texts.t(Msg::PainNotRated).to_owned(),
+                            };
+                            format!("{}: {rated}", region_name(texts, &p.region))
                         })
                         .collect();
                     row(
@@ -169,12 +168,20 @@ pub fn markup(texts: Texts, draft: &IntakeDraft, warnings: &[FieldError]) -> Str
                         .as_ref()
                         .map(|_| texts.t(Msg::ReviewPhoto).to_owned()),
                 ),
+                Block::Signature if !draft.signature_path.is_empty() => {
+                    // The drawing itself, as the clinic receives it.
+                    out.push_str(&format!(
+                        concat!(
+                            r#"<dt>{label}</dt><dd><svg class="mi-review-signature" viewBox="0 0 600 200" role="img" aria-label="{name}">"#,
+                            r#"<path d="{path}" fill="none" stroke="currentColor" stroke-width="3" stroke-linecap="round" stroke-linejoin="round"/></svg></dd>"#
+                        ),
+                        label = escape(texts.t(Msg::SignatureHeading)),
+                        name = escape(texts.t(Msg::ReviewSignatureDrawn)),
+                        path = escape(draft.signature_path.trim()),
+                    ));
+                }
                 Block::Signature => {
-                    let value = if draft.signature_path.is_empty() {
-                        answer(texts, &TYPED_SIGNATURE, draft)
-                    } else {
-                        Some(texts.t(Msg::ReviewSignatureDrawn).to_owned())
-                    };
+                    let value = answer(texts, &TYPED_SIGNATURE, draft);
                     row(&mut out, texts, texts.t(Msg::SignatureHeading), value);
                 }
                 Block::Intro(_) | Block::Consent(..) => {}

@@ -51,9 +51,22 @@ macro_rules! checks {
     };
 }
 
-macro_rules! check {
-    ($path:literal, $label:ident, $field:ident) => {
-        FieldSpec::check($path, Msg::$label, |d| d.$field, |d, v| d.$field = v)
+/// A consent's tick box, which also records when it was ticked.
+macro_rules! consent {
+    ($path:literal, $label:ident, $field:ident, $at:ident) => {
+        FieldSpec::check(
+            $path,
+            Msg::$label,
+            |d| d.$field,
+            |d, v| {
+                d.$field = v;
+                d.$at = if v {
+                    crate::intake::now_utc()
+                } else {
+                    String::new()
+                };
+            },
+        )
     };
 }
 
@@ -297,8 +310,9 @@ const CONDITIONS: &[&str] = &[
     "pregnancy",
     "headaches",
     "numbness_or_tingling",
+    "none",
 ];
-const ALLERGENS: &[&str] = &["oils", "lotions", "nuts", "latex", "fragrance"];
+const ALLERGENS: &[&str] = &["oils", "lotions", "nuts", "latex", "fragrance", "none"];
 
 fn has(d: &IntakeDraft, code: &str) -> bool {
     d.conditions.iter().any(|c| c == code)
@@ -312,7 +326,8 @@ const HEALTH: &[FieldSpec] = &[
         "condition",
         conditions
     )
-    .hint(Msg::FieldConditionsHint),
+    .hint(Msg::FieldConditionsHint)
+    .required(),
     text!(
         "health.surgery_or_injury_date",
         FieldSurgeryDate,
@@ -338,15 +353,31 @@ const HEALTH: &[FieldSpec] = &[
     .optional(),
 ];
 
+/// Asked before the list of medicines, which shows only with "Yes".
+pub const TAKES_MEDICATIONS: &[FieldSpec] = &[radio!(
+    "health.takes_medications",
+    FieldTakesMedications,
+    YES_NO,
+    "answer",
+    takes_medications
+)];
+
 const HEALTH_AFTER: &[FieldSpec] = &[
-    check!("health.blood_thinners", FieldBloodThinners, blood_thinners).optional(),
+    radio!(
+        "health.blood_thinners",
+        FieldBloodThinners,
+        YES_NO,
+        "answer",
+        blood_thinners
+    ),
     checks!(
         "health.allergies",
         FieldAllergies,
         ALLERGENS,
         "allergen",
         allergies
-    ),
+    )
+    .required(),
     text!(
         "health.allergies_other",
         FieldAllergiesOther,
@@ -378,7 +409,7 @@ const PRESCRIBER: &[FieldSpec] = &[
         "off",
         prescriber_name
     )
-    .also("prescription.prescriber"),
+    .also(&["prescription.prescriber"]),
     text!("prescription.prescriber.npi", FieldNpi, "text", "off", npi)
         .hint(Msg::FieldNpiHint)
         .inputmode("numeric")
@@ -484,7 +515,7 @@ const INSURANCE: &[FieldSpec] = &[
         "off",
         insurance_carrier
     )
-    .also("payer.health_insurance"),
+    .also(&["payer.health_insurance"]),
     text!(
         "payer.health_insurance.member_id",
         FieldMemberId,
@@ -525,7 +556,7 @@ const AUTO: &[FieldSpec] = &[
         "off",
         auto_carrier
     )
-    .also("payer.auto_accident"),
+    .also(&["payer.auto_accident"]),
     text!(
         "payer.auto_accident.claim_number",
         FieldClaimNumber,
@@ -567,7 +598,7 @@ const WORKERS: &[FieldSpec] = &[
         "off",
         wc_employer
     )
-    .also("payer.workers_comp"),
+    .also(&["payer.workers_comp"]),
     text!(
         "payer.workers_comp.carrier",
         FieldWcCarrier,
@@ -609,22 +640,25 @@ const WORKERS: &[FieldSpec] = &[
     .optional(),
 ];
 
-const TREATMENT_CONSENT: &[FieldSpec] = &[check!(
+const TREATMENT_CONSENT: &[FieldSpec] = &[consent!(
     "consents.treatment",
     FieldConsentTreatment,
-    consent_treatment
+    consent_treatment,
+    consent_treatment_at
 )
 .hint(Msg::FieldConsentTreatmentHint)];
-const PRIVACY_CONSENT: &[FieldSpec] = &[check!(
+const PRIVACY_CONSENT: &[FieldSpec] = &[consent!(
     "consents.privacy_notice",
     FieldConsentPrivacy,
-    consent_privacy
+    consent_privacy,
+    consent_privacy_at
 )
 .hint(Msg::FieldConsentPrivacyHint)];
-const SHARE_CONSENT: &[FieldSpec] = &[check!(
+const SHARE_CONSENT: &[FieldSpec] = &[consent!(
     "consents.share_with_primary_care",
     FieldConsentShare,
-    consent_share
+    consent_share,
+    consent_share_at
 )
 .hint(Msg::FieldConsentShareHint)
 .optional()];
@@ -637,7 +671,7 @@ const GUARDIAN: &[FieldSpec] = &[
         "off",
         guardian_name
     )
-    .also("consents.guardian"),
+    .also(&["consents.guardian"]),
     text!(
         "consents.guardian.relationship",
         FieldGuardianRelationship,
@@ -665,7 +699,7 @@ pub const TYPED_SIGNATURE: FieldSpec = text!(
     signature_name
 )
 .hint(Msg::FieldSignatureNameHint)
-.also("signature.method")
+.also(&["signature.method", "signature.svg_path"])
 .required_msg(Msg::SignatureRequired);
 
 fn is_minor(d: &IntakeDraft) -> bool {
@@ -696,6 +730,7 @@ pub fn blocks(step: Step) -> &'static [Block] {
         Step::Visit => &[Block::Fields(VISIT)],
         Step::Health => &[
             Block::Fields(HEALTH),
+            Block::Fields(TAKES_MEDICATIONS),
             Block::Medications,
             Block::Fields(HEALTH_AFTER),
         ],

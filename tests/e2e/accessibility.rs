@@ -80,19 +80,39 @@ async fn every_screen(
     browser.next_step().await;
     sweep(browser, &format!("health {size}"), found).await;
     browser.click("#mi-health-conditions-pregnancy").await;
+    browser.click("#mi-health-takes-medications").await;
     browser.click("#mi-medications-add").await;
     browser.click("#mi-next").await;
     browser.wait_for("#mi-health-pregnancy-weeks-error").await;
+    browser.wait_for("#mi-health-blood-thinners-error").await;
     sweep(browser, &format!("health with errors {size}"), found).await;
     browser.click("#mi-health-conditions-pregnancy").await;
+    browser.click("#mi-health-conditions-none").await;
     browser
         .type_into("mi-health-medications-0-name", "Ibuprofen")
         .await;
+    browser.click("#mi-health-blood-thinners-no").await;
+    browser.click("#mi-health-allergies-none").await;
     browser.next_step().await;
     sweep(browser, &format!("pain {size}"), found).await;
     browser.click("[data-region=front_knee_left]").await;
     browser.click("[data-region=back_lower_right]").await;
-    sweep(browser, &format!("pain, two chosen {size}"), found).await;
+    browser.click("#mi-next").await;
+    browser.wait_for("#mi-pain-front-knee-left-error").await;
+    sweep(
+        browser,
+        &format!("pain, two chosen, not rated {size}"),
+        found,
+    )
+    .await;
+    // Arrow keys rate them, as a keyboard user would.
+    browser
+        .type_into("mi-pain-front-knee-left", "\u{E014}")
+        .await;
+    browser
+        .type_into("mi-pain-back-lower-right", "\u{E012}")
+        .await;
+    sweep(browser, &format!("pain, two rated {size}"), found).await;
     browser.next_step().await;
     sweep(browser, &format!("prescription {size}"), found).await;
     browser.click("#mi-next").await;

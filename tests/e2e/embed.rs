@@ -89,7 +89,10 @@ async fn an_intake_in_the_frame_is_invisible_to_the_host_page() {
     browser.wait_for("#mi-patient-given-name").await;
     let [given, family, reason] = CANARIES;
     browser
-        .fill_form([given, family, reason, "Zq Embed"], "401-555-0134")
+        .fill_form(
+            [given, family, reason, format!("{given} {family}").as_str()],
+            "401-555-0134",
+        )
         .await;
     browser.click("button[type=submit]").await;
     let reference = browser

@@ -24,7 +24,10 @@ fn config(idle: u32) -> String {
 async fn type_canaries(browser: &Browser) {
     let [given, family, reason] = CANARIES;
     browser
-        .fill_form([given, family, reason, "Zq Kiosk"], "401-555-0134")
+        .fill_form(
+            [given, family, reason, format!("{given} {family}").as_str()],
+            "401-555-0134",
+        )
         .await;
 }
 

@@ -176,9 +176,10 @@ async fn switching_language_mid_form_keeps_every_answer_and_the_step() {
     heading_becomes(&browser, "Step 1 of 7: About you").await;
     browser.next_step().await;
     browser.click("#mi-payer-kind").await;
-    for _ in 0..3 {
-        browser.next_step().await;
-    }
+    browser.next_step().await;
+    browser.answer_health().await;
+    browser.next_step().await;
+    browser.next_step().await;
     browser.click("#mi-consents-treatment").await;
     browser.click("#mi-consents-privacy-notice").await;
     browser

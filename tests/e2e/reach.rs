@@ -60,7 +60,13 @@ async fn each_step(browser: &Browser, url: &str, mut check: impl FnMut(String, V
                 browser.click("#mi-prescription-has-prescription").await;
                 browser.click("#mi-payer-kind-auto-accident").await;
             }
-            "pain" => browser.click("[data-region=back_neck_left]").await,
+            "health" => browser.answer_health().await,
+            "pain" => {
+                browser.click("[data-region=back_neck_left]").await;
+                browser
+                    .type_into("mi-pain-back-neck-left", "\u{E013}")
+                    .await;
+            }
             "prescription" => {
                 for (id, text) in [
                     ("mi-prescription-prescriber-name", "Dr. Maya Chen"),

@@ -77,7 +77,10 @@ async fn start_with(mode: &str, view: &str, faults: Vec<Fault>, blocked: Option<
 async fn fill_canaries(browser: &Browser) {
     let [given, family, reason] = CANARIES;
     browser
-        .fill_form([given, family, reason, "Zq Canary"], "401-555-0134")
+        .fill_form(
+            [given, family, reason, format!("{given} {family}").as_str()],
+            "401-555-0134",
+        )
         .await;
 }
 

@@ -170,6 +170,7 @@ async fn full_intake(browser: &Browser, receiver: &Receiver, size: &str) -> Stri
     browser
         .type_into("mi-health-surgery-or-injury-date", "10302026")
         .await;
+    browser.click("#mi-health-takes-medications").await;
     browser.click("#mi-medications-add").await;
     browser
         .type_into("mi-health-medications-0-name", "Lisinopril")
@@ -177,6 +178,7 @@ async fn full_intake(browser: &Browser, receiver: &Receiver, size: &str) -> Stri
     browser
         .type_into("mi-health-medications-0-dose", "10 mg daily")
         .await;
+    browser.click("#mi-health-blood-thinners-no").await;
     browser.click("#mi-health-allergies-nuts").await;
     shot(browser, "health", size).await;
     assert_eq!(browser.next_step().await, "pain");
@@ -202,6 +204,18 @@ async fn full_intake(browser: &Browser, receiver: &Receiver, size: &str) -> Stri
     slider.send_keys("\u{E014}\u{E014}").await.expect("arrows");
     let slider = browser.wait_for("#mi-pain-back-lower-left").await;
     slider.send_keys("\u{E014}").await.expect("arrow");
+    // A region chosen but never rated is not stored as a 5: Next asks.
+    browser.click("#mi-next").await;
+    let asked = browser
+        .wait_for("#mi-pain-back-neck-right-error")
+        .await
+        .text()
+        .await
+        .expect("text");
+    assert!(asked.contains("how strong"), "{asked}");
+    assert_eq!(browser.visible_step().await, "pain");
+    let slider = browser.wait_for("#mi-pain-back-neck-right").await;
+    slider.send_keys("\u{E014}\u{E012}").await.expect("arrows");
     shot(browser, "pain", size).await;
     assert_eq!(browser.next_step().await, "prescription");
 
@@ -357,13 +371,18 @@ async fn full_intake(browser: &Browser, receiver: &Receiver, size: &str) -> Stri
         "S83.241A Tear of medial meniscus, right knee",
         "Photo added",
         "AUTO-2026-44817",
-        "Drawn signature",
     ] {
         assert!(
             review.contains(expected),
             "review lacks {expected:?}:\n{review}"
         );
     }
+    // The signature itself, as the clinic will receive it.
+    assert!(
+        browser
+            .exists(".mi-review svg.mi-review-signature[aria-label='Drawn signature'] path")
+            .await
+    );
     shot(browser, "review", size).await;
     browser.click("[data-edit='1']").await;
     assert_eq!(browser.wait_step_change("review").await, "visit");
@@ -432,6 +451,21 @@ async fn the_whole_intake_with_a_prescription_reaches_sqlite_answer_for_answer()
             json!([{"name": "Lisinopril", "dose": "10 mg daily"}])
         );
         assert_eq!(h["allergies"], json!(["nuts"]));
+        assert_eq!(h["takes_medications"], true);
+        assert_eq!(h["blood_thinners"], false);
+        let given = |consent: &str| {
+            body["consents"][consent]["accepted_at"]
+                .as_str()
+                .expect("a time")
+                .to_owned()
+        };
+        assert!(
+            given("treatment") < given("privacy_notice")
+                && given("privacy_notice") < given("share_with_primary_care")
+                && given("share_with_primary_care")
+                    <= body["submitted_at"].as_str().expect("time").to_owned(),
+            "each consent keeps the moment it was ticked"
+        );
         assert_eq!(
             body["pain"],
             json!([
@@ -509,6 +543,21 @@ async fn without_a_prescription_and_paying_oneself_two_steps_are_skipped() {
     loop {
         let step = browser.next_step().await;
         seen.push((step.clone(), heading(&browser).await));
+        if step == "health" {
+            // Nothing ticked is not "no": every screening question asks.
+            browser.click("#mi-next").await;
+            let choose = browser
+                .wait_for("#mi-health-blood-thinners-error")
+                .await
+                .text()
+                .await
+                .expect("text");
+            assert_eq!(choose, "Please choose one.");
+            assert!(browser.exists("#mi-health-conditions-error").await);
+            assert!(browser.exists("#mi-health-allergies-error").await);
+            assert_eq!(browser.visible_step().await, "health");
+            browser.answer_health().await;
+        }
         if step == "consent" {
             break;
         }
@@ -580,6 +629,12 @@ async fn without_a_prescription_and_paying_oneself_two_steps_are_skipped() {
         json!({"kind": "self_pay", "health_insurance": null, "auto_accident": null, "workers_comp": null})
     );
     assert_eq!(body["pain"], json!([]));
+    assert_eq!(
+        body["health"],
+        json!({"conditions": ["none"], "surgery_or_injury_date": null, "pregnancy_weeks": null,
+               "condition_notes": null, "takes_medications": false, "medications": [],
+               "blood_thinners": false, "allergies": ["none"], "allergies_other": null})
+    );
     assert_eq!(body["attachments"], json!([]));
     assert_eq!(body["signature"]["typed_name"], "Ana Silva");
     browser.quit().await;

@@ -286,12 +286,26 @@ impl Browser {
         self.click("#mi-prescription-has-prescription-no").await;
         self.click("#mi-payer-kind").await;
         self.next_step().await;
+        self.answer_health().await;
         self.next_step().await;
         self.next_step().await;
         self.click("#mi-consents-treatment").await;
         self.click("#mi-consents-privacy-notice").await;
         self.type_into("mi-signature-typed-name", signature).await;
         assert_eq!(self.next_step().await, "review");
+    }
+
+    /// Answers Health's screening questions with the fewest clicks: none of
+    /// the conditions, no medicines, no blood thinners, no allergies.
+    pub async fn answer_health(&self) {
+        for id in [
+            "#mi-health-conditions-none",
+            "#mi-health-takes-medications-no",
+            "#mi-health-blood-thinners-no",
+            "#mi-health-allergies-none",
+        ] {
+            self.click(id).await;
+        }
     }
 
     /// Types the four required answers of About you; the date of birth as

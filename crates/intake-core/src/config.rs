@@ -78,7 +78,7 @@ pub const SEALED_CONTENT_TYPE: &str = "application/vnd.massage-intake.sealed+jso
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Format {
-    /// `massage-intake/1` JSON (`application/json`).
+    /// `massage-intake/2` JSON (`application/json`).
     #[default]
     Json,
     /// A FHIR R4 `QuestionnaireResponse` (`application/fhir+json`).

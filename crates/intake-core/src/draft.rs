@@ -47,8 +47,8 @@ pub struct DiagnosisDraft {
 pub struct PainDraft {
     /// A [`BodyRegion`] code.
     pub region: String,
-    /// 0 to 10.
-    pub intensity: u8,
+    /// 0 to 10; `None` until the patient rates it.
+    pub intensity: Option<u8>,
 }
 
 /// The prescription photo, already downscaled by the browser.
@@ -101,8 +101,11 @@ pub struct IntakeDraft {
     pub surgery_date: String,
     pub pregnancy_weeks: String,
     pub condition_notes: String,
+    /// `yes`, `no`, or empty while unanswered.
+    pub takes_medications: String,
     pub medications: Vec<MedicationDraft>,
-    pub blood_thinners: bool,
+    /// `yes`, `no`, or empty while unanswered.
+    pub blood_thinners: String,
     pub allergies: Vec<String>,
     pub allergies_other: String,
     // Where it hurts.
@@ -145,6 +148,11 @@ pub struct IntakeDraft {
     pub consent_treatment: bool,
     pub consent_privacy: bool,
     pub consent_share: bool,
+    /// When each consent was given (RFC 3339 UTC, from the patient's device);
+    /// empty while not given.
+    pub consent_treatment_at: String,
+    pub consent_privacy_at: String,
+    pub consent_share_at: String,
     /// A minor's parent or guardian.
     pub guardian_name: String,
     pub guardian_relationship: String,
@@ -198,6 +206,8 @@ field_table!(
         surgery_date,
         pregnancy_weeks,
         condition_notes,
+        takes_medications,
+        blood_thinners,
         allergies_other,
         prescriber_name,
         npi,
@@ -232,17 +242,15 @@ field_table!(
         guardian_phone,
         signature_path,
         signature_name,
+        consent_treatment_at,
+        consent_privacy_at,
+        consent_share_at,
     ]
 );
 field_table!(
     flag_field,
     bool,
-    [
-        consent_treatment,
-        consent_privacy,
-        consent_share,
-        blood_thinners
-    ]
+    [consent_treatment, consent_privacy, consent_share]
 );
 field_table!(
     codes_field,
@@ -404,6 +412,15 @@ impl DraftCheck {
         out
     }
 
+    /// `yes` or `no` as a boolean; `None` while unanswered.
+    fn yes_no(&mut self, path: &str, typed: &str) -> Option<bool> {
+        self.code(path, typed, |t| match t {
+            "yes" => Some(true),
+            "no" => Some(false),
+            _ => None,
+        })
+    }
+
     fn code<T>(&mut self, path: &str, typed: &str, from: fn(&str) -> Option<T>) -> Option<T> {
         if typed.is_empty() {
             return None;
@@ -438,10 +455,15 @@ impl IntakeDraft {
             c.code("payer.kind", &self.payer_kind, PayerKind::from_code)
                 .unwrap_or(PayerKind::SelfPay)
         };
-        let consent = |given: bool, version: &str| {
+        // When it was ticked; a draft from before times were kept has none.
+        let consent = |given: bool, at: &str, version: &str| {
             given.then(|| ConsentRecord {
                 version: Text::new(version),
-                accepted_at: ctx.submitted_at.clone(),
+                accepted_at: if at.is_empty() {
+                    ctx.submitted_at.clone()
+                } else {
+                    at.to_owned()
+                },
             })
         };
         let patient = Patient {
@@ -502,6 +524,7 @@ impl IntakeDraft {
         let conditions = c.codes("health.conditions", &self.conditions, Condition::from_code);
         let pregnant = conditions.contains(&Condition::Pregnancy);
         let operated = conditions.contains(&Condition::RecentSurgeryOrInjury);
+        let takes_medications = c.yes_no("health.takes_medications", &self.takes_medications);
         let health = HealthHistory {
             surgery_or_injury_date: operated
                 .then(|| optional_date(&self.surgery_date))
@@ -514,27 +537,33 @@ impl IntakeDraft {
             },
             conditions,
             condition_notes: optional(&self.condition_notes),
+            takes_medications,
+            // Rows typed before answering "No" are not sent.
             medications: self
                 .medications
                 .iter()
-                .filter(|m| any_of(&[&m.name, &m.dose]))
+                .filter(|m| takes_medications == Some(true) && any_of(&[&m.name, &m.dose]))
                 .map(|m| Medication {
                     name: trimmed(&m.name),
                     dose: optional(&m.dose),
                 })
                 .collect(),
-            blood_thinners: self.blood_thinners,
+            blood_thinners: c.yes_no("health.blood_thinners", &self.blood_thinners),
             allergies: c.codes("health.allergies", &self.allergies, Allergen::from_code),
             allergies_other: optional(&self.allergies_other),
         };
         let mut pain = Vec::new();
-        for p in &self.pain {
-            match BodyRegion::from_code(&p.region) {
-                Some(region) => pain.push(PainRegion {
-                    region,
-                    intensity: p.intensity,
-                }),
-                None => c.0.push(FieldError::new("pain", ErrorCode::InvalidValue)),
+        for (i, p) in self.pain.iter().enumerate() {
+            match (BodyRegion::from_code(&p.region), p.intensity) {
+                (Some(region), Some(intensity)) => pain.push(PainRegion { region, intensity }),
+                // Tapped but not rated: asked for, never guessed.
+                (Some(_), None) => {
+                    c.0.push(FieldError::new(
+                        &format!("pain[{i}].intensity"),
+                        ErrorCode::Required,
+                    ));
+                }
+                (None, _) => c.0.push(FieldError::new("pain", ErrorCode::InvalidValue)),
             }
         }
         let has_prescription = self.has_prescription == "yes";
@@ -669,9 +698,21 @@ impl IntakeDraft {
             prescription,
             payer,
             consents: Consents {
-                treatment: consent(self.consent_treatment, TREATMENT_CONSENT_VERSION),
-                privacy_notice: consent(self.consent_privacy, PRIVACY_NOTICE_VERSION),
-                share_with_primary_care: consent(self.consent_share, SHARE_CONSENT_VERSION),
+                treatment: consent(
+                    self.consent_treatment,
+                    &self.consent_treatment_at,
+                    TREATMENT_CONSENT_VERSION,
+                ),
+                privacy_notice: consent(
+                    self.consent_privacy,
+                    &self.consent_privacy_at,
+                    PRIVACY_NOTICE_VERSION,
+                ),
+                share_with_primary_care: consent(
+                    self.consent_share,
+                    &self.consent_share_at,
+                    SHARE_CONSENT_VERSION,
+                ),
                 guardian: self.guardian(),
             },
             signature,

@@ -31,13 +31,13 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::submission::{Submission, SCHEMA};
+use crate::submission::{Submission, SCHEMA, SCHEMA_V1};
 
 /// The canonical URL of the intake's `Questionnaire`.
 pub const QUESTIONNAIRE_URL: &str =
     "https://massage-intake.example/fhir/Questionnaire/massage-intake-1";
 /// The `Questionnaire`'s version, matching the submission schema's.
-pub const QUESTIONNAIRE_VERSION: &str = "1";
+pub const QUESTIONNAIRE_VERSION: &str = "2";
 /// The base of the intake's own code systems (`…/CodeSystem/goal`).
 pub const CODE_SYSTEM_BASE: &str = "https://massage-intake.example/fhir/CodeSystem/";
 /// The extension carrying one safety flag (sub-extensions `code`, `severity`).
@@ -146,7 +146,7 @@ pub const CODE_LISTS: &[&str] = &[
 ];
 
 /// Sections that are always there, even with nothing answered in them.
-const ALWAYS_THERE: &[&str] = &["consents"];
+const ALWAYS_THERE: &[&str] = &["consents", "health"];
 
 /// Top-level fields carried outside the items.
 pub const OUTSIDE_ITEMS: &[&str] = &[
@@ -467,7 +467,7 @@ fn answer(path: &str, value: &Value) -> Value {
 /// by any system following the intake's `Questionnaire`) as a submission. The
 /// submission still has to pass validation.
 pub fn from_questionnaire_response(qr: &Value) -> Result<Submission, FhirError> {
-    serde_json::from_value(submission_json(qr)?)
+    Submission::from_json_value(submission_json(qr)?)
         .map_err(|e| FhirError::new("item", format!("does not make a submission: {e}")))
 }
 
@@ -494,7 +494,13 @@ pub fn submission_json(qr: &Value) -> Result<Value, FhirError> {
     let (url, version) = questionnaire
         .split_once('|')
         .unwrap_or((&questionnaire, QUESTIONNAIRE_VERSION));
-    if url != QUESTIONNAIRE_URL || version != QUESTIONNAIRE_VERSION {
+    // Version 1 answered the first submission schema, still read.
+    let schema = match version {
+        QUESTIONNAIRE_VERSION => SCHEMA,
+        "1" => SCHEMA_V1,
+        _ => "",
+    };
+    if url != QUESTIONNAIRE_URL || schema.is_empty() {
         return Err(FhirError::new(
             "questionnaire",
             format!("must be {QUESTIONNAIRE_URL}|{QUESTIONNAIRE_VERSION}"),
@@ -510,7 +516,7 @@ pub fn submission_json(qr: &Value) -> Result<Value, FhirError> {
 
     let items = qr.get("item").and_then(Value::as_array);
     let mut top = object_of("", items.map(Vec::as_slice).unwrap_or(&[]))?;
-    top.insert("schema".into(), SCHEMA.into());
+    top.insert("schema".into(), schema.into());
     top.insert("submission_id".into(), id.into());
     top.insert("submitted_at".into(), text("authored")?.into());
     top.insert("locale".into(), text("language")?.into());
@@ -589,9 +595,13 @@ fn object_of(prefix: &str, items: &[Value]) -> Result<Map<String, Value>, FhirEr
     }
     if prefix.is_empty() {
         for section in ALWAYS_THERE {
-            object
-                .entry(*section)
-                .or_insert_with(|| Value::Object(Map::new()));
+            if !object.contains_key(*section) {
+                // An empty section still has its (empty) lists.
+                object.insert(
+                    (*section).to_owned(),
+                    Value::Object(object_of(section, &[])?),
+                );
+            }
         }
     }
     // Empty lists have no items; the model still has them.

@@ -153,7 +153,7 @@ pub fn questionnaire() -> Result<Value, Vec<String>> {
         "title": "Medical massage intake",
         "status": "active",
         "subjectType": ["Patient"],
-        "description": "The intake questionnaire and prescription of massage-intake (submission schema massage-intake/1). Generated from the model; answers are typed as the QuestionnaireResponse mapping writes them.",
+        "description": "The intake questionnaire and prescription of massage-intake (submission schema massage-intake/2). Generated from the model; answers are typed as the QuestionnaireResponse mapping writes them.",
         "item": items,
     }))
 }

@@ -32,6 +32,9 @@ vocabulary! {
         LatexFreeGloves = "latex_free_gloves",
         HypoallergenicLubricant = "hypoallergenic_lubricant",
         AvoidArea = "avoid_area",
+        /// A health question is not answered (a `massage-intake/1` submission,
+        /// whose unticked boxes cannot be told from "no"): ask before treating.
+        HealthUnknown = "health_unknown",
     }
 }
 
@@ -52,6 +55,9 @@ enum Trigger {
     BloodThinners,
     /// Surgery or injury within this many days before the submission.
     SurgeryWithinDays(i64),
+    /// A screening question (conditions, medicines, blood thinners,
+    /// allergies) without an answer: unknown, never taken as safe.
+    Unanswered,
 }
 
 /// The table: trigger, flag, severity. Several triggers may raise one flag.
@@ -136,6 +142,9 @@ const RULES: &[(Trigger, FlagCode, Severity)] = &[
         FlagCode::AvoidArea,
         Severity::Caution,
     ),
+    // Last, so a `massage-intake/1` submission's own flags, which never have
+    // it, keep their order when it is added (see `submission::upgrade_v1`).
+    (Trigger::Unanswered, FlagCode::HealthUnknown, Severity::Stop),
 ];
 
 impl FlagCode {
@@ -152,6 +161,7 @@ impl FlagCode {
             FlagCode::LatexFreeGloves => Msg::FlagLatexFreeGloves,
             FlagCode::HypoallergenicLubricant => Msg::FlagHypoallergenicLubricant,
             FlagCode::AvoidArea => Msg::FlagAvoidArea,
+            FlagCode::HealthUnknown => Msg::FlagHealthUnknown,
         }
     }
 }
@@ -162,7 +172,8 @@ pub fn compute_flags(s: &Submission) -> Vec<Flag> {
     let raised = |trigger: Trigger| match trigger {
         Trigger::Condition(c) => s.health.conditions.contains(&c),
         Trigger::Allergen(a) => s.health.allergies.contains(&a),
-        Trigger::BloodThinners => s.health.blood_thinners,
+        Trigger::BloodThinners => s.health.blood_thinners == Some(true),
+        Trigger::Unanswered => !s.health.is_answered(),
         Trigger::SurgeryWithinDays(days) => {
             s.health
                 .conditions

@@ -1,5 +1,6 @@
 //! The submission: what the widget sends and the receiver stores, versioned as
-//! `massage-intake/1`. Every object refuses unknown fields; every free text
+//! `massage-intake/2` (`/1` is still read, see [`upgrade_v1`]). Every object
+//! refuses unknown fields; every free text
 //! has a limit in its type; dates are `YYYY-MM-DD`, times RFC 3339 UTC, phone
 //! numbers E.164.
 
@@ -14,7 +15,10 @@ use crate::vocab::{
 };
 
 /// The schema name and version every submission carries.
-pub const SCHEMA: &str = "massage-intake/1";
+pub const SCHEMA: &str = "massage-intake/2";
+
+/// The first version, still read: see [`upgrade_v1`].
+pub const SCHEMA_V1: &str = "massage-intake/1";
 
 /// The versions of the consent texts the widget shows.
 pub const TREATMENT_CONSENT_VERSION: &str = "treatment-2026-11";
@@ -123,17 +127,36 @@ pub struct Visit {
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct HealthHistory {
+    /// What applies; `["none"]` alone for "none of these". Empty only when not
+    /// answered (a `/1` submission), which raises `health_unknown`.
     pub conditions: Vec<Condition>,
     /// `YYYY-MM-DD`, required with `recent_surgery_or_injury`.
     pub surgery_or_injury_date: Option<String>,
     /// Required with `pregnancy`, 1 to 42.
     pub pregnancy_weeks: Option<u8>,
     pub condition_notes: Option<Paragraph>,
+    /// Whether the patient takes any medicine; `null` when not answered.
+    #[serde(default)]
+    pub takes_medications: Option<bool>,
+    /// The medicines, when `takes_medications` is true.
     pub medications: Vec<Medication>,
-    /// Anticoagulants or antiplatelets (warfarin, apixaban, daily aspirin…).
-    pub blood_thinners: bool,
+    /// Anticoagulants or antiplatelets (warfarin, apixaban, daily aspirin…);
+    /// `null` when not answered.
+    pub blood_thinners: Option<bool>,
+    /// What the patient reacts to; `["none"]` alone for "none of these".
+    /// Empty only when not answered.
     pub allergies: Vec<Allergen>,
     pub allergies_other: Option<Text<500>>,
+}
+
+impl HealthHistory {
+    /// Whether every screening question has an answer.
+    pub fn is_answered(&self) -> bool {
+        !self.conditions.is_empty()
+            && self.takes_medications.is_some()
+            && self.blood_thinners.is_some()
+            && !self.allergies.is_empty()
+    }
 }
 
 /// A medicine the patient takes.
@@ -362,4 +385,49 @@ pub fn uuid_v4_from_bytes(mut bytes: [u8; 16]) -> String {
         out.push(char::from(HEX[usize::from(b & 15)]));
     }
     out
+}
+
+impl Submission {
+    /// A submission from its JSON, `/1` read as `/2` (see [`upgrade_v1`]).
+    pub fn from_json_value(mut json: serde_json::Value) -> serde_json::Result<Submission> {
+        upgrade_v1(&mut json);
+        serde_json::from_value(json)
+    }
+}
+
+/// Reads a `massage-intake/1` submission as `/2`, in place; any other JSON is
+/// left as it is. In `/1` an unticked box was `false` and an untouched list
+/// `[]`, which cannot be told from "no": they become "not answered" (`null`
+/// and `[]`), `takes_medications` follows from the list, and the flag
+/// `health_unknown` joins the flags when anything is unanswered. `schema`
+/// stays `massage-intake/1`, so a reader still knows where it came from.
+pub fn upgrade_v1(submission: &mut serde_json::Value) {
+    use serde_json::Value;
+    if submission.get("schema").and_then(Value::as_str) != Some(SCHEMA_V1) {
+        return;
+    }
+    let Some(health) = submission.get_mut("health").and_then(Value::as_object_mut) else {
+        return;
+    };
+    if health.get("blood_thinners") == Some(&Value::Bool(false)) {
+        health.insert("blood_thinners".into(), Value::Null);
+    }
+    let listed = |h: &serde_json::Map<String, Value>, key: &str| {
+        h.get(key)
+            .and_then(Value::as_array)
+            .is_some_and(|a| !a.is_empty())
+    };
+    let takes = listed(health, "medications").then_some(Value::Bool(true));
+    health
+        .entry("takes_medications")
+        .or_insert(takes.unwrap_or(Value::Null));
+    let unknown = !listed(health, "conditions")
+        || !listed(health, "allergies")
+        || health.get("blood_thinners").is_none_or(Value::is_null)
+        || health.get("takes_medications").is_none_or(Value::is_null);
+    if unknown {
+        if let Some(flags) = submission.get_mut("flags").and_then(Value::as_array_mut) {
+            flags.push(serde_json::json!({"code": "health_unknown", "severity": "stop"}));
+        }
+    }
 }

@@ -12,9 +12,9 @@ use crate::i18n::{Locale, Msg};
 use crate::icd10;
 use crate::npi::{parse_npi, NpiError};
 use crate::phone::PhoneNumber;
-use crate::submission::{ConsentRecord, Submission, SCHEMA};
+use crate::submission::{ConsentRecord, Submission, SCHEMA, SCHEMA_V1};
 use crate::text::Text;
-use crate::vocab::{Condition, PayerKind, SignatureMethod};
+use crate::vocab::{Allergen, Condition, PayerKind, SignatureMethod};
 
 /// The largest attachment, after base64 decoding (a downscaled photo is about 1 MB).
 pub const MAX_ATTACHMENT_BYTES: u32 = 1_500_000;
@@ -92,6 +92,12 @@ error_codes! {
     MissingField = "missing_field" => ErrorStructure,
     /// A value of the wrong type or shape.
     InvalidValue = "invalid_value" => ErrorStructure,
+    /// A drawn signature that is only a dot or a tap.
+    SignatureTooSmall = "signature_too_small" => ErrorSignatureTooSmall,
+    /// A typed signature that is not the patient's (or guardian's) name as entered.
+    SignatureNameMismatch = "signature_name_mismatch" => ErrorSignatureNameMismatch,
+    /// "None of these" ticked together with an answer from the list.
+    NoneWithOthers = "none_with_others" => ErrorNoneWithOthers,
     /// A warning: the prescription is older than the clinic accepts without checking.
     PrescriptionOld = "prescription_old" => WarningPrescriptionOld,
 }
@@ -256,6 +262,18 @@ impl Check<'_> {
         }
     }
 
+    /// A list answered by ticking what applies, or "none of these" alone.
+    fn answered_list<T: PartialEq>(&mut self, path: &str, items: &[T], none: &T, required: bool) {
+        if items.is_empty() {
+            if required {
+                self.err(path, ErrorCode::Required);
+            }
+        } else if items.contains(none) && items.len() > 1 {
+            self.err(path, ErrorCode::NoneWithOthers);
+        }
+        self.unique(path, items);
+    }
+
     fn at_most<T>(&mut self, path: &str, items: &[T], max: usize) -> bool {
         let ok = items.len() <= max;
         if !ok {
@@ -302,7 +320,7 @@ impl Submission {
     }
 
     fn check_envelope(&self, c: &mut Check) {
-        if self.schema != SCHEMA {
+        if self.schema != SCHEMA && self.schema != SCHEMA_V1 {
             c.err("schema", ErrorCode::SchemaUnsupported);
         }
         if !is_uuid_v4(&self.submission_id) {
@@ -372,7 +390,15 @@ impl Submission {
 
     fn check_health(&self, c: &mut Check) {
         let h = &self.health;
-        c.unique("health.conditions", &h.conditions);
+        // From `/2` on, every screening question has an answer; a `/1`
+        // submission's unanswered ones are unknown (and flagged), not refused.
+        let answers_required = self.schema != SCHEMA_V1;
+        c.answered_list(
+            "health.conditions",
+            &h.conditions,
+            &Condition::NoneOfThese,
+            answers_required,
+        );
         if h.conditions.contains(&Condition::RecentSurgeryOrInjury) {
             match &h.surgery_or_injury_date {
                 None => c.err("health.surgery_or_injury_date", ErrorCode::Required),
@@ -395,13 +421,31 @@ impl Submission {
             c.absent("health.pregnancy_weeks", &h.pregnancy_weeks);
         }
         c.opt_text("health.condition_notes", &h.condition_notes);
+        match h.takes_medications {
+            None if answers_required => c.err("health.takes_medications", ErrorCode::Required),
+            Some(true) if h.medications.is_empty() => {
+                c.err("health.medications", ErrorCode::Required)
+            }
+            Some(false) if !h.medications.is_empty() => {
+                c.err("health.medications", ErrorCode::NotApplicable)
+            }
+            _ => {}
+        }
+        if h.blood_thinners.is_none() && answers_required {
+            c.err("health.blood_thinners", ErrorCode::Required);
+        }
         if c.at_most("health.medications", &h.medications, 30) {
             for (i, m) in h.medications.iter().enumerate() {
                 c.text(&format!("health.medications[{i}].name"), &m.name);
                 c.opt_text(&format!("health.medications[{i}].dose"), &m.dose);
             }
         }
-        c.unique("health.allergies", &h.allergies);
+        c.answered_list(
+            "health.allergies",
+            &h.allergies,
+            &Allergen::NoneOfThese,
+            answers_required,
+        );
         c.opt_text("health.allergies_other", &h.allergies_other);
     }
 
@@ -611,11 +655,38 @@ impl Submission {
                 Some(path) if !is_svg_path(path.as_str()) => {
                     c.err("signature.svg_path", ErrorCode::SignatureInvalid)
                 }
+                Some(path) if !is_more_than_a_mark(path.as_str()) => {
+                    c.err("signature.svg_path", ErrorCode::SignatureTooSmall)
+                }
                 Some(_) => {}
             },
             Some(SignatureMethod::Typed) => match &s.typed_name {
                 None => c.err("signature.typed_name", ErrorCode::Required),
-                Some(name) => c.text("signature.typed_name", name),
+                Some(name) if name.as_str().trim().is_empty() || name.is_too_long() => {
+                    c.text("signature.typed_name", name)
+                }
+                Some(name) => {
+                    let signer = name_key(name.as_str());
+                    let p = &self.patient;
+                    let mut names = vec![
+                        name_key(&format!(
+                            "{} {}",
+                            p.given_name.as_str(),
+                            p.family_name.as_str()
+                        )),
+                        name_key(&format!(
+                            "{} {}",
+                            p.family_name.as_str(),
+                            p.given_name.as_str()
+                        )),
+                    ];
+                    if let Some(g) = &self.consents.guardian {
+                        names.push(name_key(g.name.as_str()));
+                    }
+                    if !names.contains(&signer) {
+                        c.err("signature.typed_name", ErrorCode::SignatureNameMismatch);
+                    }
+                }
             },
         }
         if !is_utc_timestamp(&s.signed_at) {
@@ -693,6 +764,67 @@ pub fn is_svg_path(s: &str) -> bool {
             )
         })
         && s.chars().any(|c| c.is_ascii_digit())
+}
+
+/// The smallest drawn signature, in the pad's units (a 600 x 200 box): its
+/// points must span this much across or down.
+pub const MIN_SIGNATURE_SPAN: f64 = 40.0;
+
+/// Whether drawn path data is more than a dot or a tap: at least four points,
+/// spanning [`MIN_SIGNATURE_SPAN`] one way or the other.
+pub fn is_more_than_a_mark(path: &str) -> bool {
+    let numbers: Vec<f64> = path
+        .split(|c: char| (c.is_ascii_alphabetic() && c != 'e' && c != 'E') || c == ' ' || c == ',')
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    let points: Vec<(f64, f64)> = numbers.chunks_exact(2).map(|p| (p[0], p[1])).collect();
+    let span = |pick: fn(&(f64, f64)) -> f64| {
+        let (lo, hi) = points
+            .iter()
+            .map(pick)
+            .fold((f64::MAX, f64::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)));
+        hi - lo
+    };
+    points.len() >= 4
+        && (span(|p| p.0) >= MIN_SIGNATURE_SPAN || span(|p| p.1) >= MIN_SIGNATURE_SPAN)
+}
+
+/// A name as a signature is compared: lower case, accents folded, and only
+/// its letters and digits ("José  D'Ávila-Ruiz" and "jose davilaruiz" match).
+pub fn name_key(name: &str) -> String {
+    const FOLD: &[(&str, &str)] = &[
+        ("àáâãäåāăą", "a"),
+        ("çćĉċč", "c"),
+        ("ďđ", "d"),
+        ("èéêëēĕėęě", "e"),
+        ("ĝğġģ", "g"),
+        ("ĥħ", "h"),
+        ("ìíîïĩīĭįı", "i"),
+        ("ĵ", "j"),
+        ("ķ", "k"),
+        ("ĺļľŀł", "l"),
+        ("ñńņňŉ", "n"),
+        ("òóôõöøōŏő", "o"),
+        ("ŕŗř", "r"),
+        ("śŝşš", "s"),
+        ("ţťŧ", "t"),
+        ("ùúûüũūŭůűų", "u"),
+        ("ŵ", "w"),
+        ("ýÿŷ", "y"),
+        ("źżž", "z"),
+        ("ß", "ss"),
+        ("æ", "ae"),
+        ("œ", "oe"),
+    ];
+    let mut key = String::with_capacity(name.len());
+    for c in name.chars().flat_map(char::to_lowercase) {
+        if let Some((_, plain)) = FOLD.iter().find(|(accented, _)| accented.contains(c)) {
+            key.push_str(plain);
+        } else if c.is_alphanumeric() {
+            key.push(c);
+        }
+    }
+    key
 }
 
 /// The decoded length of standard padded base64, or `None` when it is not that.

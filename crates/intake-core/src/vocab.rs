@@ -54,6 +54,8 @@ vocabulary! {
         Pregnancy = "pregnancy",
         Headaches = "headaches",
         NumbnessOrTingling = "numbness_or_tingling",
+        /// "None of these": an answer, ticked on its own (`massage-intake/2`).
+        NoneOfThese = "none",
     }
 }
 
@@ -65,6 +67,8 @@ vocabulary! {
         Nuts = "nuts",
         Latex = "latex",
         Fragrance = "fragrance",
+        /// "None of these": an answer, ticked on its own (`massage-intake/2`).
+        NoneOfThese = "none",
     }
 }
 

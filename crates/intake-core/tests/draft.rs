@@ -56,6 +56,8 @@ fn typed_example() -> IntakeDraft {
         // Typed, then pregnancy unticked: not sent.
         pregnancy_weeks: s("12"),
         condition_notes: s("Whiplash from a rear-end collision."),
+        takes_medications: s("yes"),
+        blood_thinners: s("no"),
         medications: vec![
             MedicationDraft {
                 name: s("Lisinopril"),
@@ -68,15 +70,15 @@ fn typed_example() -> IntakeDraft {
         pain: vec![
             PainDraft {
                 region: s("back_neck_left"),
-                intensity: 7,
+                intensity: Some(7),
             },
             PainDraft {
                 region: s("back_neck_right"),
-                intensity: 5,
+                intensity: Some(5),
             },
             PainDraft {
                 region: s("back_lower_left"),
-                intensity: 6,
+                intensity: Some(6),
             },
         ],
         prescriber_name: s("Dr. Maya Chen"),
@@ -116,6 +118,9 @@ fn typed_example() -> IntakeDraft {
         consent_treatment: true,
         consent_privacy: true,
         consent_share: true,
+        consent_treatment_at: s("2026-11-27T14:03:12.500Z"),
+        consent_privacy_at: s("2026-11-27T14:03:15.000Z"),
+        consent_share_at: s("2026-11-27T14:03:20.250Z"),
         signature_path: s("M10 40 C20 10, 40 10, 50 40 S80 70, 90 40 L120 38"),
         signature_name: s(""),
         ..IntakeDraft::default()

@@ -225,17 +225,17 @@ fn the_questionnaire_is_generated_and_committed() {
     let q = generated();
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../docs/massage-intake-1.questionnaire.json"
+        "/../../docs/massage-intake-2.questionnaire.json"
     );
     let text = serde_json::to_string_pretty(&q).expect("json") + "\n";
     if std::env::var_os("UPDATE_DOCS").is_some() {
         std::fs::write(path, &text).expect("write the questionnaire");
     }
     let committed = std::fs::read_to_string(path)
-        .expect("docs/massage-intake-1.questionnaire.json (UPDATE_DOCS=1 writes it)");
+        .expect("docs/massage-intake-2.questionnaire.json (UPDATE_DOCS=1 writes it)");
     assert!(
         committed == text,
-        "docs/massage-intake-1.questionnaire.json is stale: run UPDATE_DOCS=1 cargo test"
+        "docs/massage-intake-2.questionnaire.json is stale: run UPDATE_DOCS=1 cargo test"
     );
     let items = questionnaire_items(&q);
     // Spot checks of the generated shape.

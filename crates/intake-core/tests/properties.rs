@@ -55,9 +55,10 @@ prop_compose! {
         conditions in vec(select(Condition::ALL), 0..5), surgery_or_injury_date in of(any_string()),
         pregnancy_weeks in of(any::<u8>()), condition_notes in of(text()),
         medications in vec((text(), of(text())).prop_map(|(name, dose)| Medication { name, dose }), 0..3),
-        blood_thinners in any::<bool>(), allergies in vec(select(Allergen::ALL), 0..3), allergies_other in of(text()),
+        takes_medications in of(any::<bool>()), blood_thinners in of(any::<bool>()),
+        allergies in vec(select(Allergen::ALL), 0..3), allergies_other in of(text()),
     ) -> HealthHistory {
-        HealthHistory { conditions, surgery_or_injury_date, pregnancy_weeks, condition_notes, medications, blood_thinners, allergies, allergies_other }
+        HealthHistory { conditions, surgery_or_injury_date, pregnancy_weeks, condition_notes, takes_medications, medications, blood_thinners, allergies, allergies_other }
     }
 }
 

@@ -18,10 +18,11 @@ fn rules() -> Rules {
 /// A complete, valid submission with every section filled in.
 fn complete() -> Submission {
     let at = "2026-11-27T14:05:09.120Z".to_owned();
-    let consent = |v: &str| {
+    // Each consent at the moment it was ticked, before Send.
+    let consent = |v: &str, when: &str| {
         Some(ConsentRecord {
             version: Text::new(v),
-            accepted_at: at.clone(),
+            accepted_at: when.to_owned(),
         })
     };
     let mut s = Submission {
@@ -71,11 +72,12 @@ fn complete() -> Submission {
             surgery_or_injury_date: Some("2026-10-30".into()),
             pregnancy_weeks: None,
             condition_notes: Some("Whiplash from a rear-end collision.".into()),
+            takes_medications: Some(true),
             medications: vec![Medication {
                 name: "Lisinopril".into(),
                 dose: Some("10 mg daily".into()),
             }],
-            blood_thinners: false,
+            blood_thinners: Some(false),
             allergies: vec![Allergen::Nuts],
             allergies_other: None,
         },
@@ -134,9 +136,9 @@ fn complete() -> Submission {
             workers_comp: None,
         },
         consents: Consents {
-            treatment: consent(TREATMENT_CONSENT_VERSION),
-            privacy_notice: consent(PRIVACY_NOTICE_VERSION),
-            share_with_primary_care: consent(SHARE_CONSENT_VERSION),
+            treatment: consent(TREATMENT_CONSENT_VERSION, "2026-11-27T14:03:12.500Z"),
+            privacy_notice: consent(PRIVACY_NOTICE_VERSION, "2026-11-27T14:03:15.000Z"),
+            share_with_primary_care: consent(SHARE_CONSENT_VERSION, "2026-11-27T14:03:20.250Z"),
             guardian: None,
         },
         signature: Signature {
@@ -204,7 +206,7 @@ fn the_documented_example_is_a_valid_submission() {
 #[test]
 fn envelope() {
     assert_eq!(
-        errors_after(|s| s.schema = "massage-intake/2".into()),
+        errors_after(|s| s.schema = "massage-intake/3".into()),
         one("schema", ErrorCode::SchemaUnsupported)
     );
     assert_eq!(
@@ -786,11 +788,19 @@ fn the_flag_table() {
         vec![FlagCode::SurgeryClearance, FlagCode::NutFreeLubricant],
         "28 days after the accident"
     );
+    // An empty list here stands for "None of these".
     let with = |conditions: &[Condition], allergies: &[Allergen], thinners: bool| {
         let mut s = complete();
-        s.health.conditions = conditions.to_vec();
-        s.health.allergies = allergies.to_vec();
-        s.health.blood_thinners = thinners;
+        let none_or = |list: Vec<Condition>| match list.is_empty() {
+            true => vec![Condition::NoneOfThese],
+            false => list,
+        };
+        s.health.conditions = none_or(conditions.to_vec());
+        s.health.allergies = match allergies.is_empty() {
+            true => vec![Allergen::NoneOfThese],
+            false => allergies.to_vec(),
+        };
+        s.health.blood_thinners = Some(thinners);
         s.health.surgery_or_injury_date = None;
         flag_codes(&s)
     };
@@ -840,7 +850,7 @@ fn the_flag_table() {
     );
     let surgery = |date: &str| {
         let mut s = complete();
-        s.health.allergies.clear();
+        s.health.allergies = vec![Allergen::NoneOfThese];
         s.health.surgery_or_injury_date = Some(date.into());
         flag_codes(&s)
     };
@@ -865,6 +875,10 @@ fn the_short_form_draft_makes_a_valid_submission() {
         date_of_birth: "1961-04-12".into(),
         phone: "(401) 555-0134".into(),
         reason: "Lower back pain".into(),
+        conditions: vec!["none".into()],
+        takes_medications: "no".into(),
+        blood_thinners: "no".into(),
+        allergies: vec!["none".into()],
         consent_treatment: true,
         consent_privacy: true,
         signature_name: "Ana Silva".into(),
@@ -894,6 +908,10 @@ fn the_short_form_draft_makes_a_valid_submission() {
             "patient.date_of_birth",
             "patient.phone",
             "visit.reason",
+            "health.conditions",
+            "health.takes_medications",
+            "health.blood_thinners",
+            "health.allergies",
             "consents.treatment",
             "consents.privacy_notice",
             "signature.typed_name",
@@ -968,4 +986,168 @@ fn every_error_code_and_flag_has_words_in_every_language() {
     let en = Catalog::english();
     let range = en.format(ErrorCode::OutOfRange.msg(), &[("min", "1"), ("max", "7")]);
     assert_eq!(range, "Please enter a number from 1 to 7.");
+}
+
+#[test]
+fn every_screening_question_needs_an_answer_and_none_of_these_stands_alone() {
+    assert_eq!(
+        errors_after(|s| {
+            s.health.conditions.clear();
+            s.health.surgery_or_injury_date = None;
+        }),
+        one("health.conditions", ErrorCode::Required),
+        "no tick at all is not \"none\""
+    );
+    assert_eq!(
+        errors_after(|s| s.health.allergies.clear()),
+        one("health.allergies", ErrorCode::Required)
+    );
+    assert_eq!(
+        errors_after(|s| s.health.blood_thinners = None),
+        one("health.blood_thinners", ErrorCode::Required)
+    );
+    assert_eq!(
+        errors_after(|s| {
+            s.health.takes_medications = None;
+        }),
+        one("health.takes_medications", ErrorCode::Required)
+    );
+    assert_eq!(
+        errors_after(|s| s.health.medications.clear()),
+        one("health.medications", ErrorCode::Required),
+        "\"yes\" needs the medicines"
+    );
+    assert_eq!(
+        errors_after(|s| s.health.takes_medications = Some(false)),
+        one("health.medications", ErrorCode::NotApplicable)
+    );
+    assert_eq!(
+        errors_after(|s| s.health.allergies.push(Allergen::NoneOfThese)),
+        one("health.allergies", ErrorCode::NoneWithOthers)
+    );
+    assert_eq!(
+        errors_after(|s| {
+            s.health.conditions = vec![Condition::NoneOfThese];
+            s.health.surgery_or_injury_date = None;
+        }),
+        vec![],
+        "\"none of these\" alone is an answer"
+    );
+}
+
+#[test]
+fn an_unanswered_health_question_is_flagged_never_taken_as_safe() {
+    let mut s = complete();
+    s.health.blood_thinners = None;
+    assert!(
+        flag_codes(&s).contains(&FlagCode::HealthUnknown),
+        "unknown is not \"no\""
+    );
+    s.health.blood_thinners = Some(false);
+    assert!(!flag_codes(&s).contains(&FlagCode::HealthUnknown));
+    s.health.conditions.clear();
+    assert!(flag_codes(&s).contains(&FlagCode::HealthUnknown));
+}
+
+/// The documented example as an older widget sent it: `/1`, with the
+/// unticked blood-thinner box as `false` and no `takes_medications`.
+fn version_1_example() -> serde_json::Value {
+    let mut v = serde_json::to_value(complete()).expect("json");
+    v["schema"] = "massage-intake/1".into();
+    v["health"]["blood_thinners"] = false.into();
+    if let Some(h) = v["health"].as_object_mut() {
+        h.remove("takes_medications");
+    }
+    v
+}
+
+#[test]
+fn a_version_1_submission_is_read_with_its_unticked_answers_unknown() {
+    let read = Submission::from_json_value(version_1_example()).expect("reads");
+    assert_eq!(
+        read.schema, "massage-intake/1",
+        "where it came from stays said"
+    );
+    assert_eq!(read.health.blood_thinners, None, "false was only unticked");
+    assert_eq!(read.health.takes_medications, Some(true), "it listed one");
+    assert_eq!(
+        flag_codes(&read),
+        vec![
+            FlagCode::SurgeryClearance,
+            FlagCode::NutFreeLubricant,
+            FlagCode::HealthUnknown
+        ]
+    );
+    assert_eq!(read.validate(&rules()).errors, vec![], "still accepted");
+
+    // A /1 submission with nothing ticked: every list unknown, nothing refused.
+    let mut bare = version_1_example();
+    bare["health"]["conditions"] = serde_json::json!([]);
+    bare["health"]["allergies"] = serde_json::json!([]);
+    bare["health"]["medications"] = serde_json::json!([]);
+    bare["health"]["surgery_or_injury_date"] = serde_json::Value::Null;
+    bare["flags"] = serde_json::json!([]);
+    let read = Submission::from_json_value(bare).expect("reads");
+    assert_eq!(read.health.takes_medications, None);
+    assert_eq!(flag_codes(&read), vec![FlagCode::HealthUnknown]);
+    assert_eq!(read.validate(&rules()).errors, vec![]);
+
+    // The same answers as /2 must be answered.
+    let mut v2 = serde_json::to_value(complete()).expect("json");
+    v2["health"]["blood_thinners"] = serde_json::Value::Null;
+    let read = Submission::from_json_value(v2).expect("reads");
+    assert!(read
+        .validate(&rules())
+        .errors
+        .iter()
+        .any(|e| e.path == "health.blood_thinners" && e.code == ErrorCode::Required));
+}
+
+#[test]
+fn a_typed_signature_is_the_patient_s_or_guardian_s_name() {
+    let typed = |name: &str| {
+        errors_after(|s| {
+            s.signature.method = Some(SignatureMethod::Typed);
+            s.signature.svg_path = None;
+            s.signature.typed_name = Some(Text::new(name));
+        })
+    };
+    assert_eq!(typed("Ana Silva"), vec![]);
+    assert_eq!(typed("  ANA   silva "), vec![], "case and spacing");
+    assert_eq!(typed("Silva Ana"), vec![], "family name first");
+    assert_eq!(
+        typed("D"),
+        one("signature.typed_name", ErrorCode::SignatureNameMismatch)
+    );
+    assert_eq!(
+        typed("Ana"),
+        one("signature.typed_name", ErrorCode::SignatureNameMismatch)
+    );
+    let accented = errors_after(|s| {
+        s.patient.given_name = Text::new("José");
+        s.patient.family_name = Text::new("D'Ávila-Ruiz");
+        s.signature.method = Some(SignatureMethod::Typed);
+        s.signature.svg_path = None;
+        s.signature.typed_name = Some(Text::new("jose davila ruiz"));
+    });
+    assert_eq!(accented, vec![], "accents and punctuation");
+}
+
+#[test]
+fn a_drawn_signature_is_more_than_a_dot() {
+    let drawn = |path: &str| {
+        errors_after(|s| {
+            s.signature.svg_path = Some(Text::new(path));
+        })
+    };
+    assert_eq!(
+        drawn("M100 100"),
+        one("signature.svg_path", ErrorCode::SignatureTooSmall)
+    );
+    assert_eq!(
+        drawn("M100 100 L102 101 L104 100 L103 102"),
+        one("signature.svg_path", ErrorCode::SignatureTooSmall),
+        "a tap that wobbled"
+    );
+    assert_eq!(drawn("M100 100 L130 120 L160 90 L200 110"), vec![]);
 }

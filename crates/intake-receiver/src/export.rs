@@ -75,9 +75,11 @@ fn unseal(body: &Value, keys: &KeyPair, received_at: &str) -> Result<Value, Stri
         "application/fhir+json" => serde_json::from_slice::<Value>(&plain)
             .ok()
             .and_then(|qr| intake_core::fhir::from_questionnaire_response(&qr).ok()),
-        _ => serde_json::from_slice(&plain).ok(),
+        _ => serde_json::from_slice::<Value>(&plain)
+            .ok()
+            .and_then(|json| Submission::from_json_value(json).ok()),
     }
-    .ok_or_else(|| "opened, but it is not a massage-intake/1 submission".to_owned())?;
+    .ok_or_else(|| "opened, but it is not a massage-intake submission".to_owned())?;
     if submission.submission_id != envelope.submission_id {
         return Err("opened, but its id is not the envelope's".to_owned());
     }

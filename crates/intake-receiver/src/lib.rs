@@ -178,7 +178,7 @@ impl AppState {
 }
 
 /// Where the JSON Schema of a submission is served.
-pub const SCHEMA_PATH: &str = "/schema/massage-intake-1.json";
+pub const SCHEMA_PATH: &str = "/schema/massage-intake-2.json";
 /// Where FHIR clients post a `QuestionnaireResponse`.
 pub const FHIR_RESPONSES_PATH: &str = "/fhir/QuestionnaireResponse";
 /// Where the intake's FHIR `Questionnaire` is served.
@@ -468,7 +468,7 @@ fn fhir_json(status: StatusCode, resource: &Value) -> Response {
 /// How a body is written.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum BodyFormat {
-    /// `massage-intake/1` JSON.
+    /// `massage-intake/2` JSON (or `/1`, read as `/2`).
     Submission,
     /// A FHIR R4 `QuestionnaireResponse`.
     Fhir,
@@ -665,8 +665,12 @@ fn is_length_limit(e: &axum::Error) -> bool {
 /// echoing a submitted value (serde's own messages may quote them).
 #[allow(clippy::result_large_err)]
 fn parse(body: &[u8]) -> Result<Submission, Response> {
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let submission: Submission = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+    // Through a JSON value, so a `massage-intake/1` submission is read as `/2`
+    // first; anything after the object is as malformed as a syntax error.
+    let mut value: Value = serde_json::from_slice(body)
+        .map_err(|_| error(StatusCode::BAD_REQUEST, "malformed_json"))?;
+    intake_core::submission::upgrade_v1(&mut value);
+    let submission: Submission = serde_path_to_error::deserialize(value).map_err(|e| {
         let parent = e.path().to_string();
         let inner = e.into_inner();
         if !inner.is_data() {
@@ -689,9 +693,6 @@ fn parse(body: &[u8]) -> Result<Submission, Response> {
         };
         invalid(&[FieldError::new(&path, code)])
     })?;
-    // Anything after the object makes the body as malformed as a syntax error.
-    de.end()
-        .map_err(|_| error(StatusCode::BAD_REQUEST, "malformed_json"))?;
     Ok(submission)
 }
 

@@ -309,7 +309,7 @@ async fn the_schema_is_served_and_the_committed_copy_is_current() {
     let generated = intake_core::schema::submission_schema();
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../docs/massage-intake-1.schema.json"
+        "/../../docs/massage-intake-2.schema.json"
     );
     if std::env::var_os("UPDATE_DOCS").is_some() {
         let text = serde_json::to_string_pretty(&generated).expect("json") + "\n";
@@ -321,7 +321,7 @@ async fn the_schema_is_served_and_the_committed_copy_is_current() {
     .expect("the committed schema is JSON");
     assert_eq!(
         committed, generated,
-        "docs/massage-intake-1.schema.json is stale: run UPDATE_DOCS=1 cargo test"
+        "docs/massage-intake-2.schema.json is stale: run UPDATE_DOCS=1 cargo test"
     );
 
     let f = Fixture::new();

@@ -242,7 +242,7 @@ async fn the_questionnaire_is_served_as_fhir_json_and_matches_the_committed_copy
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(reply.content_type, "application/fhir+json");
     let committed: Value = serde_json::from_str(include_str!(
-        "../../../docs/massage-intake-1.questionnaire.json"
+        "../../../docs/massage-intake-2.questionnaire.json"
     ))
     .expect("json");
     assert_eq!(reply.body, committed);

@@ -31,7 +31,7 @@ pub struct CheckInput {
     pub context: SubmitContext,
     /// The patient's local date, `YYYY-MM-DD`.
     pub today: String,
-    /// How to write the body: `massage-intake/1` JSON or FHIR R4.
+    /// How to write the body: `massage-intake/2` JSON or FHIR R4.
     #[serde(default)]
     pub format: Format,
 }
@@ -110,6 +110,8 @@ mod tests {
         json!({
             "given_name": "Ana", "family_name": "Silva", "date_of_birth": "1961-04-12",
             "phone": "(401) 555-0134", "reason": "Back pain", "consent_treatment": true,
+            "conditions": ["none"], "takes_medications": "no", "blood_thinners": "no",
+            "allergies": ["none"],
             "has_prescription": "no", "payer_kind": "self_pay",
             "consent_privacy": true, "signature_name": "Ana Silva",
             "guardian_name": "", "guardian_relationship": "", "guardian_phone": ""
@@ -123,7 +125,7 @@ mod tests {
         let body: Value =
             serde_json::from_str(out["body"].as_str().expect("a body")).expect("body json");
         assert_eq!(body["patient"]["phone"], "+14015550134");
-        assert_eq!(body["schema"], "massage-intake/1");
+        assert_eq!(body["schema"], "massage-intake/2");
     }
 
     #[test]
