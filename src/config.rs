@@ -22,7 +22,7 @@ pub async fn load_from(url: &str) -> ResolvedConfig {
         file.and_then(|text| crate::json::config_entries(&text)),
         &query,
     );
-    let english = intake_core::Catalog::english();
+    let english = crate::locale::english();
     for problem in &resolved.problems {
         let (msg, args) = problem.message();
         let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();

@@ -13,7 +13,7 @@
 use std::cell::{Cell, RefCell};
 
 use intake_core::config::WidgetConfig;
-use intake_core::{Catalog, Msg};
+use intake_core::Msg;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -247,7 +247,7 @@ fn add_staff_button(document: &web_sys::Document) {
     button.set_id("mi-staff");
     button.set_class_name("mi-staff");
     let _ = button.set_attribute("type", "button");
-    button.set_text_content(Some(Catalog::english().text(Msg::KioskStaff)));
+    button.set_text_content(Some(crate::locale::english().text(Msg::KioskStaff)));
     let open = Closure::<dyn Fn()>::new(open_exit);
     let _ = button.add_event_listener_with_callback("click", open.as_ref().unchecked_ref());
     open.forget();
@@ -263,7 +263,7 @@ fn open_exit() {
     if document.get_element_by_id(EXIT_ID).is_some() {
         return;
     }
-    let catalog = Catalog::english();
+    let catalog = crate::locale::english();
     let Ok(backdrop) = document.create_element("div") else {
         return;
     };
@@ -331,7 +331,7 @@ fn try_exit() {
     let Some(document) = document() else {
         return;
     };
-    let catalog = Catalog::english();
+    let catalog = crate::locale::english();
     let say = |msg: Msg| {
         if let Some(error) = document.get_element_by_id("mi-exit-error") {
             error.set_text_content(Some(catalog.text(msg)));

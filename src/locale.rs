@@ -32,10 +32,26 @@ fn keep(catalog: Catalog) -> &'static Catalog {
     })
 }
 
+/// The English texts. The first view has them built in; the form module,
+/// built with the `borrowed-english` feature, takes them from the first view
+/// (`boot.js` hands them over as `massageIntakeEnglish`), so a page carries
+/// them once.
+pub fn english() -> Catalog {
+    #[cfg(not(feature = "borrowed-english"))]
+    return Catalog::english();
+    #[cfg(feature = "borrowed-english")]
+    {
+        crate::shell::call_global("massageIntakeEnglish", &JsValue::UNDEFINED)
+            .and_then(|lines| lines.as_string())
+            .and_then(|lines| Catalog::from_lines(Locale::En, &lines))
+            .unwrap_or_else(|| Catalog::blank(Locale::En))
+    }
+}
+
 /// The texts in use (English until another language is loaded).
 pub fn catalog() -> &'static Catalog {
     CURRENT.with(Cell::get).unwrap_or_else(|| {
-        let english = keep(Catalog::english());
+        let english = keep(english());
         CURRENT.with(|c| c.set(Some(english)));
         english
     })
@@ -82,7 +98,7 @@ pub async fn use_locale_at(base: &str, locale: Locale) -> bool {
         return true;
     }
     if locale == Locale::En {
-        CURRENT.with(|c| c.set(Some(keep(Catalog::english()))));
+        CURRENT.with(|c| c.set(Some(keep(english()))));
         return true;
     }
     // Built by `cargo xtask dist` from `locales/<tag>.txt`, checked there.

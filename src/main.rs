@@ -22,6 +22,13 @@ pub fn set_language(tag: String) {
     }
 }
 
+/// The English texts, one a line, for the form module (which does not carry
+/// its own copy).
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn english_lines() -> String {
+    intake_core::Catalog::english().to_lines()
+}
+
 fn main() {
     // Loaded by embed.js into a clinic's page: it mounts where it is told.
     let inline = js_sys::Reflect::get(&js_sys::global(), &"massageIntakeInline".into())

@@ -164,7 +164,7 @@ mod tests {
 
     fn markup(file: &str, can_start: bool) -> String {
         let config = resolve_config(Ok(file), "").config;
-        html(&Catalog::english(), &config, can_start)
+        html(&crate::locale::english(), &config, can_start)
     }
 
     /// The heading levels in document order.

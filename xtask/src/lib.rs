@@ -107,6 +107,31 @@ pub fn brotli_bytes(bytes: &[u8]) -> Vec<u8> {
     out
 }
 
+/// Drops the whole-line `//` comments of the plain scripts copied as they are
+/// (`embed.js`, `boot.js`): they explain the source, and the clinic's pages
+/// need not download them. Returns the bytes saved.
+pub fn strip_comments(dist: &Path) -> std::io::Result<u64> {
+    let mut saved = 0;
+    for name in ["embed.js", "boot.js"] {
+        let path = dist.join(name);
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let kept = without_line_comments(&text);
+        saved += (text.len() - kept.len()) as u64;
+        std::fs::write(&path, kept)?;
+    }
+    Ok(saved)
+}
+
+/// `text` without the lines that hold only a `//` comment.
+pub fn without_line_comments(text: &str) -> String {
+    text.lines()
+        .filter(|line| !line.trim_start().starts_with("//"))
+        .map(|line| format!("{line}\n"))
+        .collect()
+}
+
 /// Writes `locales/<tag>.lines` for every language but English (which is
 /// built in): its texts checked strictly, one a line in the widget's order.
 pub fn write_languages(dist: &Path) -> Result<usize, String> {
@@ -226,6 +251,15 @@ pub fn measure(dist: &Path) -> std::io::Result<BundleSizes> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_whole_line_comments_are_dropped() {
+        let script = "// about\nconst a = \"https://x\"; // kept\n  // indented\nb();\n";
+        assert_eq!(
+            without_line_comments(script),
+            "const a = \"https://x\"; // kept\nb();\n"
+        );
+    }
 
     #[test]
     fn gzip_shrinks_repetitive_input_and_counts_bytes() {

@@ -192,6 +192,14 @@ impl Catalog {
             .then_some(Catalog { locale, texts })
     }
 
+    /// A catalog of empty texts, for when no texts can be had at all.
+    pub fn blank(locale: Locale) -> Catalog {
+        Catalog {
+            locale,
+            texts: vec![Cow::Borrowed(""); Msg::ALL.len()],
+        }
+    }
+
     /// The built-in English catalog.
     pub fn english() -> Catalog {
         Catalog {

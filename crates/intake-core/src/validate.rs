@@ -768,22 +768,32 @@ pub fn is_svg_path(s: &str) -> bool {
 
 /// The smallest drawn signature, in the pad's units (a 600 x 200 box): its
 /// points must span this much across or down.
-pub const MIN_SIGNATURE_SPAN: f64 = 40.0;
+pub const MIN_SIGNATURE_SPAN: i32 = 40;
 
-/// Whether drawn path data is more than a dot or a tap: at least four points,
-/// spanning [`MIN_SIGNATURE_SPAN`] one way or the other.
+/// Whether a drawn signature is more than a dot: at least 4 points,
+/// spanning [`MIN_SIGNATURE_SPAN`] one way or the other. Whole units are
+/// enough here, so the numbers are read without float parsing (which would
+/// cost the rules module kilobytes).
 pub fn is_more_than_a_mark(path: &str) -> bool {
-    let numbers: Vec<f64> = path
-        .split(|c: char| (c.is_ascii_alphabetic() && c != 'e' && c != 'E') || c == ' ' || c == ',')
-        .filter_map(|n| n.parse().ok())
+    let whole = |n: &str| -> Option<i32> {
+        let int = n.split('.').next().unwrap_or("");
+        match int {
+            "" | "-" if n.len() > int.len() => Some(0),
+            _ => int.parse().ok(),
+        }
+    };
+    let numbers: Vec<i32> = path
+        .split(|c: char| c.is_ascii_alphabetic() || c == ' ' || c == ',')
+        .filter(|n| !n.is_empty())
+        .filter_map(whole)
         .collect();
-    let points: Vec<(f64, f64)> = numbers.chunks_exact(2).map(|p| (p[0], p[1])).collect();
-    let span = |pick: fn(&(f64, f64)) -> f64| {
+    let points: Vec<(i32, i32)> = numbers.chunks_exact(2).map(|p| (p[0], p[1])).collect();
+    let span = |pick: fn(&(i32, i32)) -> i32| {
         let (lo, hi) = points
             .iter()
             .map(pick)
-            .fold((f64::MAX, f64::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)));
-        hi - lo
+            .fold((i32::MAX, i32::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)));
+        hi.saturating_sub(lo)
     };
     points.len() >= 4
         && (span(|p| p.0) >= MIN_SIGNATURE_SPAN || span(|p| p.1) >= MIN_SIGNATURE_SPAN)
@@ -791,36 +801,45 @@ pub fn is_more_than_a_mark(path: &str) -> bool {
 
 /// A name as a signature is compared: lower case, accents folded, and only
 /// its letters and digits ("José  D'Ávila-Ruiz" and "jose davilaruiz" match).
+/// Written without Unicode case tables, which would cost the rules module
+/// kilobytes: Latin letters with accents are folded by the table below, other
+/// scripts are compared as written.
 pub fn name_key(name: &str) -> String {
     const FOLD: &[(&str, &str)] = &[
-        ("àáâãäåāăą", "a"),
-        ("çćĉċč", "c"),
-        ("ďđ", "d"),
-        ("èéêëēĕėęě", "e"),
-        ("ĝğġģ", "g"),
-        ("ĥħ", "h"),
-        ("ìíîïĩīĭįı", "i"),
-        ("ĵ", "j"),
-        ("ķ", "k"),
-        ("ĺļľŀł", "l"),
-        ("ñńņňŉ", "n"),
-        ("òóôõöøōŏő", "o"),
-        ("ŕŗř", "r"),
-        ("śŝşš", "s"),
-        ("ţťŧ", "t"),
-        ("ùúûüũūŭůűų", "u"),
-        ("ŵ", "w"),
-        ("ýÿŷ", "y"),
-        ("źżž", "z"),
-        ("ß", "ss"),
-        ("æ", "ae"),
-        ("œ", "oe"),
+        ("àáâãäåāăąÀÁÂÃÄÅĀĂĄ", "a"),
+        ("çćĉċčÇĆĈĊČ", "c"),
+        ("ďđĎĐ", "d"),
+        ("èéêëēĕėęěÈÉÊËĒĔĖĘĚ", "e"),
+        ("ĝğġģĜĞĠĢ", "g"),
+        ("ĥħĤĦ", "h"),
+        ("ìíîïĩīĭįıÌÍÎÏĨĪĬĮİ", "i"),
+        ("ĵĴ", "j"),
+        ("ķĶ", "k"),
+        ("ĺļľŀłĹĻĽĿŁ", "l"),
+        ("ñńņňŉÑŃŅŇ", "n"),
+        ("òóôõöøōŏőÒÓÔÕÖØŌŎŐ", "o"),
+        ("ŕŗřŔŖŘ", "r"),
+        ("śŝşšŚŜŞŠ", "s"),
+        ("ţťŧŢŤŦ", "t"),
+        ("ùúûüũūŭůűųÙÚÛÜŨŪŬŮŰŲ", "u"),
+        ("ŵŴ", "w"),
+        ("ýÿŷÝŸŶ", "y"),
+        ("źżžŹŻŽ", "z"),
+        ("ßẞ", "ss"),
+        ("æÆ", "ae"),
+        ("œŒ", "oe"),
     ];
     let mut key = String::with_capacity(name.len());
-    for c in name.chars().flat_map(char::to_lowercase) {
-        if let Some((_, plain)) = FOLD.iter().find(|(accented, _)| accented.contains(c)) {
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            key.push(c.to_ascii_lowercase());
+        } else if c.is_ascii() {
+            // Spaces, hyphens, apostrophes, dots: not part of the name's key.
+        } else if let Some((_, plain)) = FOLD.iter().find(|(accented, _)| accented.contains(c)) {
             key.push_str(plain);
-        } else if c.is_alphanumeric() {
+        } else if !matches!(c, '\u{300}'..='\u{36f}' | '\u{a0}' | '\u{b7}' | '\u{2010}'..='\u{2019}')
+        {
+            // Combining accents, no-break spaces, dashes and curly quotes go.
             key.push(c);
         }
     }

@@ -1131,6 +1131,15 @@ fn a_typed_signature_is_the_patient_s_or_guardian_s_name() {
         s.signature.typed_name = Some(Text::new("jose davila ruiz"));
     });
     assert_eq!(accented, vec![], "accents and punctuation");
+    let shouted = errors_after(|s| {
+        s.patient.given_name = Text::new("João");
+        s.patient.family_name = Text::new("Gonçalves");
+        s.signature.method = Some(SignatureMethod::Typed);
+        s.signature.svg_path = None;
+        // Capital accents, and an accent typed as a combining mark.
+        s.signature.typed_name = Some(Text::new("JOÃO GONC\u{327}ALVES"));
+    });
+    assert_eq!(shouted, vec![], "capitals and combining accents");
 }
 
 #[test]
@@ -1150,4 +1159,10 @@ fn a_drawn_signature_is_more_than_a_dot() {
         "a tap that wobbled"
     );
     assert_eq!(drawn("M100 100 L130 120 L160 90 L200 110"), vec![]);
+    assert_eq!(
+        drawn("M100.5 100.25 L139.9 100 L120.1 101 L110 100"),
+        one("signature.svg_path", ErrorCode::SignatureTooSmall),
+        "39 units across, decimals and all"
+    );
+    assert_eq!(drawn("M10.5 20.25 L30.75 40 L50 60.5 L70.9 80"), vec![]);
 }
