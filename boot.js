@@ -36,7 +36,10 @@ globalThis.massageIntakePrefetch = (seal) => {
   globalThis.massageIntakeRules().catch(() => {});
   if (seal) globalThis.massageIntakeSeal().catch(() => {});
 };
+// The frame's height follows the page until the form starts (see below).
+let sizing = true;
 globalThis.massageIntakeStart = async (focus) => {
+  sizing = false;
   globalThis.massageIntakeRules().catch(() => {});
   formModule = await form();
   await formModule.mount_form(focus);
@@ -134,32 +137,63 @@ globalThis.massageIntakeBackground = (r) => {
   sendBackground();
 };
 // In a frame on the clinic's website (embed.js), the page tells the host page
-// its height and what happens: ready, step, submitted (the reference only),
-// error. No message ever carries an answer.
+// what happens, and nothing that depends on an answer: ready, started,
+// submitted (the reference only), error. Messages go to the embedding page's
+// origin only, as embed.js named it in the frame's address (`host`); the
+// browser drops them if the parent is anything else. The frame's height
+// follows the page only until the form starts; from then on embed.js gives it
+// one fixed height, the same for every patient, and the form scrolls inside.
 const framed = window.parent !== window;
+const hostOrigin = (() => {
+  try {
+    const named = new URLSearchParams(location.search).get("host") || "";
+    return new URL(named).origin === named ? named : "";
+  } catch {
+    return "";
+  }
+})();
+const tell = (type, detail = {}) => {
+  if (framed && hostOrigin) window.parent.postMessage({ massageIntake: 1, type, ...detail }, hostOrigin);
+};
+const said = new Set();
 globalThis.massageIntakeEvent = (type, detail = {}) => {
-  if (framed) window.parent.postMessage({ massageIntake: 1, type, ...detail }, "*");
+  // Started once per page, however often the form is started again.
+  if (type === "started" && said.has(type)) return;
+  said.add(type);
+  if (["ready", "started", "submitted", "error"].includes(type)) tell(type, detail);
 };
 if (framed) {
   let last = 0;
+  // At once, before any rendering (a frame out of sight may not render): this
+  // tells embed.js the frame was allowed to load at all.
+  tell("height", { height: 0 });
   // The body's own height: the document's would never shrink below the frame.
   new ResizeObserver(() => {
     const height = Math.ceil(document.body.getBoundingClientRect().height);
-    if (height !== last) globalThis.massageIntakeEvent("height", { height: (last = height) });
+    // From the first view on (with the form straight away, never).
+    if (sizing && said.has("ready") && height !== last) tell("height", { height: (last = height) });
   }).observe(document.body);
 }
-// While a submission is unsent, leaving the page asks first (a listener only then).
+// While a submission is unsent, or answers are on the screen that are not
+// remembered on the device, leaving the page asks first (a listener only then).
 const ask = (e) => {
   e.preventDefault();
   e.returnValue = "";
 };
 let asking = false;
-globalThis.massageIntakeUnsent = (unsent) => {
-  if (unsent === asking) return;
-  asking = unsent;
-  unsent ? addEventListener("beforeunload", ask) : removeEventListener("beforeunload", ask);
+const why = { unsent: false, answers: false };
+const guard = (reason, on) => {
+  why[reason] = on;
+  const now = why.unsent || why.answers;
+  if (now === asking) return;
+  asking = now;
+  asking ? addEventListener("beforeunload", ask) : removeEventListener("beforeunload", ask);
 };
+globalThis.massageIntakeUnsent = (unsent) => guard("unsent", !!unsent);
+globalThis.massageIntakeAnswers = (typed) => guard("answers", !!typed);
 const first = await import(here.href);
 // A language switched to in the form reaches the first view's module too.
 globalThis.massageIntakeSetLang = (lang) => first.set_language(lang);
+// The form module has no English texts of its own: it takes the first view's.
+globalThis.massageIntakeEnglish = () => first.english_lines();
 memories.first = (await first.default({ module_or_path: tag.dataset.intakeWasm })).memory;

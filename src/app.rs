@@ -60,7 +60,6 @@ pub fn Widget(resolved: ResolvedConfig) -> impl IntoView {
                     format=config.format
                     public_key=config.public_key.clone()
                     on_done=Callback::new(move |reference: String| {
-                        crate::shell::event("step", &[("step", "done")]);
                         crate::shell::event("submitted", &[("reference", &reference)]);
                         crate::intake::set_done_reference(Some(reference.clone()));
                         stage.set(Stage::Done { reference });

@@ -713,6 +713,41 @@ async fn an_unanswered_health_question_is_asked_not_taken_as_no() {
 }
 
 #[wasm_bindgen_test]
+async fn a_reload_mid_form_comes_back_to_the_form() {
+    let history = web_sys::window()
+        .and_then(|w| w.history().ok())
+        .expect("history");
+    let root = mount_form(Mode::Standalone);
+    fill_about(&root, "1961-04-12");
+    assert_eq!(next(&root).await, "visit");
+    // The step is the entry's state, and nothing else is.
+    let state = history.state().expect("state");
+    let keys = js_sys::Object::keys(&state.clone().into());
+    assert_eq!(keys.length(), 2, "the step and its place only");
+    assert_eq!(
+        js_sys::Reflect::get(&state, &"massageIntakeStep".into())
+            .ok()
+            .and_then(|s| s.as_string())
+            .as_deref(),
+        Some("visit")
+    );
+    drop(root);
+    // The first view of the reloaded page opens the form at once.
+    install_boot(true);
+    let root = host();
+    crate::shell::show(
+        &root,
+        resolve(Ok(r#"{"endpoint":"/api/v1/submissions"}"#), ""),
+    );
+    settle().await;
+    assert_eq!(boot_calls(), vec!["start:false"], "the form, at once");
+    assert!(find(&root, ".mi-learn").is_none(), "no education first");
+    history
+        .replace_state(&wasm_bindgen::JsValue::NULL, "")
+        .expect("a clean entry for the next test");
+}
+
+#[wasm_bindgen_test]
 async fn a_pain_region_is_not_rated_until_the_patient_rates_it() {
     let root = mount_form(Mode::Standalone);
     walk_to(&root, "1961-04-12", "pain").await;
@@ -894,6 +929,11 @@ async fn kiosk_mode_turns_autocomplete_off_and_standalone_keeps_it() {
 
 /// The first view, shown into a fresh element.
 fn show_first_view(file: &str, query: &str) -> Mounted {
+    // A fresh page: no history entry left by a form of an earlier test (one
+    // naming a step would take the first view straight to the form).
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = history.replace_state(&wasm_bindgen::JsValue::NULL, "");
+    }
     let root = host();
     crate::shell::show(&root, resolve(Ok(file), query));
     Mounted {

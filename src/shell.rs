@@ -191,7 +191,9 @@ fn show_in(root: &web_sys::Element, resolved: ResolvedConfig, inline: bool) {
         crate::kiosk::watch(config);
     }
     let _ = root.set_attribute("lang", catalog.locale().tag());
-    let straight_to_form = can_start && config.view == StartView::Intake;
+    // A reload mid-form (its history entry names a step) comes back to the form.
+    let straight_to_form =
+        can_start && (config.view == StartView::Intake || (!kiosk && was_in_form()));
     let main = if straight_to_form {
         format!(
             r#"<p class="mi-boot" role="status">{}</p>"#,
@@ -271,6 +273,16 @@ pub fn event(kind: &str, detail: &[(&str, &str)]) {
     }
 }
 
+/// Whether this page's history entry is a step of the form (see
+/// `intake::history`): the page was reloaded mid-form.
+fn was_in_form() -> bool {
+    web_sys::window()
+        .and_then(|w| w.history().ok())
+        .and_then(|h| h.state().ok())
+        .and_then(|state| Reflect::get(&state, &"massageIntakeStep".into()).ok())
+        .is_some_and(|step| step.is_string())
+}
+
 /// Calls `globalThis[name](arg)`, if `boot.js` put it there.
 pub fn call_global(name: &str, arg: &JsValue) -> Option<JsValue> {
     let f: Function = Reflect::get(&js_sys::global(), &JsValue::from_str(name))
@@ -298,7 +310,7 @@ fn open_form(root: web_sys::Element, focus: bool, education_for: Option<WidgetCo
             None => false,
         };
         if ok {
-            event("step", &[("step", "intake")]);
+            event("started", &[]);
         } else {
             event("error", &[("code", "form_unavailable")]);
             if let Some(status) = root.query_selector("#mi-start-status").ok().flatten() {

@@ -3,6 +3,7 @@
 mod bodymap;
 mod diagnoses;
 pub mod field;
+mod history;
 mod medications;
 mod photo;
 #[cfg(target_arch = "wasm32")]
@@ -228,6 +229,7 @@ pub fn IntakeForm(
         Some((draft, step)) => (Some(draft), step),
         None => (None, Step::About),
     };
+    let handed_over = handed_draft.is_some();
     let restored = (!kiosk && handed_draft.is_none()).then(restore).flatten();
     let remembering = RwSignal::new(restored.is_some());
     let was_restored = restored.is_some();
@@ -241,7 +243,15 @@ pub fn IntakeForm(
     }
     let summary = RwSignal::new(String::new());
     let pending: StoredValue<Option<Pending>> = StoredValue::new(None);
-    let step = RwSignal::new(handed_step);
+    // Remembered answers after a reload come back on the step the patient
+    // was on (its history entry says which).
+    let first_step = match (was_restored, history::current()) {
+        (true, Some(at)) if mode == Mode::Standalone && draft.with_untracked(|d| at.applies(d)) => {
+            at
+        }
+        _ => handed_step,
+    };
+    let step = RwSignal::new(first_step);
     LIVE.with(|l| *l.borrow_mut() = Some((draft, step)));
     // Came from Review through an Edit button: the way on leads back there.
     let returning = RwSignal::new(false);
@@ -276,10 +286,46 @@ pub fn IntakeForm(
             }
         });
     };
+    // On the standalone page each step is an entry of the browser's history:
+    // Back and Forward move between steps with every answer kept. Never in a
+    // frame (the host page's Back is its own, and its history's length would
+    // tell it how many steps the patient saw) nor on a kiosk (Back must never
+    // lead to a patient's step).
+    let in_history = history::start(mode == Mode::Standalone && !history::framed());
+    if in_history {
+        history::mark(step.get_untracked(), false);
+        let popped = leptos::prelude::window_event_listener(leptos::ev::popstate, move |ev| {
+            let Some(to) = history::popped(&ev.state()) else {
+                return;
+            };
+            // A step that no longer applies (a prescription step after
+            // "no prescription"): the one before it that does.
+            let shown_now = shown.get_untracked();
+            let Some(to) = shown_now.iter().rev().find(|s| **s <= to).copied() else {
+                return;
+            };
+            if to != step.get_untracked() {
+                returning.set(false);
+                errors.set(Vec::new());
+                summary.set(String::new());
+                step.set(to);
+                crate::app::focus_when_rendered("mi-intake-heading");
+            }
+        });
+        on_cleanup(move || popped.remove());
+    }
+    // Leaving the page with answers on the screen asks first, unless they are
+    // remembered on this device (then a reload brings them back).
+    // Answers count from the first edit (or from the start, when a language
+    // switch handed them over); comparing the whole draft with an empty one
+    // would cost the module 1 KB.
+    let edited = RwSignal::new(handed_over);
+    Effect::new(move |_| history::set_answers(edited.get() && !remembering.get()));
+    on_cleanup(|| history::set_answers(false));
     let go = move |to: Step| {
         step.set(to);
         summary.set(String::new());
-        crate::shell::event("step", &[("step", step_code(to))]);
+        history::mark(to, true);
         crate::app::focus_when_rendered("mi-intake-heading");
     };
     // Shows problems where they are: on their step, the first one focused,
@@ -289,7 +335,7 @@ pub fn IntakeForm(
         let at = Step::of_path(&first.path);
         if at != step.get_untracked() && at != Step::Review {
             step.set(at);
-            crate::shell::event("step", &[("step", step_code(at))]);
+            history::mark(at, true);
         }
         let here = on_this_step(found, step.get_untracked());
         let summary_text = match here.len() {
@@ -355,7 +401,9 @@ pub fn IntakeForm(
             errors.set(Vec::new());
             checked_once.set(false);
             returning.set(false);
-            go(to);
+            if !history::back_to(to) {
+                go(to);
+            }
         }
     };
 
@@ -517,6 +565,9 @@ pub fn IntakeForm(
         warnings,
         mode,
         on_edit: Callback::new(move |()| {
+            if !edited.get_untracked() {
+                edited.set(true);
+            }
             // The photo is not remembered: it is large, and can be taken again.
             #[cfg(target_arch = "wasm32")]
             if remembering.get_untracked() {
@@ -713,7 +764,7 @@ fn Review(
         if let Some(to) = Step::ALL.get(index) {
             returning.set(true);
             step.set(*to);
-            crate::shell::event("step", &[("step", step_code(*to))]);
+            history::mark(*to, true);
             crate::app::focus_when_rendered("mi-intake-heading");
         }
     };

@@ -38,13 +38,17 @@ fn page(widget: &str, css: &str, body: &str) -> String {
 /// What a curious host page script records: its own document's text, every
 /// key and input event it can see, and every fetch.
 const RECORDER: &str = "<script>\
-  window.recorded = { keys: [], texts: [], fetches: [], events: [] };\
+  window.recorded = { keys: [], texts: [], fetches: [], events: [], messages: [], heights: [], history: [] };\
+  addEventListener('message', e => recorded.messages.push([e.origin, JSON.stringify(e.data)]));\
+  setInterval(() => { const f = document.querySelector('#embed iframe'); if (!f) return; const h = f.offsetHeight;\
+    if (recorded.heights[recorded.heights.length - 1] !== h) recorded.heights.push(h);\
+    if (recorded.history[recorded.history.length - 1] !== history.length) recorded.history.push(history.length); }, 20);\
   document.addEventListener('keydown', e => recorded.keys.push(e.key), true);\
   document.addEventListener('input', e => recorded.keys.push(String(e.target.value)), true);\
   const realFetch = window.fetch; window.fetch = (...a) => { recorded.fetches.push(a.map(String).join(' ')); return realFetch(...a); };\
   new MutationObserver(() => recorded.texts.push(document.documentElement.innerText))\
     .observe(document, { subtree: true, childList: true, characterData: true });\
-  for (const t of ['ready', 'step', 'submitted', 'error'])\
+  for (const t of ['ready', 'started', 'step', 'submitted', 'error'])\
     document.getElementById('embed').addEventListener('massage-intake:' + t, e => recorded.events.push([t, e.detail]));\
   </script>";
 
@@ -77,14 +81,24 @@ async fn an_intake_in_the_frame_is_invisible_to_the_host_page() {
             .as_i64()
             .unwrap_or(0)
     };
+    // Once the form is open the frame keeps one height, the window's.
+    let window = browser
+        .eval("return innerHeight;")
+        .await
+        .as_i64()
+        .unwrap_or(0);
+    let fixed = (window - 32).clamp(480, 900);
     for _ in 0..50 {
-        if frame_height().await > 900 {
+        if frame_height().await == fixed {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let tall = frame_height().await;
-    assert!(tall > 900, "the frame grew to the form: {tall}px");
+    assert_eq!(
+        frame_height().await,
+        fixed,
+        "the frame's height with the form"
+    );
     frame.enter_frame().await.expect("enter the frame");
     browser.wait_for("#mi-patient-given-name").await;
     let [given, family, reason] = CANARIES;
@@ -128,18 +142,13 @@ async fn an_intake_in_the_frame_is_invisible_to_the_host_page() {
         submitted[0][1],
         serde_json::json!({ "reference": reference })
     );
-    assert!(events
-        .iter()
-        .any(|e| e[0] == "step" && e[1] == serde_json::json!({"step": "done"})));
-    // The frame follows its content: tall for the form, short for the thanks.
-    let height = browser
-        .eval("return parseInt(document.querySelector('#embed iframe').style.height);")
-        .await
-        .as_i64()
-        .unwrap_or(0);
-    assert!(
-        (200..700).contains(&height),
-        "the thank-you frame is {height}px"
+    assert_eq!(kinds, ["ready", "started", "submitted"], "{events:?}");
+    // The frame kept its height to the end, and the host's history its length.
+    assert_eq!(frame_height().await, fixed);
+    assert_eq!(
+        recorded["history"].as_array().map(Vec::len),
+        Some(1),
+        "{recorded}"
     );
     let rows = receiver.rows();
     assert_eq!(rows.len(), 1);
@@ -445,5 +454,255 @@ async fn the_inline_education_speaks_the_language_of_data_lang() {
     assert_eq!(seen.0, serde_json::json!(["Sobre el masaje médico", "es"]));
     assert_eq!(seen.1, serde_json::json!(["Sobre a massagem médica", "pt"]));
     assert_eq!(browser.csp_violations().await, Vec::<String>::new());
+    browser.quit().await;
+}
+
+/// Goes through the intake in the frame: `rich` with a prescription, health
+/// insurance, a pregnancy, a medicine and five pain regions; otherwise the
+/// shortest path with one region. Stops on Review.
+async fn fill_variant(browser: &Browser, rich: bool) {
+    browser
+        .fill_about("Ana", "Silva", "04121990", "401-555-0134")
+        .await;
+    browser.next_step().await;
+    browser.type_into("mi-visit-reason", "Back pain").await;
+    if rich {
+        browser.click("#mi-prescription-has-prescription").await;
+        browser.click("#mi-payer-kind-health-insurance").await;
+    } else {
+        browser.click("#mi-prescription-has-prescription-no").await;
+        browser.click("#mi-payer-kind").await;
+    }
+    assert_eq!(browser.next_step().await, "health");
+    if rich {
+        browser.click("#mi-health-conditions-pregnancy").await;
+        browser.type_into("mi-health-pregnancy-weeks", "20").await;
+        browser.click("#mi-health-takes-medications").await;
+        browser.click("#mi-medications-add").await;
+        browser
+            .type_into("mi-health-medications-0-name", "Ibuprofen")
+            .await;
+        browser.click("#mi-health-blood-thinners-no").await;
+        browser.click("#mi-health-allergies-nuts").await;
+    } else {
+        browser.answer_health().await;
+    }
+    assert_eq!(browser.next_step().await, "pain");
+    let regions: &[&str] = if rich {
+        &[
+            "back_neck_left",
+            "back_neck_right",
+            "back_lower_left",
+            "back_lower_right",
+            "front_knee_left",
+        ]
+    } else {
+        &["back_lower_left"]
+    };
+    for region in regions {
+        browser.click(&format!("[data-region={region}]")).await;
+        browser
+            .type_into(&format!("mi-pain-{}", region.replace('_', "-")), "\u{E014}")
+            .await;
+    }
+    let after_pain = browser.next_step().await;
+    if rich {
+        assert_eq!(after_pain, "prescription");
+        for (id, text) in [
+            ("mi-prescription-prescriber-name", "Dr. Maya Chen"),
+            ("mi-prescription-prescriber-npi", "1234567893"),
+            ("mi-prescription-prescriber-phone", "4015550100"),
+            ("mi-prescription-date-written", "11032026"),
+            ("mi-prescription-diagnoses", "M54.2\u{E007}"),
+            ("mi-prescription-frequency-per-week", "2"),
+            ("mi-prescription-duration-weeks", "6"),
+        ] {
+            browser.type_into(id, text).await;
+        }
+        assert_eq!(browser.next_step().await, "payment");
+        for (id, text) in [
+            ("mi-payer-health-insurance-carrier", "Blue Cross"),
+            ("mi-payer-health-insurance-member-id", "XJ-1"),
+            ("mi-payer-health-insurance-subscriber-name", "Ana Silva"),
+        ] {
+            browser.type_into(id, text).await;
+        }
+        assert_eq!(browser.next_step().await, "consent");
+    } else {
+        assert_eq!(after_pain, "consent");
+    }
+    browser.click("#mi-consents-treatment").await;
+    browser.click("#mi-consents-privacy-notice").await;
+    browser
+        .type_into("mi-signature-typed-name", "Ana Silva")
+        .await;
+    assert_eq!(browser.next_step().await, "review");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_message_the_frame_posts_is_the_same_whatever_the_answers() {
+    let (host, listener) = HostPage::bind().await;
+    let origin = host.base.clone();
+    let receiver = Receiver::start_with(
+        Some(r#"{"endpoint": "/api/v1/submissions", "clinic_name": "Harbor Medical Massage"}"#),
+        move |s| s.frame_ancestors = vec![origin],
+    )
+    .await;
+    let widget = receiver.base.clone();
+    let body = format!(
+        "<div id=embed data-massage-intake data-view=intake data-load=eager></div>{RECORDER}"
+    );
+    HostPage::serve(listener, page(&widget, "", &body), host_csp(&widget));
+    let browser = Browser::start().await;
+    let mut heard = Vec::new();
+    for rich in [false, true, false] {
+        browser.open(&format!("{}/", host.base)).await;
+        browser
+            .wait_for("#embed iframe")
+            .await
+            .enter_frame()
+            .await
+            .expect("enter the frame");
+        browser.wait_for("#mi-patient-given-name").await;
+        fill_variant(&browser, rich).await;
+        browser.click("button[type=submit]").await;
+        let reference = browser
+            .wait_for(".mi-reference")
+            .await
+            .text()
+            .await
+            .expect("reference");
+        browser
+            .driver
+            .enter_default_frame()
+            .await
+            .expect("back to the host page");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let recorded = browser.eval("return window.recorded;").await;
+        // Everything the host page could observe: each message with its
+        // origin, the frame's heights over time, its own history's length.
+        let mut seen = format!(
+            "{}\n{}\n{}",
+            recorded["messages"], recorded["heights"], recorded["history"]
+        );
+        assert!(seen.contains(&reference), "the reference was posted");
+        seen = seen.replace(&reference, "MI-REFERENCE");
+        assert!(
+            recorded["messages"]
+                .as_array()
+                .is_some_and(|m| m.iter().all(|m| m[0] == widget.as_str())),
+            "{seen}"
+        );
+        heard.push(seen);
+    }
+    assert_eq!(heard[0], heard[2], "the same answers, the same messages");
+    assert_eq!(
+        heard[0], heard[1],
+        "a prescription, a pregnancy and five regions changed what the host saw"
+    );
+    assert!(
+        heard[0].contains("\\\"type\\\":\\\"started\\\""),
+        "{}",
+        heard[0]
+    );
+    let rows = receiver.rows();
+    assert_eq!(rows.len(), 3);
+    assert_eq!(
+        rows.iter()
+            .filter(|(_, _, b)| b["pain"].as_array().map(Vec::len) == Some(5))
+            .count(),
+        1
+    );
+    browser.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_frame_speaks_only_to_the_origin_embed_js_named() {
+    let (host, listener) = HostPage::bind().await;
+    let origin = host.base.clone();
+    let receiver = Receiver::start_with(Some(r#"{"endpoint": "/api/v1/submissions"}"#), move |s| {
+        s.frame_ancestors = vec![origin.clone()]
+    })
+    .await;
+    let widget = receiver.base.clone();
+    // Framed by hand three ways: naming this page, naming another origin,
+    // naming none.
+    let body = format!(
+        "<iframe id=right src=\"{widget}/?mode=embedded&host={host}\"></iframe>\
+         <iframe id=wrong src=\"{widget}/?mode=embedded&host=http://127.0.0.1:9\"></iframe>\
+         <iframe id=none src=\"{widget}/?mode=embedded\"></iframe>\
+         <script>window.heard = {{ right: 0, wrong: 0, none: 0 }};\
+           addEventListener('message', e => {{ for (const id in heard)\
+             if (e.source === document.getElementById(id).contentWindow) heard[id]++; }});</script>",
+        host = host.base
+    );
+    HostPage::serve(listener, page(&widget, "", &body), host_csp(&widget));
+    let browser = Browser::start().await;
+    browser.open(&format!("{}/", host.base)).await;
+    for _ in 0..100 {
+        let heard = browser.eval("return window.heard;").await;
+        if heard["right"].as_i64().unwrap_or(0) >= 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // Time for the others to have spoken, had they been going to.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let heard = browser.eval("return window.heard;").await;
+    assert!(heard["right"].as_i64().unwrap_or(0) >= 2, "{heard}");
+    assert_eq!(heard["wrong"], 0, "{heard}");
+    assert_eq!(heard["none"], 0, "{heard}");
+    browser.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_frame_gives_way_to_the_phone_number_and_a_link() {
+    // The receiver does not list this site in frame-ancestors.
+    let receiver = Receiver::start(Some(
+        r#"{"endpoint": "/api/v1/submissions", "clinic_phone": "401-555-0134"}"#,
+    ))
+    .await;
+    let widget = receiver.base.clone();
+    let body = format!(
+        "<div id=embed data-massage-intake data-view=intake data-load=eager data-lang=es></div>{RECORDER}"
+    );
+    let host = HostPage::start(page(&widget, "", &body), host_csp(&widget)).await;
+    let browser = Browser::start().await;
+    browser.viewport(390, 844).await;
+    browser.open(&format!("{}/", host.base)).await;
+    let fallback = browser.wait_for(".massage-intake-fallback").await;
+    let text = fallback.text().await.expect("text");
+    assert!(
+        text.contains("no se puede abrir") && text.contains("401-555-0134"),
+        "{text}"
+    );
+    assert!(
+        !browser.exists("#embed iframe").await,
+        "the error box is gone"
+    );
+    let link = browser
+        .wait_for(".massage-intake-fallback a[target=_blank]")
+        .await
+        .attr("href")
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    assert_eq!(link, format!("{widget}/?view=intake&lang=es"));
+    let call = browser
+        .wait_for(".massage-intake-fallback a[href^='tel:']")
+        .await
+        .attr("href")
+        .await
+        .ok()
+        .flatten();
+    assert_eq!(call.as_deref(), Some("tel:4015550134"));
+    let recorded = browser.eval("return window.recorded.events;").await;
+    assert_eq!(
+        recorded,
+        serde_json::json!([["error", {"code": "frame_refused"}]])
+    );
+    assert_eq!(browser.axe().await, Vec::<String>::new());
+    browser.screenshot("embed-refused-phone").await;
     browser.quit().await;
 }

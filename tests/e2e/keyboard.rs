@@ -136,7 +136,18 @@ async fn the_whole_intake_can_be_done_with_the_keyboard_alone() {
     tab_to(&browser, "mi-next").await;
     assert_eq!(enter_next(&browser).await, "health");
 
-    // Health: nothing to add; Next from its button.
+    // Health: every screening question answered from the keyboard: "None
+    // of these" with Space, the yes/no radios with an arrow.
+    tab_to(&browser, "mi-health-conditions-none").await;
+    press(&browser, SPACE).await;
+    tab_to(&browser, "mi-health-takes-medications").await;
+    press(&browser, DOWN).await;
+    assert!(checked(&browser, "mi-health-takes-medications-no").await);
+    tab_to(&browser, "mi-health-blood-thinners").await;
+    press(&browser, DOWN).await;
+    assert!(checked(&browser, "mi-health-blood-thinners-no").await);
+    tab_to(&browser, "mi-health-allergies-none").await;
+    press(&browser, SPACE).await;
     tab_to(&browser, "mi-next").await;
     assert_eq!(enter_next(&browser).await, "pain");
 
@@ -173,6 +184,9 @@ async fn the_whole_intake_can_be_done_with_the_keyboard_alone() {
     assert_eq!(pressed, json!(["front_knee_left", "back_lower_left"]));
     tab_to(&browser, "mi-pain-front-knee-left").await;
     press(&browser, &RIGHT.repeat(3)).await;
+    // Each region is rated by the patient, even at the middle of the scale.
+    tab_to(&browser, "mi-pain-back-lower-left").await;
+    press(&browser, &format!("{RIGHT}{LEFT}")).await;
     tab_to(&browser, "mi-next").await;
     assert_eq!(enter_next(&browser).await, "prescription");
 

@@ -280,7 +280,18 @@ async fn kiosk_intake(browser: &Browser) {
         json!(["mi-prescription-has-prescription-no", "mi-payer-kind"]),
     )
     .await;
-    for from in ["visit", "health", "pain"] {
+    next_by_script(browser, "visit").await;
+    fill(
+        json!({}),
+        json!([
+            "mi-health-conditions-none",
+            "mi-health-takes-medications-no",
+            "mi-health-blood-thinners-no",
+            "mi-health-allergies-none"
+        ]),
+    )
+    .await;
+    for from in ["health", "pain"] {
         next_by_script(browser, from).await;
     }
     fill(
@@ -444,6 +455,7 @@ pub async fn run(options: Options) -> Report {
     browser.click("#mi-prescription-has-prescription-no").await;
     browser.click("#mi-payer-kind").await;
     browser.next_step().await;
+    browser.answer_health().await;
     browser.next_step().await;
     browser
         .cdp("Emulation.setCPUThrottlingRate", json!({ "rate": 4 }))

@@ -1,0 +1,137 @@
+//! The steps as entries of the browser's history (on the standalone page
+//! only), and the question the browser asks before a page with answers on it
+//! is left.
+//!
+//! An entry holds the step's code and nothing else: never an answer, and the
+//! address does not change.
+
+use std::cell::{Cell, RefCell};
+
+use intake_core::Step;
+use wasm_bindgen::JsValue;
+
+use super::step_code;
+
+thread_local! {
+    /// Whether the form now on screen writes history entries.
+    static ON: Cell<bool> = const { Cell::new(false) };
+    /// The steps of the entries this form wrote, and which one is current.
+    static ENTRIES: RefCell<(Vec<Step>, usize)> = const { RefCell::new((Vec::new(), 0)) };
+}
+
+/// The keys of the step and of the entry's place in an entry's state.
+const KEY: &str = "massageIntakeStep";
+const PLACE: &str = "massageIntakePlace";
+
+/// Turns entries on or off for the form being mounted; returns `on`.
+pub fn start(on: bool) -> bool {
+    ON.with(|o| o.set(on));
+    ENTRIES.with(|e| *e.borrow_mut() = (Vec::new(), 0));
+    on
+}
+
+/// Whether this page is inside a frame.
+pub fn framed() -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    match window.parent() {
+        Ok(Some(parent)) => JsValue::from(parent) != JsValue::from(window),
+        _ => false,
+    }
+}
+
+/// Records `step` as a new entry (`push`) or as the current one.
+pub fn mark(step: Step, push: bool) {
+    if !ON.with(Cell::get) {
+        return;
+    }
+    let Some(history) = web_sys::window().and_then(|w| w.history().ok()) else {
+        return;
+    };
+    let place = ENTRIES.with(|e| {
+        let (steps, at) = &mut *e.borrow_mut();
+        if steps.is_empty() {
+            steps.push(step);
+            *at = 0;
+            return Some(0);
+        }
+        if !push {
+            steps[*at] = step;
+            return Some(*at);
+        }
+        if steps[*at] == step {
+            return None;
+        }
+        steps.truncate(*at + 1);
+        steps.push(step);
+        *at += 1;
+        Some(*at)
+    });
+    let Some(place) = place else { return };
+    let state = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&state, &KEY.into(), &step_code(step).into());
+    let _ = js_sys::Reflect::set(&state, &PLACE.into(), &(place as f64).into());
+    let _ = if push && place > 0 {
+        history.push_state(&state, "")
+    } else {
+        history.replace_state(&state, "")
+    };
+}
+
+/// The step a Back or Forward of the browser landed on, if it is one of ours.
+pub fn popped(state: &JsValue) -> Option<Step> {
+    let step = step_of(state)?;
+    let place = js_sys::Reflect::get(state, &PLACE.into())
+        .ok()
+        .and_then(|p| p.as_f64())
+        .map(|p| p as usize);
+    ENTRIES.with(|e| {
+        let (steps, at) = &mut *e.borrow_mut();
+        match place {
+            Some(place) if steps.get(place) == Some(&step) => *at = place,
+            // An entry from before a reload: it starts the list afresh.
+            _ => {
+                *steps = vec![step];
+                *at = 0;
+            }
+        }
+    });
+    Some(step)
+}
+
+/// The form's own Back button: when the entry before this one is `to`, the
+/// browser goes back to it (so its Back and Forward stay in step with the
+/// form's) and `true` is returned; the `popstate` that follows shows it.
+pub fn back_to(to: Step) -> bool {
+    if !ON.with(Cell::get) {
+        return false;
+    }
+    let before = ENTRIES.with(|e| {
+        let (steps, at) = &*e.borrow();
+        at.checked_sub(1).and_then(|i| steps.get(i).copied())
+    });
+    if before != Some(to) {
+        return false;
+    }
+    web_sys::window()
+        .and_then(|w| w.history().ok())
+        .is_some_and(|h| h.back().is_ok())
+}
+
+/// The step an entry's state names, if any.
+pub fn step_of(state: &JsValue) -> Option<Step> {
+    let code = js_sys::Reflect::get(state, &KEY.into()).ok()?.as_string()?;
+    Step::ALL.iter().copied().find(|s| step_code(*s) == code)
+}
+
+/// The step of the current entry (after a reload, the step the patient was on).
+pub fn current() -> Option<Step> {
+    let state = web_sys::window()?.history().ok()?.state().ok()?;
+    step_of(&state)
+}
+
+/// Tells `boot.js` whether answers are on the screen that leaving would lose.
+pub fn set_answers(typed: bool) {
+    let _ = crate::shell::call_global("massageIntakeAnswers", &typed.into());
+}
