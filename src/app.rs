@@ -115,7 +115,8 @@ fn Done(reference: String, kiosk: bool) -> impl IntoView {
             <p class="mi-done-reference">
                 {before}<strong class="mi-reference" data-reference=reference.clone()>{reference.clone()}</strong>{after}
             </p>
-            <p>{texts.t(Msg::DoneNext)}</p>
+            // On the kiosk the patient is already here: no "when you arrive".
+            {(!kiosk).then(|| view! { <p>{texts.t(Msg::DoneNext)}</p> })}
             {kiosk.then(|| view! { <p class="mi-hand-back">{texts.t(Msg::DoneHandBack)}</p> })}
         </section>
     }

@@ -288,6 +288,10 @@ async fn a_bad_phone_gets_its_specific_message_and_keeps_what_was_typed() {
     assert_eq!(next(&root).await, "about");
     let message = text(&root, "#mi-patient-phone-error").unwrap_or_default();
     assert_eq!(message, Catalog::english().text(Msg::ErrorPhoneInvalid));
+    // The example number never breaks across lines at its hyphens.
+    assert!(message.contains("401\u{2011}555\u{2011}0134"), "{message}");
+    let hint = text(&root, "#mi-patient-phone-hint").unwrap_or_default();
+    assert!(hint.contains("401\u{2011}555\u{2011}0134"), "{hint}");
     assert!(
         find(&root, "#mi-patient-given-name-error").is_none(),
         "a good field shows no error"
@@ -655,6 +659,9 @@ async fn a_typed_signature_must_be_the_patients_name() {
     // Case, accents and spacing are not the patient's concern.
     type_into(&root, "mi-signature-typed-name", "  ana   SÍLVA ");
     assert_eq!(next(&root).await, "review");
+    // The phone typed as 401-555-0134 reads as the clinic writes it.
+    let review = text(&root, ".mi-review").unwrap_or_default();
+    assert!(review.contains("(401) 555-0134"), "{review}");
 }
 
 #[wasm_bindgen_test]

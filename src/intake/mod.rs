@@ -674,7 +674,17 @@ pub fn IntakeForm(
                         })
                         .map(|(class, role, text)| view! { <p class=class role=role>{text}</p> })
                 }}
+                // Back first, as it is seen (on the left), so Tab meets it first.
                 <div class="mi-nav">
+                    <button
+                        type="button"
+                        class="mi-button mi-button--secondary"
+                        id="mi-back"
+                        hidden=move || step.get() == Step::About
+                        on:click=move |_| back()
+                    >
+                        {texts.t(Msg::WizardBack)}
+                    </button>
                     <button
                         type="submit"
                         class="mi-button mi-button--primary"
@@ -689,15 +699,6 @@ pub fn IntakeForm(
                             (true, _, SendState::Failed { .. }) => texts.t(Msg::SendTryAgain),
                             (true, _, SendState::Idle) => texts.t(Msg::IntakeSubmit),
                         }}
-                    </button>
-                    <button
-                        type="button"
-                        class="mi-button mi-button--secondary"
-                        id="mi-back"
-                        hidden=move || step.get() == Step::About
-                        on:click=move |_| back()
-                    >
-                        {texts.t(Msg::WizardBack)}
                     </button>
                 </div>
             </form>
@@ -986,6 +987,10 @@ mod tests {
             date_of_birth: "1961-04-12".into(),
             phone: "401-423-4433".into(),
             reason: "Back pain".into(),
+            conditions: vec!["none".into()],
+            takes_medications: "no".into(),
+            blood_thinners: "no".into(),
+            allergies: vec!["none".into()],
             consent_treatment: true,
             consent_privacy: true,
             signature_name: "Ana Silva".into(),

@@ -20,6 +20,13 @@ pub fn answer(texts: Texts, spec: &FieldSpec, draft: &IntakeDraft) -> Option<Str
         (Binding::Text(get, _), Kind::Input("date", ..)) => {
             crate::locale::date(get(draft).trim(), texts.catalog().locale())
         }
+        // Phone numbers as the clinic writes them, whatever was typed.
+        (Binding::Text(get, _), Kind::Input("tel", ..)) => {
+            let typed = get(draft).trim();
+            intake_core::phone::PhoneNumber::parse(typed)
+                .map(|p| p.display())
+                .unwrap_or_else(|_| typed.to_owned())
+        }
         (Binding::Text(get, _), _) => get(draft).trim().to_owned(),
         (Binding::Codes(get, _), Kind::Checks(_, prefix)) => get(draft)
             .iter()

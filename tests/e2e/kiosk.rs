@@ -89,6 +89,11 @@ async fn an_idle_kiosk_warns_then_clears_everything_for_the_next_patient() {
     );
     let focused = browser.eval("return document.activeElement.id;").await;
     assert_eq!(focused, "mi-idle-stay");
+    // The next person in line cannot read the answers behind it.
+    let backdrop = browser
+        .eval("return getComputedStyle(document.querySelector('.mi-dialog-backdrop')).backgroundColor;")
+        .await;
+    assert_eq!(backdrop, "rgb(29, 37, 33)", "an opaque backdrop");
     browser.screenshot("kiosk-idle-tablet").await;
 
     // Then the reset: a fresh form, nothing of the patient anywhere.
@@ -169,6 +174,16 @@ async fn the_thank_you_screen_asks_for_the_tablet_back_then_resets() {
         .await
         .unwrap_or_default()
         .contains("hand the tablet back"));
+    let done = browser
+        .eval("return document.querySelector('.mi-root').innerText;")
+        .await;
+    assert!(
+        !done
+            .as_str()
+            .unwrap_or_default()
+            .contains("when you arrive"),
+        "the patient is already here: {done}"
+    );
     browser.screenshot("kiosk-done-tablet").await;
     // Within a few seconds, untouched, it is ready for the next patient.
     for _ in 0..100 {
@@ -371,6 +386,27 @@ async fn staff_leave_kiosk_mode_with_the_pin_only() {
                .filter(e => e.getClientRects().length).map(e => e.getBoundingClientRect().height));")
         .await;
     assert!(buttons.as_f64().unwrap_or(0.0) >= 48.0, "{buttons}");
+    // Radio buttons (on Visit) are 32 px, the clinic's number 48 px high,
+    // and Tab meets Back before Next, as they are seen.
+    browser
+        .fill_about("Ana", "Silva", "04121961", "401-555-0134")
+        .await;
+    assert_eq!(browser.next_step().await, "visit");
+    let radios = browser
+        .eval("return Math.min(...[...document.querySelectorAll('.mi-root input[type=radio]')]\
+               .filter(e => e.getClientRects().length).map(e => e.getBoundingClientRect().height));")
+        .await;
+    assert!(radios.as_f64().unwrap_or(0.0) >= 32.0, "{radios}");
+    let tel = browser
+        .eval("const t = document.querySelector('.mi-root .mi-tel'); return t ? t.getBoundingClientRect().height : 48;")
+        .await;
+    assert!(tel.as_f64().unwrap_or(0.0) >= 48.0, "{tel}");
+    let order = browser
+        .eval("return [...document.querySelectorAll('.mi-nav button')].map(b => b.id);")
+        .await;
+    assert_eq!(order, serde_json::json!(["mi-back", "mi-next"]));
+    browser.click("#mi-back").await;
+    browser.wait_step_change("visit").await;
     browser
         .type_into("mi-patient-given-name", CANARIES[0])
         .await;

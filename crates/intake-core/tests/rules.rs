@@ -791,11 +791,10 @@ fn the_flag_table() {
     // An empty list here stands for "None of these".
     let with = |conditions: &[Condition], allergies: &[Allergen], thinners: bool| {
         let mut s = complete();
-        let none_or = |list: Vec<Condition>| match list.is_empty() {
+        s.health.conditions = match conditions.is_empty() {
             true => vec![Condition::NoneOfThese],
-            false => list,
+            false => conditions.to_vec(),
         };
-        s.health.conditions = none_or(conditions.to_vec());
         s.health.allergies = match allergies.is_empty() {
             true => vec![Allergen::NoneOfThese],
             false => allergies.to_vec(),
