@@ -59,6 +59,7 @@ pub fn Widget(resolved: ResolvedConfig) -> impl IntoView {
                     timeout_seconds=config.send_timeout_seconds
                     format=config.format
                     public_key=config.public_key.clone()
+                    privacy_url=config.privacy_notice_url.clone()
                     on_done=Callback::new(move |reference: String| {
                         crate::shell::event("submitted", &[("reference", &reference)]);
                         crate::intake::set_done_reference(Some(reference.clone()));

@@ -447,16 +447,32 @@ async fn the_body_map_selects_deselects_names_and_rates_each_region() {
     key(&calf, " ");
     settle().await;
     assert_eq!(calf.get_attribute("aria-pressed").as_deref(), Some("false"));
-    let head = region(&root, "back_head");
-    key(&head, "ArrowRight");
-    assert_eq!(
+    let focused = || {
         document()
             .active_element()
             .and_then(|e| e.get_attribute("data-region"))
-            .as_deref(),
-        Some("back_neck_left")
+    };
+    let head = region(&root, "back_head");
+    head.unchecked_ref::<web_sys::SvgElement>()
+        .focus()
+        .expect("focus");
+    key(&head, "ArrowRight");
+    assert_eq!(
+        focused().as_deref(),
+        Some("back_head"),
+        "nothing beside the head"
     );
+    key(&head, "ArrowDown");
+    assert_eq!(focused().as_deref(), Some("back_neck_left"));
     assert_eq!(head.get_attribute("tabindex").as_deref(), Some("-1"));
+    key(&region(&root, "back_neck_left"), "ArrowRight");
+    assert_eq!(focused().as_deref(), Some("back_neck_right"));
+    key(&region(&root, "back_neck_right"), "ArrowDown");
+    assert_eq!(
+        focused().as_deref(),
+        Some("back_shoulder_right"),
+        "down goes down"
+    );
     // Intensity: 0 to 10, told in words.
     let slider = input(&root, "mi-pain-front-knee-left");
     assert_eq!(slider.value(), "5");
@@ -752,6 +768,128 @@ async fn a_reload_mid_form_comes_back_to_the_form() {
     history
         .replace_state(&wasm_bindgen::JsValue::NULL, "")
         .expect("a clean entry for the next test");
+}
+
+#[wasm_bindgen_test]
+async fn optional_groups_say_so_and_collapse_in_review_when_empty() {
+    let root = mount_form(Mode::Standalone);
+    settle().await;
+    let english = Catalog::english();
+    let legends: Vec<String> = (0..3)
+        .filter_map(|i| {
+            root.query_selector_all(".mi-step[data-step=about] fieldset.mi-group legend")
+                .ok()
+                .and_then(|l| l.get(i))
+                .and_then(|l| l.text_content())
+        })
+        .collect();
+    assert_eq!(legends.len(), 3, "address, emergency contact, doctor");
+    for legend in &legends {
+        assert!(
+            legend.ends_with(english.text(Msg::FieldOptional)),
+            "{legend}"
+        );
+    }
+    // Their questions are not announced as required; the required ones are.
+    for id in [
+        "mi-patient-address-line1",
+        "mi-patient-emergency-contact-name",
+        "mi-patient-primary-care-name",
+    ] {
+        assert_eq!(
+            input(&root, id).get_attribute("aria-required"),
+            None,
+            "{id}"
+        );
+    }
+    assert_eq!(
+        input(&root, "mi-patient-given-name")
+            .get_attribute("aria-required")
+            .as_deref(),
+        Some("true")
+    );
+    walk_to(&root, "1961-04-12", "consent").await;
+    tick_box(&root, "mi-consents-treatment");
+    tick_box(&root, "mi-consents-privacy-notice");
+    type_into(&root, "mi-signature-typed-name", "Ana Silva");
+    assert_eq!(next(&root).await, "review");
+    let review = find(&root, ".mi-review").expect("review");
+    let groups = review
+        .query_selector_all("h4.mi-review-group")
+        .expect("groups")
+        .length();
+    assert_eq!(groups, 0, "no empty group gets a heading and its rows");
+    let dts: Vec<String> = (0..review.query_selector_all("dt").expect("dt").length())
+        .filter_map(|i| {
+            review
+                .query_selector_all("dt")
+                .ok()
+                .and_then(|l| l.get(i))
+                .and_then(|n| n.text_content())
+        })
+        .collect();
+    for heading in [Msg::AddressHeading, Msg::EmergencyHeading, Msg::PcpHeading] {
+        let name = english.text(heading);
+        assert_eq!(
+            dts.iter().filter(|d| d.as_str() == name).count(),
+            1,
+            "{name}: one line"
+        );
+    }
+    assert!(
+        !dts.iter().any(|d| d == english.text(Msg::FieldCity)),
+        "no line per question of an empty group: {dts:?}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_privacy_consent_has_something_to_read_and_versions_are_months() {
+    let root = mount_form(Mode::Standalone);
+    walk_to(&root, "1961-04-12", "consent").await;
+    // No notice configured: the built-in summary, four points.
+    let points = root
+        .query_selector_all(".mi-step[data-step=consent] details.mi-privacy li")
+        .expect("points")
+        .length();
+    assert_eq!(points, 4);
+    let versions: Vec<String> = (0..2)
+        .filter_map(|i| {
+            root.query_selector_all(".mi-version")
+                .ok()
+                .and_then(|l| l.get(i))
+                .and_then(|n| n.text_content())
+        })
+        .collect();
+    assert_eq!(
+        versions,
+        ["Version of November 2026", "Version of November 2026"]
+    );
+    drop(root);
+
+    install_rules(true);
+    let root = host();
+    let _handle = mount_to(root.clone(), move || {
+        provide_context(Texts::new(Catalog::english()));
+        view! {
+            <IntakeForm
+                endpoint=Endpoint::parse("/nowhere").expect("endpoint")
+                mode=Mode::Standalone
+                privacy_url=Some("https://harbor-massage.example/privacy".to_owned())
+                on_done=Callback::new(|_| ())
+            />
+        }
+    });
+    walk_to(&root, "1961-04-12", "consent").await;
+    let link = find(&root, ".mi-step[data-step=consent] a[target=_blank]").expect("a link");
+    assert_eq!(
+        link.get_attribute("href").as_deref(),
+        Some("https://harbor-massage.example/privacy")
+    );
+    assert_eq!(
+        link.get_attribute("rel").as_deref(),
+        Some("noopener noreferrer")
+    );
+    assert!(find(&root, "details.mi-privacy").is_none());
 }
 
 #[wasm_bindgen_test]

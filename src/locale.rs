@@ -145,6 +145,21 @@ pub fn switch_html(current: Locale) -> String {
     out
 }
 
+/// The month a consent text's version names (`privacy-2026-11`), as people
+/// of `locale` write it ("November 2026", "noviembre de 2026"); `None` when
+/// the version names no month.
+pub fn version_month(version: &str, locale: Locale) -> Option<String> {
+    let month = version.get(version.len().checked_sub(7)?..)?;
+    intake_core::Date::parse(&format!("{month}-01"))?;
+    let date = js_sys::Date::new(&JsValue::from_str(&format!("{month}-01")));
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"year".into(), &"numeric".into());
+    let _ = js_sys::Reflect::set(&options, &"month".into(), &"long".into());
+    let _ = js_sys::Reflect::set(&options, &"timeZone".into(), &"UTC".into());
+    date.to_locale_date_string(locale.tag(), &options)
+        .as_string()
+}
+
 /// Formats a `YYYY-MM-DD` date as people of `locale` write it
 /// ("April 12, 1961", "12 de abril de 1961"); other text is returned as is.
 pub fn date(iso: &str, locale: Locale) -> String {

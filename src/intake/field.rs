@@ -87,6 +87,9 @@ pub struct FieldSpec {
     pub live: Option<fn(&str) -> Option<ErrorCode>>,
     /// The words for `required` on this question, when the general ones do not fit.
     pub required: Option<Msg>,
+    /// Inside a group that may be left empty (then complete once started):
+    /// not marked required to assistive technology.
+    pub in_optional_group: bool,
 }
 
 impl FieldSpec {
@@ -94,6 +97,7 @@ impl FieldSpec {
         FieldSpec {
             path,
             also: &[],
+            in_optional_group: false,
             label,
             hint: None,
             kind,
@@ -276,11 +280,22 @@ impl FormContext {
     }
 }
 
-/// Renders `specs` in order.
-pub fn fields(specs: &'static [FieldSpec], form: FormContext) -> impl IntoView {
+/// Renders `specs` in order; `in_optional_group` for the questions of a
+/// group the patient may leave empty.
+pub fn fields(
+    specs: &'static [FieldSpec],
+    form: FormContext,
+    in_optional_group: bool,
+) -> impl IntoView {
     specs
         .iter()
-        .map(move |spec| view! { <InputField spec=*spec form /> })
+        .map(move |spec| {
+            let spec = FieldSpec {
+                in_optional_group,
+                ..*spec
+            };
+            view! { <InputField spec form /> }
+        })
         .collect_view()
 }
 
@@ -471,7 +486,7 @@ pub fn InputField(spec: FieldSpec, form: FormContext) -> impl IntoView {
                         id=id.clone()
                         name=id.clone()
                         rows="3"
-                        aria-required=(!spec.optional).then_some("true")
+                        aria-required=(!spec.optional && !spec.in_optional_group).then_some("true")
                         aria-invalid=move || invalid().then_some("true")
                         aria-describedby=described
                         prop:value=value
@@ -489,7 +504,7 @@ pub fn InputField(spec: FieldSpec, form: FormContext) -> impl IntoView {
                         type=input_type
                         autocomplete=(!is_check).then(|| spec.autocomplete_in(mode))
                         inputmode=inputmode
-                        aria-required=(!spec.optional).then_some("true")
+                        aria-required=(!spec.optional && !spec.in_optional_group).then_some("true")
                         aria-invalid=move || invalid().then_some("true")
                         aria-describedby=described
                         prop:value=value
@@ -511,7 +526,7 @@ pub fn InputField(spec: FieldSpec, form: FormContext) -> impl IntoView {
                 class=class
                 hidden=hidden
                 role=matches!(spec.kind, Kind::Radio(..)).then_some("radiogroup")
-                aria-required=(matches!(spec.kind, Kind::Radio(..)) && !spec.optional).then_some("true")
+                aria-required=(matches!(spec.kind, Kind::Radio(..)) && !spec.optional && !spec.in_optional_group).then_some("true")
             >
                 <legend class="mi-label">{label_text}</legend>
                 {hint}

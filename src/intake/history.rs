@@ -79,6 +79,17 @@ pub fn mark(step: Step, push: bool) {
     };
 }
 
+/// The intake was sent: the current entry no longer names a step, so a
+/// reload shows the start page rather than an empty form.
+pub fn clear() {
+    if !ON.with(Cell::get) {
+        return;
+    }
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = history.replace_state(&JsValue::NULL, "");
+    }
+}
+
 /// The step a Back or Forward of the browser landed on, if it is one of ours.
 pub fn popped(state: &JsValue) -> Option<Step> {
     let step = step_of(state)?;

@@ -21,6 +21,7 @@ use intake_core::config::{Endpoint, Format, Mode};
 use intake_core::{uuid_v4_from_bytes, Date, FieldError, IntakeDraft, Msg, Step, SubmitContext};
 use leptos::prelude::*;
 
+use crate::learn::escape;
 use crate::rules;
 use crate::text::use_texts;
 use crate::transport::{backoff_ms, send, SendOutcome};
@@ -137,7 +138,6 @@ fn Remember(
     was_restored: bool,
     draft: RwSignal<IntakeDraft>,
 ) -> impl IntoView {
-    use crate::learn::escape;
     let texts = use_texts();
     let hidden = if was_restored { "" } else { " hidden" };
     let markup = format!(
@@ -218,8 +218,12 @@ pub fn IntakeForm(
     /// the device (sealed) until stored.
     #[prop(default = None)]
     public_key: Option<String>,
+    /// The clinic's full privacy notice, linked from the privacy consent.
+    #[prop(default = None)]
+    privacy_url: Option<String>,
     on_done: Callback<String>,
 ) -> impl IntoView {
+    provide_context(PrivacyNotice(privacy_url));
     let texts = use_texts();
     // At home, answers remembered on this device come back (never on a kiosk).
     let kiosk = mode == Mode::Kiosk;
@@ -530,6 +534,7 @@ pub fn IntakeForm(
                         }
                         pending.set_value(None);
                         set_unsent(false);
+                        history::clear();
                         state.set(SendState::Idle);
                         on_done.run(reference);
                         return;
@@ -706,30 +711,70 @@ pub fn IntakeForm(
     }
 }
 
+/// The clinic's privacy notice, if it has one online.
+#[derive(Clone)]
+struct PrivacyNotice(Option<String>);
+
 /// One part of a step.
 fn block_view(block: Block, form: FormContext) -> AnyView {
     let texts = use_texts();
     match block {
-        Block::Fields(specs) => fields(specs, form).into_any(),
+        Block::Fields(specs) => fields(specs, form, false).into_any(),
         Block::Group(legend, intro, specs, when) => {
             let draft = form.draft;
+            // A group always shown may be left empty: marked optional, and its
+            // questions not announced as required.
+            let optional = when.is_none();
+            let mut legend_html = escape(texts.t(legend));
+            if optional {
+                legend_html.push_str(&format!(
+                    r#" <span class="mi-optional">{}</span>"#,
+                    escape(texts.t(Msg::FieldOptional))
+                ));
+            }
+            let intro = intro.or(optional.then_some(Msg::GroupOptionalHint));
             view! {
                 <fieldset class="mi-group" hidden=Memo::new(move |_| when.is_some_and(|w| !draft.with(w)))>
-                    <legend>{texts.t(legend)}</legend>
+                    <legend inner_html=legend_html></legend>
                     {intro.map(|m| view! { <p class="mi-hint">{texts.t(m)}</p> })}
-                    {fields(specs, form)}
+                    {fields(specs, form, optional)}
                 </fieldset>
             }
             .into_any()
         }
         Block::Intro(msg) => view! { <p>{texts.t(msg)}</p> }.into_any(),
-        Block::Consent(msg, version) => view! {
-            <div class="mi-consent-text">
-                <p>{texts.t(msg)}</p>
-                <p class="mi-version">{texts.f(Msg::ConsentVersion, &[("version", version)])}</p>
-            </div>
+        Block::Consent(msg, version) => {
+            // Static markup, like the Remember block: as Leptos views the
+            // notice cost the form module kilobytes.
+            let mut html = format!("<p>{}</p>", escape(texts.t(msg)));
+            // The privacy consent links the clinic's notice, or summarises it.
+            if msg == Msg::ConsentPrivacyText {
+                match use_context::<PrivacyNotice>().and_then(|n| n.0) {
+                    Some(url) => html.push_str(&format!(
+                        r#"<p><a class="mi-link" href="{}" target="_blank" rel="noopener noreferrer">{}</a></p>"#,
+                        escape(&url),
+                        escape(texts.t(Msg::ConsentPrivacyLink))
+                    )),
+                    None => {
+                        html.push_str(&format!(
+                            r#"<details class="mi-privacy"><summary>{}</summary><ul>"#,
+                            escape(texts.t(Msg::ConsentPrivacySummary))
+                        ));
+                        for point in texts.t(Msg::ConsentPrivacyPoints).split('\n') {
+                            html.push_str(&format!("<li>{}</li>", escape(point)));
+                        }
+                        html.push_str("</ul></details>");
+                    }
+                }
+            }
+            if let Some(month) = crate::locale::version_month(version, texts.catalog().locale()) {
+                html.push_str(&format!(
+                    r#"<p class="mi-version">{}</p>"#,
+                    escape(&texts.f(Msg::ConsentVersion, &[("date", &month)]))
+                ));
+            }
+            view! { <div class="mi-consent-text" inner_html=html></div> }.into_any()
         }
-        .into_any(),
         Block::Medications => view! { <medications::Medications form /> }.into_any(),
         Block::BodyMap => view! { <bodymap::BodyMap form /> }.into_any(),
         Block::Diagnoses => view! { <diagnoses::Diagnoses form /> }.into_any(),

@@ -104,6 +104,11 @@ pub fn markup(texts: Texts, draft: &IntakeDraft, warnings: &[FieldError]) -> Str
                     if when.is_some_and(|w| !w(draft)) {
                         continue;
                     }
+                    // An optional group left empty is one line, not one per question.
+                    if when.is_none() && specs.iter().all(|s| answer(texts, s, draft).is_none()) {
+                        row(&mut out, texts, texts.t(*legend), None);
+                        continue;
+                    }
                     out.push_str(&format!(
                         r#"</dl><h4 class="mi-review-group">{}</h4><dl>"#,
                         escape(texts.t(*legend))

@@ -147,6 +147,11 @@ async fn back_and_forward_move_between_steps_and_keep_every_answer() {
         !leaving_asks_soon(&browser, false).await,
         "sent: nothing to ask"
     );
+    assert_eq!(
+        browser.eval("return history.state;").await,
+        Value::Null,
+        "a reload now shows the start page, not an empty form"
+    );
     // Back after sending shows no answers and sends nothing again.
     history(&browser, "back").await;
     tokio::time::sleep(Duration::from_millis(500)).await;

@@ -169,6 +169,9 @@ pub struct WidgetConfig {
     /// when white text on it and it on the page's background both reach
     /// WCAG AA contrast (4.5:1).
     pub primary_color: Option<String>,
+    /// The clinic's full privacy notice (an `https://` address), linked from
+    /// the privacy consent; without one the widget shows its own summary.
+    pub privacy_notice_url: Option<String>,
 }
 
 impl Default for WidgetConfig {
@@ -189,6 +192,7 @@ impl Default for WidgetConfig {
             kiosk_done_seconds: 20,
             kiosk_exit_pin: None,
             primary_color: None,
+            privacy_notice_url: None,
         }
     }
 }
@@ -421,6 +425,13 @@ fn apply_file(
                 }
                 None => false,
             },
+            "privacy_notice_url" => match text.map(str::trim) {
+                Some(url) if is_https_address(url) => {
+                    config.privacy_notice_url = Some(url.to_owned());
+                    true
+                }
+                _ => false,
+            },
             "kiosk_exit_pin" => match text {
                 Some(pin)
                     if (4..=8).contains(&pin.len()) && pin.bytes().all(|b| b.is_ascii_digit()) =>
@@ -512,6 +523,17 @@ fn set<T>(slot: &mut T, value: Option<T>) -> bool {
         }
         None => false,
     }
+}
+
+/// An `https://` address with a host, short and without spaces, quotes or
+/// angle brackets (it goes into an `href`).
+pub fn is_https_address(url: &str) -> bool {
+    url.strip_prefix("https://")
+        .is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/'))
+        && url.len() <= 300
+        && !url.chars().any(|c| {
+            c.is_whitespace() || c.is_control() || matches!(c, '"' | '\'' | '<' | '>' | '`')
+        })
 }
 
 #[cfg(test)]
@@ -607,6 +629,42 @@ mod tests {
             (r.config.mode, r.config.view, r.config.clinic_phone),
             (Mode::Standalone, StartView::Learn, None)
         );
+    }
+
+    #[test]
+    fn the_privacy_notice_is_an_https_address_or_nothing() {
+        let url = |value: &str| {
+            let file = format!(
+                r#"{{"endpoint":"/a","privacy_notice_url":{}}}"#,
+                serde_json::json!(value)
+            );
+            let r = resolve(Ok(&file), "");
+            (r.config.privacy_notice_url, r.problems)
+        };
+        assert_eq!(
+            url("https://harbor-massage.example/privacy"),
+            (
+                Some("https://harbor-massage.example/privacy".into()),
+                vec![]
+            )
+        );
+        for bad in [
+            "javascript:alert(1)",
+            "http://harbor-massage.example/privacy",
+            "https://",
+            "https:///privacy",
+            "https://x.example/\"><script>",
+            "https://x.example/a b",
+        ] {
+            assert_eq!(
+                url(bad),
+                (
+                    None,
+                    vec![ConfigProblem::BadValue("privacy_notice_url".into())]
+                ),
+                "{bad}"
+            );
+        }
     }
 
     #[test]
