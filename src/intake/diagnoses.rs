@@ -30,6 +30,50 @@ impl Choice {
     }
 }
 
+/// A word folded for comparing: lower case, common accents dropped.
+fn fold(word: &str) -> String {
+    word.chars()
+        .map(|c| match c.to_ascii_lowercase() {
+            'á' | 'à' | 'â' | 'ã' | 'Á' | 'À' | 'Â' | 'Ã' => 'a',
+            'é' | 'ê' | 'É' | 'Ê' => 'e',
+            'í' | 'Í' => 'i',
+            'ó' | 'ô' | 'õ' | 'Ó' | 'Ô' | 'Õ' => 'o',
+            'ú' | 'ü' | 'Ú' | 'Ü' => 'u',
+            'ç' | 'Ç' => 'c',
+            'ñ' | 'Ñ' => 'n',
+            c => c,
+        })
+        .collect()
+}
+
+/// The patient's words in the table's English. `words` is the language's
+/// list (`dolor=pain espalda=back de=`): a typed word of three letters or more
+/// that begins one of its words (`espal`) becomes that word's English, a
+/// shorter one only when it is the whole word; a word given no English (`de`)
+/// is dropped; anything else (a code, an English word) stays as typed.
+pub fn in_english(query: &str, words: &str) -> String {
+    let pairs: Vec<(String, &str)> = words
+        .split_whitespace()
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(theirs, english)| (fold(theirs), english))
+        .collect();
+    query
+        .split_whitespace()
+        .filter_map(|typed| {
+            let folded = fold(typed);
+            let found = pairs.iter().find(|(theirs, _)| {
+                *theirs == folded || (folded.chars().count() >= 3 && theirs.starts_with(&folded))
+            });
+            match found {
+                Some((_, "")) => None,
+                Some((_, english)) => Some((*english).to_owned()),
+                None => Some(typed.to_owned()),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// What the list offers for `query`: table matches, then the typed code when
 /// it is well formed and not in the table.
 pub fn choices(query: &str) -> Vec<Choice> {
@@ -60,7 +104,9 @@ pub fn Diagnoses(form: FormContext) -> impl IntoView {
     let query = RwSignal::new(String::new());
     let open = RwSignal::new(false);
     let active: RwSignal<Option<usize>> = RwSignal::new(None);
-    let found = Memo::new(move |_| query.with(|q| choices(q)));
+    // Spanish and Portuguese words find the table's English entries.
+    let found =
+        Memo::new(move |_| query.with(|q| choices(&in_english(q, texts.t(Msg::DiagnosisWords)))));
     let error = form.error_at(path);
     let option_id = {
         let id = id.clone();
@@ -302,6 +348,41 @@ fn DiagnosisRow(index: usize, form: FormContext) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spanish_and_portuguese_words_find_the_english_entries() {
+        let catalog = |tag| {
+            intake_core::Catalog::builtin(intake_core::Locale::from_tag(tag).expect("locale"))
+        };
+        let es = catalog("es");
+        let es_words = es.text(Msg::DiagnosisWords);
+        assert_eq!(in_english("dolor de espalda", es_words), "pain back");
+        assert_eq!(in_english("Ciática", es_words), "sciatica");
+        assert_eq!(in_english("rodil", es_words), "knee");
+        let headache = choices(&in_english("dolor de cabeza", es_words));
+        assert!(headache.iter().any(|c| c.code() == "R51.9"), "{headache:?}");
+        let low_back = choices(&in_english("dolor de espalda", es_words));
+        assert!(
+            low_back.iter().any(|c| c.code() == "M54.50"),
+            "{low_back:?}"
+        );
+        let pt = catalog("pt");
+        let pt_words = pt.text(Msg::DiagnosisWords);
+        let neck = choices(&in_english("dor no pescoço", pt_words));
+        assert!(neck.iter().any(|c| c.code() == "M54.2"), "{neck:?}");
+        assert!(!choices(&in_english("ombro", pt_words)).is_empty());
+        // Codes and English words pass through.
+        assert_eq!(in_english("M54.5 back", es_words), "M54.5 back");
+        // Every word of every language leads somewhere in the table.
+        for catalog in [es, pt] {
+            for pair in catalog.text(Msg::DiagnosisWords).split_whitespace() {
+                let (theirs, english) = pair.split_once('=').expect(pair);
+                if !english.is_empty() {
+                    assert!(!choices(english).is_empty(), "{theirs}={english}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn words_and_codes_find_entries_and_a_new_code_can_be_used() {

@@ -175,6 +175,9 @@ fn Remember(
             _ => return,
         };
         remembering.set(on);
+        // Remembered answers survive a reload: leaving need not ask; once
+        // forgotten, it asks.
+        history::set_answers(!on);
         #[cfg(target_arch = "wasm32")]
         if on {
             draft.with_untracked(remember::save);
@@ -319,12 +322,11 @@ pub fn IntakeForm(
         on_cleanup(move || popped.remove());
     }
     // Leaving the page with answers on the screen asks first, unless they are
-    // remembered on this device (then a reload brings them back).
-    // Answers count from the first edit (or from the start, when a language
-    // switch handed them over); comparing the whole draft with an empty one
-    // would cost the module 1 KB.
-    let edited = RwSignal::new(handed_over);
-    Effect::new(move |_| history::set_answers(edited.get() && !remembering.get()));
+    // remembered on this device (then a reload brings them back). Answers
+    // count from the first edit (see `on_edit`), or from the start when a
+    // language switch handed them over: comparing the whole draft with an
+    // empty one would cost the module 1 KB.
+    history::set_answers(handed_over && !remembering.get_untracked());
     on_cleanup(|| history::set_answers(false));
     let go = move |to: Step| {
         step.set(to);
@@ -570,9 +572,7 @@ pub fn IntakeForm(
         warnings,
         mode,
         on_edit: Callback::new(move |()| {
-            if !edited.get_untracked() {
-                edited.set(true);
-            }
+            history::set_answers(!remembering.get_untracked());
             // The photo is not remembered: it is large, and can be taken again.
             #[cfg(target_arch = "wasm32")]
             if remembering.get_untracked() {

@@ -21,12 +21,7 @@ pub fn answer(texts: Texts, spec: &FieldSpec, draft: &IntakeDraft) -> Option<Str
             crate::locale::date(get(draft).trim(), texts.catalog().locale())
         }
         // Phone numbers as the clinic writes them, whatever was typed.
-        (Binding::Text(get, _), Kind::Input("tel", ..)) => {
-            let typed = get(draft).trim();
-            intake_core::phone::PhoneNumber::parse(typed)
-                .map(|p| p.display())
-                .unwrap_or_else(|_| typed.to_owned())
-        }
+        (Binding::Text(get, _), Kind::Input("tel", ..)) => phone_as_written(get(draft).trim()),
         (Binding::Text(get, _), _) => get(draft).trim().to_owned(),
         (Binding::Codes(get, _), Kind::Checks(_, prefix)) => get(draft)
             .iter()
@@ -43,6 +38,14 @@ pub fn answer(texts: Texts, spec: &FieldSpec, draft: &IntakeDraft) -> Option<Str
             .to_owned(),
     };
     (!text.is_empty()).then_some(text)
+}
+
+/// A North American number typed any way (`401-555-0134`, `+1 401 555
+/// 0134`) as `(401) 555-0134`; anything else as typed.
+pub fn phone_as_written(typed: &str) -> String {
+    intake_core::phone::PhoneNumber::parse(typed)
+        .map(|p| p.display())
+        .unwrap_or_else(|_| typed.to_owned())
 }
 
 fn row(out: &mut String, texts: Texts, label: &str, value: Option<String>) {
@@ -202,4 +205,23 @@ pub fn markup(texts: Texts, draft: &IntakeDraft, warnings: &[FieldError]) -> Str
         out.push_str("</dl></section>");
     }
     out.replace("<dl></dl>", "")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::phone_as_written;
+
+    #[test]
+    fn phone_numbers_read_as_the_clinic_writes_them() {
+        for typed in [
+            "401-555-0134",
+            "4015550134",
+            "+1 (401) 555 0134",
+            "1.401.555.0134",
+        ] {
+            assert_eq!(phone_as_written(typed), "(401) 555-0134", "{typed}");
+        }
+        assert_eq!(phone_as_written("555-0134"), "555-0134");
+        assert_eq!(phone_as_written("ext 12"), "ext 12");
+    }
 }

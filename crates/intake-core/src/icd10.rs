@@ -57,10 +57,10 @@ table! {
     "G56.00", "Carpal tunnel syndrome, unspecified upper limb", "wrist hand numbness";
     "G56.01", "Carpal tunnel syndrome, right upper limb", "wrist hand numbness";
     "G56.02", "Carpal tunnel syndrome, left upper limb", "wrist hand numbness";
-    "G44.209", "Tension-type headache, unspecified, not intractable", "headache tension";
-    "G44.219", "Episodic tension-type headache, not intractable", "headache tension";
-    "G44.229", "Chronic tension-type headache, not intractable", "headache tension";
-    "R51.9", "Headache, unspecified", "headache";
+    "G44.209", "Tension-type headache, unspecified, not intractable", "headache tension pain";
+    "G44.219", "Episodic tension-type headache, not intractable", "headache tension pain";
+    "G44.229", "Chronic tension-type headache, not intractable", "headache tension pain";
+    "R51.9", "Headache, unspecified", "headache pain";
     "S13.4XXA", "Sprain of ligaments of cervical spine, initial encounter", "whiplash neck car accident";
     "S13.4XXD", "Sprain of ligaments of cervical spine, subsequent encounter", "whiplash neck car accident";
     "S16.1XXA", "Strain of muscle, fascia and tendon at neck level, initial encounter", "whiplash neck strain";
