@@ -746,7 +746,7 @@ async fn a_reload_mid_form_comes_back_to_the_form() {
     // The step is the entry's state, and nothing else is.
     let state = history.state().expect("state");
     let keys = js_sys::Object::keys(&state.clone().into());
-    assert_eq!(keys.length(), 2, "the step and its place only");
+    assert_eq!(keys.length(), 1, "the step only");
     assert_eq!(
         js_sys::Reflect::get(&state, &"massageIntakeStep".into())
             .ok()
@@ -893,6 +893,37 @@ async fn the_privacy_consent_has_something_to_read_and_versions_are_months() {
 }
 
 #[wasm_bindgen_test]
+async fn a_date_field_says_the_order_the_device_writes_dates_in() {
+    let root = mount_form(Mode::Standalone);
+    settle().await;
+    // Headless Chromium here speaks en-US: its date fields are mm/dd/yyyy.
+    assert_eq!(
+        text(&root, "#mi-patient-date-of-birth-hint").as_deref(),
+        Some("In this order: month / day / year")
+    );
+    let described = input(&root, "mi-patient-date-of-birth")
+        .get_attribute("aria-describedby")
+        .unwrap_or_default();
+    assert!(
+        described.contains("mi-patient-date-of-birth-hint"),
+        "{described}"
+    );
+    let spanish = Catalog::from_lines(
+        intake_core::Locale::Es,
+        &Catalog::english()
+            .to_lines()
+            .replace("\nmonth\n", "\nmes\n")
+            .replace("\nday\n", "\ndía\n")
+            .replace("\nyear\n", "\naño\n"),
+    )
+    .expect("a catalog");
+    assert_eq!(
+        crate::intake::field::date_order(Texts::new(spanish)).as_deref(),
+        Some("In this order: mes / día / año")
+    );
+}
+
+#[wasm_bindgen_test]
 async fn a_pain_region_is_not_rated_until_the_patient_rates_it() {
     let root = mount_form(Mode::Standalone);
     walk_to(&root, "1961-04-12", "pain").await;
@@ -910,7 +941,15 @@ async fn a_pain_region_is_not_rated_until_the_patient_rates_it() {
     );
     type_into(&root, "mi-pain-front-knee-left", "5");
     settle().await;
+    wait_until(|| find(&root, "#mi-pain-front-knee-left-error").is_none()).await;
     assert!(find(&root, "#mi-pain-front-knee-left-error").is_none());
+    // What a screen reader was told ("one answer needs your attention") is
+    // gone once nothing does.
+    assert_eq!(
+        text(&root, ".mi-sr-only[role=status]").as_deref(),
+        Some(""),
+        "no stale summary"
+    );
     assert_eq!(next(&root).await, "consent");
 }
 

@@ -150,27 +150,27 @@ pub fn switch_html(current: Locale) -> String {
 /// the version names no month.
 pub fn version_month(version: &str, locale: Locale) -> Option<String> {
     let month = version.get(version.len().checked_sub(7)?..)?;
-    intake_core::Date::parse(&format!("{month}-01"))?;
-    let date = js_sys::Date::new(&JsValue::from_str(&format!("{month}-01")));
-    let options = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&options, &"year".into(), &"numeric".into());
-    let _ = js_sys::Reflect::set(&options, &"month".into(), &"long".into());
-    let _ = js_sys::Reflect::set(&options, &"timeZone".into(), &"UTC".into());
-    date.to_locale_date_string(locale.tag(), &options)
-        .as_string()
+    written(
+        &format!("{month}-01"),
+        locale,
+        &[("year", "numeric"), ("month", "long")],
+    )
 }
 
 /// Formats a `YYYY-MM-DD` date as people of `locale` write it
 /// ("April 12, 1961", "12 de abril de 1961"); other text is returned as is.
 pub fn date(iso: &str, locale: Locale) -> String {
-    if intake_core::Date::parse(iso).is_none() {
-        return iso.to_owned();
-    }
+    written(iso, locale, &[("dateStyle", "long")]).unwrap_or_else(|| iso.to_owned())
+}
+
+/// A `YYYY-MM-DD` date through `Intl` with these options (in UTC).
+fn written(iso: &str, locale: Locale, options: &[(&str, &str)]) -> Option<String> {
+    intake_core::Date::parse(iso)?;
     let date = js_sys::Date::new(&JsValue::from_str(iso));
-    let options = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"long".into());
-    let _ = js_sys::Reflect::set(&options, &"timeZone".into(), &"UTC".into());
-    date.to_locale_date_string(locale.tag(), &options)
+    let settings = js_sys::Object::new();
+    for (key, value) in options.iter().chain(&[("timeZone", "UTC")]) {
+        let _ = js_sys::Reflect::set(&settings, &(*key).into(), &(*value).into());
+    }
+    date.to_locale_date_string(locale.tag(), &settings)
         .as_string()
-        .unwrap_or_else(|| iso.to_owned())
 }

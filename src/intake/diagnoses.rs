@@ -30,44 +30,28 @@ impl Choice {
     }
 }
 
-/// A word folded for comparing: lower case, common accents dropped.
-fn fold(word: &str) -> String {
-    word.chars()
-        .map(|c| match c.to_ascii_lowercase() {
-            'á' | 'à' | 'â' | 'ã' | 'Á' | 'À' | 'Â' | 'Ã' => 'a',
-            'é' | 'ê' | 'É' | 'Ê' => 'e',
-            'í' | 'Í' => 'i',
-            'ó' | 'ô' | 'õ' | 'Ó' | 'Ô' | 'Õ' => 'o',
-            'ú' | 'ü' | 'Ú' | 'Ü' => 'u',
-            'ç' | 'Ç' => 'c',
-            'ñ' | 'Ñ' => 'n',
-            c => c,
-        })
-        .collect()
-}
-
 /// The patient's words in the table's English. `words` is the language's
-/// list (`dolor=pain espalda=back de=`): a typed word of three letters or more
+/// list (`dolor=pain espalda=back de=`; words with accents are listed with
+/// and without them): a typed word of three letters or more
 /// that begins one of its words (`espal`) becomes that word's English, a
 /// shorter one only when it is the whole word; a word given no English (`de`)
 /// is dropped; anything else (a code, an English word) stays as typed.
 pub fn in_english(query: &str, words: &str) -> String {
-    let pairs: Vec<(String, &str)> = words
-        .split_whitespace()
-        .filter_map(|pair| pair.split_once('='))
-        .map(|(theirs, english)| (fold(theirs), english))
-        .collect();
     query
         .split_whitespace()
         .filter_map(|typed| {
-            let folded = fold(typed);
-            let found = pairs.iter().find(|(theirs, _)| {
-                *theirs == folded || (folded.chars().count() >= 3 && theirs.starts_with(&folded))
-            });
+            let typed_lower = typed.to_ascii_lowercase();
+            let found = words
+                .split_whitespace()
+                .filter_map(|pair| pair.split_once('='))
+                .find(|(theirs, _)| {
+                    *theirs == typed_lower
+                        || (typed_lower.chars().count() >= 3 && theirs.starts_with(&typed_lower))
+                });
             match found {
                 Some((_, "")) => None,
-                Some((_, english)) => Some((*english).to_owned()),
-                None => Some(typed.to_owned()),
+                Some((_, english)) => Some(english),
+                None => Some(typed),
             }
         })
         .collect::<Vec<_>>()

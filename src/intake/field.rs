@@ -299,6 +299,23 @@ pub fn fields(
         .collect_view()
 }
 
+/// The order in which this device writes dates ("In this order: month /
+/// day / year"), in the patient's words; `None` when it cannot be told.
+pub fn date_order(texts: Texts) -> Option<String> {
+    let language = web_sys::window()?.navigator().language()?;
+    let written = js_sys::Date::new(&"2033-11-22T12:00:00Z".into())
+        .to_locale_date_string(&language, &wasm_bindgen::JsValue::UNDEFINED)
+        .as_string()?;
+    let mut parts = [
+        (written.find("11")?, Msg::DateMonth),
+        (written.find("22")?, Msg::DateDay),
+        (written.find("2033")?, Msg::DateYear),
+    ];
+    parts.sort_unstable_by_key(|p| p.0);
+    let order = parts.map(|p| texts.t(p.1)).join(" / ");
+    Some(texts.f(Msg::DateOrder, &[("order", &order)]))
+}
+
 /// The code of "None of these" in a list of choices: ticking it unticks the
 /// others, and ticking another unticks it.
 pub const NONE_OF_THESE: &str = "none";
@@ -349,11 +366,19 @@ pub fn InputField(spec: FieldSpec, form: FormContext) -> impl IntoView {
         warnings.with(|all| all.iter().find(|e| e.path == spec.path).map(|e| e.code))
     });
     let invalid = move || error.with(Option::is_some);
+    // A date field shows the device's order (it follows the browser's
+    // language, not the page's), in the patient's words.
+    let hint_text = match (spec.hint, spec.kind) {
+        (Some(h), _) => Some(texts.t(h).to_owned()),
+        (None, Kind::Input("date", ..)) => date_order(texts),
+        _ => None,
+    };
+    let has_hint = hint_text.is_some();
     let described = {
         let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
         move || {
             described_by(
-                spec.hint.map(|_| hint_id.clone()),
+                has_hint.then(|| hint_id.clone()),
                 (invalid() || warning.get().is_some()).then(|| error_id.clone()),
             )
         }
@@ -378,9 +403,7 @@ pub fn InputField(spec: FieldSpec, form: FormContext) -> impl IntoView {
         {texts.t(spec.label)}
         {spec.optional.then(|| view! { " " <span class="mi-optional">{texts.t(Msg::FieldOptional)}</span> })}
     };
-    let hint = spec
-        .hint
-        .map(|h| view! { <p class="mi-hint" id=hint_id>{texts.t(h)}</p> });
+    let hint = hint_text.map(|h| view! { <p class="mi-hint" id=hint_id>{h}</p> });
     let message = move || {
         if let Some(e) = error.get() {
             Some(view! { <p class="mi-error" id=error_id.clone()>{error_text(texts, &spec, &e)}</p> }.into_any())

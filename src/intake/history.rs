@@ -19,9 +19,8 @@ thread_local! {
     static ENTRIES: RefCell<(Vec<Step>, usize)> = const { RefCell::new((Vec::new(), 0)) };
 }
 
-/// The keys of the step and of the entry's place in an entry's state.
+/// The key of the step in an entry's state.
 const KEY: &str = "massageIntakeStep";
-const PLACE: &str = "massageIntakePlace";
 
 /// Turns entries on or off for the form being mounted; returns `on`.
 pub fn start(on: bool) -> bool {
@@ -71,7 +70,6 @@ pub fn mark(step: Step, push: bool) {
     let Some(place) = place else { return };
     let state = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&state, &KEY.into(), &step_code(step).into());
-    let _ = js_sys::Reflect::set(&state, &PLACE.into(), &(place as f64).into());
     let _ = if push && place > 0 {
         history.push_state(&state, "")
     } else {
@@ -93,19 +91,16 @@ pub fn clear() {
 /// The step a Back or Forward of the browser landed on, if it is one of ours.
 pub fn popped(state: &JsValue) -> Option<Step> {
     let step = step_of(state)?;
-    let place = js_sys::Reflect::get(state, &PLACE.into())
-        .ok()
-        .and_then(|p| p.as_f64())
-        .map(|p| p as usize);
     ENTRIES.with(|e| {
         let (steps, at) = &mut *e.borrow_mut();
-        match place {
-            Some(place) if steps.get(place) == Some(&step) => *at = place,
-            // An entry from before a reload: it starts the list afresh.
-            _ => {
-                *steps = vec![step];
-                *at = 0;
-            }
+        if *at > 0 && steps.get(*at - 1) == Some(&step) {
+            *at -= 1;
+        } else if steps.get(*at + 1) == Some(&step) {
+            *at += 1;
+        } else {
+            // An entry from before a reload: the list starts afresh.
+            *steps = vec![step];
+            *at = 0;
         }
     });
     Some(step)

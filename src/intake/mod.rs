@@ -226,7 +226,7 @@ pub fn IntakeForm(
     privacy_url: Option<String>,
     on_done: Callback<String>,
 ) -> impl IntoView {
-    provide_context(PrivacyNotice(privacy_url));
+    PRIVACY_URL.with(|u| *u.borrow_mut() = privacy_url);
     let texts = use_texts();
     // At home, answers remembered on this device come back (never on a kiosk).
     let kiosk = mode == Mode::Kiosk;
@@ -287,7 +287,12 @@ pub fn IntakeForm(
             {
                 // After a kiosk reset or a language switch this form is gone.
                 if generation() == mine && latest_check.get_value() == this_check {
-                    errors.set(on_this_step(checked.errors, step.get_untracked()));
+                    let here = on_this_step(checked.errors, step.get_untracked());
+                    // All fixed: the summary read out earlier goes too.
+                    if here.is_empty() {
+                        summary.set(String::new());
+                    }
+                    errors.set(here);
                     warnings.set(checked.warnings);
                 }
             }
@@ -711,9 +716,11 @@ pub fn IntakeForm(
     }
 }
 
-/// The clinic's privacy notice, if it has one online.
-#[derive(Clone)]
-struct PrivacyNotice(Option<String>);
+thread_local! {
+    /// The clinic's privacy notice, if it has one online (for the form on
+    /// screen; a context would cost the module more).
+    static PRIVACY_URL: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
 
 /// One part of a step.
 fn block_view(block: Block, form: FormContext) -> AnyView {
@@ -749,7 +756,7 @@ fn block_view(block: Block, form: FormContext) -> AnyView {
             let mut html = format!("<p>{}</p>", escape(texts.t(msg)));
             // The privacy consent links the clinic's notice, or summarises it.
             if msg == Msg::ConsentPrivacyText {
-                match use_context::<PrivacyNotice>().and_then(|n| n.0) {
+                match PRIVACY_URL.with(|u| u.borrow().clone()) {
                     Some(url) => html.push_str(&format!(
                         r#"<p><a class="mi-link" href="{}" target="_blank" rel="noopener noreferrer">{}</a></p>"#,
                         escape(&url),
@@ -757,13 +764,10 @@ fn block_view(block: Block, form: FormContext) -> AnyView {
                     )),
                     None => {
                         html.push_str(&format!(
-                            r#"<details class="mi-privacy"><summary>{}</summary><ul>"#,
-                            escape(texts.t(Msg::ConsentPrivacySummary))
+                            r#"<details class="mi-privacy"><summary>{}</summary><ul><li>{}</li></ul></details>"#,
+                            escape(texts.t(Msg::ConsentPrivacySummary)),
+                            escape(texts.t(Msg::ConsentPrivacyPoints)).replace('\n', "</li><li>")
                         ));
-                        for point in texts.t(Msg::ConsentPrivacyPoints).split('\n') {
-                            html.push_str(&format!("<li>{}</li>", escape(point)));
-                        }
-                        html.push_str("</ul></details>");
                     }
                 }
             }

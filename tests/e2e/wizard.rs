@@ -486,7 +486,11 @@ async fn the_whole_intake_with_a_prescription_reaches_sqlite_answer_for_answer()
         assert_eq!(rx["modalities"], json!(["97124"]));
         assert_eq!(rx["frequency_per_week"], 2);
         assert_eq!(rx["duration_weeks"], 6);
-        assert_eq!(rx["session_minutes"], 60);
+        assert_eq!(
+            rx["session_minutes"],
+            Value::Null,
+            "not on the prescription: not assumed"
+        );
         assert_eq!(body["payer"]["kind"], "auto_accident");
         assert_eq!(
             body["payer"]["auto_accident"],

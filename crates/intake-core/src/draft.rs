@@ -122,7 +122,7 @@ pub struct IntakeDraft {
     pub frequency_per_week: String,
     pub duration_weeks: String,
     pub visits_authorized: String,
-    /// Empty means the usual 60.
+    /// Empty when the prescription does not say (never assumed).
     pub session_minutes: String,
     pub prior_authorization: String,
     pub restrictions: String,
@@ -619,7 +619,7 @@ impl IntakeDraft {
                         15,
                         120,
                     )
-                    .map_or(60, |n| u16::try_from(n).unwrap_or(u16::MAX)),
+                    .map(|n| u16::try_from(n).unwrap_or(u16::MAX)),
                 prior_authorization: optional(&self.prior_authorization),
                 restrictions: optional(&self.restrictions),
             }

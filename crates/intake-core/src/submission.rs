@@ -179,7 +179,7 @@ pub struct PainRegion {
 }
 
 /// The physician's prescription, or its absence (self-referral is allowed).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Prescription {
@@ -195,28 +195,11 @@ pub struct Prescription {
     pub duration_weeks: Option<u8>,
     /// 1 to 200.
     pub visits_authorized: Option<u16>,
-    /// Billed length, 15 to 120; usually 60, of which about 50 hands-on.
-    pub session_minutes: u16,
+    /// Billed length, 15 to 120 (usually 60, of which about 50 hands-on);
+    /// `null` when the prescription does not say.
+    pub session_minutes: Option<u16>,
     pub prior_authorization: Option<Ident>,
     pub restrictions: Option<Paragraph>,
-}
-
-impl Default for Prescription {
-    fn default() -> Self {
-        Prescription {
-            has_prescription: false,
-            prescriber: None,
-            date_written: None,
-            diagnoses: Vec::new(),
-            modalities: Vec::new(),
-            frequency_per_week: None,
-            duration_weeks: None,
-            visits_authorized: None,
-            session_minutes: 60,
-            prior_authorization: None,
-            restrictions: None,
-        }
-    }
 }
 
 /// Who wrote the prescription.

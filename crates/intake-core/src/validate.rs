@@ -469,10 +469,10 @@ impl Submission {
         let rx = &self.prescription;
         c.range(
             "prescription.session_minutes",
-            Some(u32::from(rx.session_minutes)),
+            rx.session_minutes.map(u32::from),
             15,
             120,
-            true,
+            false,
         );
         if !rx.has_prescription {
             c.absent("prescription.prescriber", &rx.prescriber);
@@ -806,31 +806,42 @@ pub fn is_more_than_a_mark(path: &str) -> bool {
 /// scripts are compared as written.
 pub fn name_key(name: &str) -> String {
     const FOLD: &[(&str, &str)] = &[
-        ("àáâãäåāăąÀÁÂÃÄÅĀĂĄ", "a"),
-        ("çćĉċčÇĆĈĊČ", "c"),
-        ("ďđĎĐ", "d"),
-        ("èéêëēĕėęěÈÉÊËĒĔĖĘĚ", "e"),
-        ("ĝğġģĜĞĠĢ", "g"),
-        ("ĥħĤĦ", "h"),
-        ("ìíîïĩīĭįıÌÍÎÏĨĪĬĮİ", "i"),
-        ("ĵĴ", "j"),
-        ("ķĶ", "k"),
-        ("ĺļľŀłĹĻĽĿŁ", "l"),
-        ("ñńņňŉÑŃŅŇ", "n"),
-        ("òóôõöøōŏőÒÓÔÕÖØŌŎŐ", "o"),
-        ("ŕŗřŔŖŘ", "r"),
-        ("śŝşšŚŜŞŠ", "s"),
-        ("ţťŧŢŤŦ", "t"),
-        ("ùúûüũūŭůűųÙÚÛÜŨŪŬŮŰŲ", "u"),
-        ("ŵŴ", "w"),
-        ("ýÿŷÝŸŶ", "y"),
-        ("źżžŹŻŽ", "z"),
+        ("àáâãäåāăą", "a"),
+        ("çćĉċč", "c"),
+        ("ďđ", "d"),
+        ("èéêëēĕėęě", "e"),
+        ("ĝğġģ", "g"),
+        ("ĥħ", "h"),
+        ("ìíîïĩīĭįı", "i"),
+        ("ĵ", "j"),
+        ("ķ", "k"),
+        ("ĺļľŀł", "l"),
+        ("ñńņňŉ", "n"),
+        ("òóôõöøōŏő", "o"),
+        ("ŕŗř", "r"),
+        ("śŝşš", "s"),
+        ("ţťŧ", "t"),
+        ("ùúûüũūŭůűų", "u"),
+        ("ŵ", "w"),
+        ("ýÿŷ", "y"),
+        ("źżž", "z"),
         ("ßẞ", "ss"),
-        ("æÆ", "ae"),
-        ("œŒ", "oe"),
+        ("æ", "ae"),
+        ("œ", "oe"),
     ];
     let mut key = String::with_capacity(name.len());
     for c in name.chars() {
+        // Capitals of Latin-1 and Latin Extended-A to small letters: À-Þ are
+        // 32 below theirs; in Ā-ž each capital is just before its small
+        // letter (at even places, odd ones in Ĺ-Ň and Ź-Ž).
+        let n = u32::from(c);
+        let lower = match n {
+            0xC0..=0xDE if n != 0xD7 => n + 32,
+            0x100..=0x137 | 0x14A..=0x177 if n % 2 == 0 => n + 1,
+            0x139..=0x148 | 0x179..=0x17E if n % 2 == 1 => n + 1,
+            _ => n,
+        };
+        let c = char::from_u32(lower).unwrap_or(c);
         if c.is_ascii_alphanumeric() {
             key.push(c.to_ascii_lowercase());
         } else if c.is_ascii() {

@@ -101,7 +101,7 @@ fn typed_example() -> IntakeDraft {
         frequency_per_week: s("2"),
         duration_weeks: s("6"),
         visits_authorized: s("12"),
-        session_minutes: s(""),
+        session_minutes: s("60"),
         prior_authorization: s("PA-55821"),
         restrictions: s("No deep work on the cervical spine for 4 weeks."),
         photo: Some(PhotoDraft {

@@ -69,7 +69,7 @@ prop_compose! {
         date_written in of(any_string()),
         diagnoses in vec((any_string(), text()).prop_map(|(code, description)| Diagnosis { code, description }), 0..3),
         modalities in vec(select(Modality::ALL), 0..3),
-        numbers in (of(any::<u8>()), of(any::<u8>()), of(any::<u16>()), any::<u16>()),
+        numbers in (of(any::<u8>()), of(any::<u8>()), of(any::<u16>()), of(any::<u16>())),
         prior_authorization in of(text()), restrictions in of(text()),
     ) -> Prescription {
         let (frequency_per_week, duration_weeks, visits_authorized, session_minutes) = numbers;

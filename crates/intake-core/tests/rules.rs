@@ -119,7 +119,7 @@ fn complete() -> Submission {
             frequency_per_week: Some(2),
             duration_weeks: Some(6),
             visits_authorized: Some(12),
-            session_minutes: 60,
+            session_minutes: Some(60),
             prior_authorization: Some("PA-55821".into()),
             restrictions: Some("No deep work on the cervical spine for 4 weeks.".into()),
         },
@@ -528,7 +528,7 @@ fn treatment_plan_numbers() {
         "visits are optional"
     );
     assert_eq!(
-        errors_after(|s| s.prescription.session_minutes = 10),
+        errors_after(|s| s.prescription.session_minutes = Some(10)),
         one("prescription.session_minutes", ErrorCode::OutOfRange)
     );
     let mut s = complete();
@@ -1139,6 +1139,14 @@ fn a_typed_signature_is_the_patient_s_or_guardian_s_name() {
         s.signature.typed_name = Some(Text::new("JOÃO GONC\u{327}ALVES"));
     });
     assert_eq!(shouted, vec![], "capitals and combining accents");
+    let polish = errors_after(|s| {
+        s.patient.given_name = Text::new("Łucja");
+        s.patient.family_name = Text::new("Źróbek");
+        s.signature.method = Some(SignatureMethod::Typed);
+        s.signature.svg_path = None;
+        s.signature.typed_name = Some(Text::new("ŁUCJA ŹRÓBEK"));
+    });
+    assert_eq!(polish, vec![], "capitals of Latin Extended-A");
 }
 
 #[test]
