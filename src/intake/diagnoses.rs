@@ -58,6 +58,14 @@ pub fn in_english(query: &str, words: &str) -> String {
         .join(" ")
 }
 
+/// The name of `code` in the patient's language, from the language's list
+/// (`M54.2=Cervicalgia|…`); the clinic still receives the English one.
+pub fn name_in<'a>(code: &str, names: &'a str) -> Option<&'a str> {
+    names
+        .split('|')
+        .find_map(|pair| pair.strip_prefix(code)?.strip_prefix('='))
+}
+
 /// What the list offers for `query`: table matches, then the typed code when
 /// it is well formed and not in the table.
 pub fn choices(query: &str) -> Vec<Choice> {
@@ -191,7 +199,11 @@ pub fn Diagnoses(form: FormContext) -> impl IntoView {
                     .enumerate()
                     .map(|(i, choice)| {
                         let text = match choice {
-                            Choice::Known(e) => format!("{} {}", e.code, e.description),
+                            Choice::Known(e) => format!(
+                                "{} {}",
+                                e.code,
+                                name_in(e.code, texts.t(Msg::DiagnosisNames)).unwrap_or(e.description)
+                            ),
                             Choice::Typed(code) => {
                                 texts.f(Msg::DiagnosisUseTyped, &[("code", code)])
                             }
@@ -343,6 +355,31 @@ mod tests {
         assert_eq!(in_english("dolor de espalda", es_words), "pain back");
         assert_eq!(in_english("Ciática", es_words), "sciatica");
         assert_eq!(in_english("rodil", es_words), "knee");
+        // The list names them in the patient's language; every entry has a name.
+        let names = es.text(Msg::DiagnosisNames);
+        assert_eq!(
+            name_in("M54.2", names),
+            Some("Cervicalgia (dolor de cuello)")
+        );
+        assert_eq!(name_in("M54.5", names), None, "a prefix is not a code");
+        for catalog in [&es, &catalog("pt")] {
+            for entry in intake_core::icd10::COMMON {
+                assert!(
+                    name_in(entry.code, catalog.text(Msg::DiagnosisNames)).is_some(),
+                    "{} in {:?}",
+                    entry.code,
+                    catalog.locale()
+                );
+            }
+        }
+        assert_eq!(
+            name_in(
+                "M54.2",
+                intake_core::Catalog::english().text(Msg::DiagnosisNames)
+            ),
+            None,
+            "English keeps the table's own"
+        );
         let headache = choices(&in_english("dolor de cabeza", es_words));
         assert!(headache.iter().any(|c| c.code() == "R51.9"), "{headache:?}");
         let low_back = choices(&in_english("dolor de espalda", es_words));

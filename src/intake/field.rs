@@ -302,7 +302,10 @@ pub fn fields(
 /// The order in which this device writes dates ("In this order: month /
 /// day / year"), in the patient's words; `None` when it cannot be told.
 pub fn date_order(texts: Texts) -> Option<String> {
-    let language = web_sys::window()?.navigator().language()?;
+    // Read through Reflect: a binding for it would cost the module more.
+    let language = js_sys::Reflect::get(&web_sys::window()?.navigator(), &"language".into())
+        .ok()?
+        .as_string()?;
     let written = js_sys::Date::new(&"2033-11-22T12:00:00Z".into())
         .to_locale_date_string(&language, &wasm_bindgen::JsValue::UNDEFINED)
         .as_string()?;

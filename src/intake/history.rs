@@ -34,10 +34,9 @@ pub fn framed() -> bool {
     let Some(window) = web_sys::window() else {
         return false;
     };
-    match window.parent() {
-        Ok(Some(parent)) => JsValue::from(parent) != JsValue::from(window),
-        _ => false,
-    }
+    // Through Reflect, as the rest of the module reads the page.
+    js_sys::Reflect::get(&window, &"parent".into())
+        .is_ok_and(|parent| parent != JsValue::from(window))
 }
 
 /// Records `step` as a new entry (`push`) or as the current one.
