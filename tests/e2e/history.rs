@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use intake_e2e::{Browser, Receiver};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// Whether leaving the page would ask first, once the page has caught up
 /// (answers are noted after the change has rendered): polls for `expected`
@@ -13,31 +13,13 @@ use serde_json::{json, Value};
 async fn leaving_asks_soon(browser: &Browser, expected: bool) -> bool {
     let mut seen = !expected;
     for _ in 0..40 {
-        seen = listening(browser).await;
+        seen = browser.leaving_asks().await;
         if seen == expected {
             break;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     seen
-}
-
-/// Whether leaving the page would ask first: a `beforeunload` listener.
-async fn listening(browser: &Browser) -> bool {
-    let window = browser
-        .cdp("Runtime.evaluate", json!({ "expression": "window" }))
-        .await;
-    let listeners = browser
-        .cdp(
-            "DOMDebugger.getEventListeners",
-            json!({ "objectId": window["result"]["objectId"].clone() }),
-        )
-        .await;
-    listeners["listeners"]
-        .as_array()
-        .expect("the window's listeners")
-        .iter()
-        .any(|l| l["type"] == "beforeunload")
 }
 
 async fn history(browser: &Browser, go: &str) {

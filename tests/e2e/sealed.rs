@@ -276,28 +276,6 @@ async fn nothing_readable_stored(browser: &Browser) {
     }
 }
 
-/// Whether leaving the page asks first: a `beforeunload` listener on the window.
-async fn leaving_asks(browser: &Browser) -> bool {
-    let window = browser
-        .cdp(
-            "Runtime.evaluate",
-            serde_json::json!({ "expression": "window" }),
-        )
-        .await;
-    let id = window["result"]["objectId"].clone();
-    let listeners = browser
-        .cdp(
-            "DOMDebugger.getEventListeners",
-            serde_json::json!({ "objectId": id }),
-        )
-        .await;
-    listeners["listeners"]
-        .as_array()
-        .expect("the window's listeners")
-        .iter()
-        .any(|l| l["type"] == "beforeunload")
-}
-
 /// The wasm modules the page has compiled so far.
 async fn modules_loaded(browser: &Browser) -> Vec<String> {
     let loaded = browser
@@ -362,7 +340,7 @@ async fn origin_goes_down(at: DownAt, outage: Outage, reload: bool) {
     let retry = run.browser.wait_for(".mi-send-retry").await;
     let said = retry.text().await.expect("the retry message");
     assert!(said.contains("saved on this device"), "{said}");
-    assert!(leaving_asks(&run.browser).await, "leaving asks first");
+    assert!(run.browser.leaving_asks().await, "leaving asks first");
     nothing_readable_stored(&run.browser).await;
     assert_eq!(
         run.receiver.rows().len(),
@@ -393,7 +371,7 @@ async fn origin_goes_down(at: DownAt, outage: Outage, reload: bool) {
     .await;
     if !reload {
         run.browser.wait_for("#mi-done-heading").await;
-        assert!(!leaving_asks(&run.browser).await, "sent: leaving is free");
+        assert!(!run.browser.leaving_asks().await, "sent: leaving is free");
     }
     // Some time later, still once.
     tokio::time::sleep(Duration::from_secs(2)).await;
@@ -462,7 +440,7 @@ async fn a_sealing_module_that_never_loaded_holds_the_answers_until_it_does() {
     assert!(said.contains("keep it open"), "{said}");
     // A few tries later: held in memory only, leaving asks, nothing sent in clear.
     tokio::time::sleep(Duration::from_secs(3)).await;
-    assert!(leaving_asks(&run.browser).await, "leaving asks first");
+    assert!(run.browser.leaving_asks().await, "leaving asks first");
     assert!(outbox(&run.browser).await.is_empty(), "nothing to keep yet");
     nothing_readable_stored(&run.browser).await;
     assert_eq!(
@@ -481,7 +459,7 @@ async fn a_sealing_module_that_never_loaded_holds_the_answers_until_it_does() {
     tokio::time::sleep(Duration::from_secs(2)).await;
     let submission = opened(&run);
     assert_eq!(submission["patient"]["family_name"], CANARIES[1]);
-    assert!(!leaving_asks(&run.browser).await, "sent: leaving is free");
+    assert!(!run.browser.leaving_asks().await, "sent: leaving is free");
     nothing_readable_stored(&run.browser).await;
     run.browser.quit().await;
 }

@@ -295,6 +295,28 @@ impl Browser {
         assert_eq!(self.next_step().await, "review");
     }
 
+    /// Whether leaving the page would ask first: a `beforeunload` listener
+    /// on the window.
+    pub async fn leaving_asks(&self) -> bool {
+        let window = self
+            .cdp(
+                "Runtime.evaluate",
+                serde_json::json!({ "expression": "window" }),
+            )
+            .await;
+        let listeners = self
+            .cdp(
+                "DOMDebugger.getEventListeners",
+                serde_json::json!({ "objectId": window["result"]["objectId"].clone() }),
+            )
+            .await;
+        listeners["listeners"]
+            .as_array()
+            .expect("the window's listeners")
+            .iter()
+            .any(|l| l["type"] == "beforeunload")
+    }
+
     /// Answers Health's screening questions with the fewest clicks: none of
     /// the conditions, no medicines, no blood thinners, no allergies.
     pub async fn answer_health(&self) {
