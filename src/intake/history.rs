@@ -22,10 +22,13 @@ thread_local! {
 /// The key of the step in an entry's state.
 const KEY: &str = "massageIntakeStep";
 
-/// Turns entries on or off for the form being mounted; returns `on`.
-pub fn start(on: bool) -> bool {
+/// Turns entries on or off for the form being mounted; returns `on`. The
+/// same form in another language (`keep`) keeps the entries it wrote.
+pub fn start(on: bool, keep: bool) -> bool {
     ON.with(|o| o.set(on));
-    ENTRIES.with(|e| *e.borrow_mut() = (Vec::new(), 0));
+    if !keep {
+        ENTRIES.with(|e| *e.borrow_mut() = (Vec::new(), 0));
+    }
     on
 }
 

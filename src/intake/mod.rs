@@ -303,7 +303,7 @@ pub fn IntakeForm(
     // frame (the host page's Back is its own, and its history's length would
     // tell it how many steps the patient saw) nor on a kiosk (Back must never
     // lead to a patient's step).
-    let in_history = history::start(mode == Mode::Standalone && !history::framed());
+    let in_history = history::start(mode == Mode::Standalone && !history::framed(), switching());
     if in_history {
         history::mark(step.get_untracked(), false);
         let popped = leptos::prelude::window_event_listener(leptos::ev::popstate, move |ev| {

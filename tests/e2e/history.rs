@@ -71,6 +71,22 @@ async fn back_and_forward_move_between_steps_and_keep_every_answer() {
     assert_eq!(browser.wait_step_change("visit").await, "about");
     history(&browser, "forward").await;
     assert_eq!(browser.wait_step_change("about").await, "visit");
+    // And still after a switch to another language and back.
+    browser.click("#mi-lang-es").await;
+    browser.wait_for("#mi-back").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    browser.click("#mi-lang-en").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(browser.visible_step().await, "visit");
+    assert_eq!(value(&browser, "mi-visit-reason").await, "Stiff neck");
+    browser.click("#mi-back").await;
+    assert_eq!(browser.wait_step_change("visit").await, "about");
+    history(&browser, "forward").await;
+    assert_eq!(
+        browser.wait_step_change("about").await,
+        "visit",
+        "the form's Back went back, it did not add an entry"
+    );
 
     browser.click("#mi-prescription-has-prescription-no").await;
     browser.click("#mi-payer-kind").await;
