@@ -192,8 +192,9 @@ fn show_in(root: &web_sys::Element, resolved: ResolvedConfig, inline: bool) {
     }
     let _ = root.set_attribute("lang", catalog.locale().tag());
     // A reload mid-form (its history entry names a step) comes back to the form.
-    let straight_to_form =
-        can_start && (config.view == StartView::Intake || (!kiosk && was_in_form()));
+    let straight_to_form = can_start
+        && (config.view == StartView::Intake
+            || (!kiosk && crate::intake::history::current().is_some()));
     let main = if straight_to_form {
         format!(
             r#"<p class="mi-boot" role="status">{}</p>"#,
@@ -271,16 +272,6 @@ pub fn event(kind: &str, detail: &[(&str, &str)]) {
     {
         let _ = f.call2(&JsValue::UNDEFINED, &kind.into(), &object);
     }
-}
-
-/// Whether this page's history entry is a step of the form (see
-/// `intake::history`): the page was reloaded mid-form.
-fn was_in_form() -> bool {
-    web_sys::window()
-        .and_then(|w| w.history().ok())
-        .and_then(|h| h.state().ok())
-        .and_then(|state| Reflect::get(&state, &"massageIntakeStep".into()).ok())
-        .is_some_and(|step| step.is_string())
 }
 
 /// Calls `globalThis[name](arg)`, if `boot.js` put it there.

@@ -3,7 +3,7 @@
 mod bodymap;
 mod diagnoses;
 pub mod field;
-mod history;
+pub(crate) mod history;
 mod medications;
 mod photo;
 #[cfg(target_arch = "wasm32")]

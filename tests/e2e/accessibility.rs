@@ -168,11 +168,7 @@ async fn every_screen(
     browser.click("#mi-next").await;
     browser.wait_for("#mi-consents-treatment-error").await;
     sweep(browser, &format!("consent with errors {size}"), found).await;
-    browser.click("#mi-consents-treatment").await;
-    browser.click("#mi-consents-privacy-notice").await;
-    browser
-        .type_into("mi-signature-typed-name", "Ana Silva")
-        .await;
+    browser.consent_and_sign("Ana Silva").await;
     browser.next_step().await;
     sweep(browser, &format!("review {size}"), found).await;
     browser.click("button[type=submit]").await;

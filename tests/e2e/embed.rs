@@ -531,11 +531,7 @@ async fn fill_variant(browser: &Browser, rich: bool) {
     } else {
         assert_eq!(after_pain, "consent");
     }
-    browser.click("#mi-consents-treatment").await;
-    browser.click("#mi-consents-privacy-notice").await;
-    browser
-        .type_into("mi-signature-typed-name", "Ana Silva")
-        .await;
+    browser.consent_and_sign("Ana Silva").await;
     assert_eq!(browser.next_step().await, "review");
 }
 

@@ -133,11 +133,7 @@ async fn back_and_forward_move_between_steps_and_keep_every_answer() {
     for _ in 0..2 {
         browser.next_step().await;
     }
-    browser.click("#mi-consents-treatment").await;
-    browser.click("#mi-consents-privacy-notice").await;
-    browser
-        .type_into("mi-signature-typed-name", "Ana Silva")
-        .await;
+    browser.consent_and_sign("Ana Silva").await;
     assert_eq!(browser.next_step().await, "review");
     browser.click("button[type=submit]").await;
     browser.wait_for(".mi-reference").await;

@@ -180,11 +180,7 @@ async fn switching_language_mid_form_keeps_every_answer_and_the_step() {
     browser.answer_health().await;
     browser.next_step().await;
     browser.next_step().await;
-    browser.click("#mi-consents-treatment").await;
-    browser.click("#mi-consents-privacy-notice").await;
-    browser
-        .type_into("mi-signature-typed-name", "Ana Silva")
-        .await;
+    browser.consent_and_sign("Ana Silva").await;
     browser.next_step().await;
     let review = browser
         .wait_for(".mi-review")

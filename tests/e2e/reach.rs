@@ -90,11 +90,7 @@ async fn each_step(browser: &Browser, url: &str, mut check: impl FnMut(String, V
                 }
             }
             "consent" => {
-                browser.click("#mi-consents-treatment").await;
-                browser.click("#mi-consents-privacy-notice").await;
-                browser
-                    .type_into("mi-signature-typed-name", "Ana Silva")
-                    .await;
+                browser.consent_and_sign("Ana Silva").await;
             }
             "review" => break,
             _ => {}

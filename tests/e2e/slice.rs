@@ -281,11 +281,7 @@ async fn every_screen_fits_phone_tablet_and_desktop() {
         browser
             .type_into("mi-consents-guardian-phone", "401-555-0188")
             .await;
-        browser.click("#mi-consents-treatment").await;
-        browser.click("#mi-consents-privacy-notice").await;
-        browser
-            .type_into("mi-signature-typed-name", "Rui Silva")
-            .await;
+        browser.consent_and_sign("Rui Silva").await;
         assert_fits(&browser, &format!("guardian at {name}")).await;
         browser.screenshot(&format!("form-guardian-{name}")).await;
         assert_eq!(browser.next_step().await, "review");

@@ -289,10 +289,15 @@ impl Browser {
         self.answer_health().await;
         self.next_step().await;
         self.next_step().await;
+        self.consent_and_sign(signature).await;
+        assert_eq!(self.next_step().await, "review");
+    }
+
+    /// On Consent: ticks the two required consents and types `signature`.
+    pub async fn consent_and_sign(&self, signature: &str) {
         self.click("#mi-consents-treatment").await;
         self.click("#mi-consents-privacy-notice").await;
         self.type_into("mi-signature-typed-name", signature).await;
-        assert_eq!(self.next_step().await, "review");
     }
 
     /// Whether leaving the page would ask first: a `beforeunload` listener
