@@ -1,141 +1,62 @@
 // Starts the widget with no inline script (strict CSP); trunk puts the hashed
-// file names on this script's tag. The first view (the education) starts at
-// once; the intake form and its rules are fetched once it is up, and the form
-// starts when the patient asks for it (see README, "How the page loads").
+// file names on this script's tag. boot.js only loads: the first view at
+// once; the form (with its rules) once the first view is up, or at once on a
+// page that opens on the form; the FHIR writer and the sealing module only
+// when the clinic configured them. Every function the modules call is on
+// `globalThis.massageIntake` below, and declared on the Rust side in one file,
+// src/bridge.rs (a test checks that each exists here). See README, "How the
+// page loads".
 const tag = document.querySelector("script[data-intake-js]");
 const here = new URL(tag.dataset.intakeJs, document.baseURI);
+const CONFIG = "intake.config.json";
 // Each module's wasm memory, for `cargo xtask bench` to weigh.
 const memories = {};
-globalThis.massageIntakeMemory = () =>
-  Object.fromEntries(Object.entries(memories).map(([k, m]) => [k, m.buffer.byteLength]));
-// A module loader: loads once, and tries again after a failure (under
-// another address: the browser remembers a failed import() for the page).
+// A module loader: fetches the bindings and the wasm side by side, loads
+// once, and tries again after a failure (under another address: the browser
+// remembers a failed import() for the page).
 const loader = (name) => {
   let loading;
   let tries = 0;
   return () =>
     (loading ??= (async () => {
-      const url = new URL(tag.dataset[name + "Js"], here);
-      if (tries++) url.searchParams.set("try", tries);
-      const m = await import(url.href);
-      memories[name] = (await m.default({ module_or_path: new URL(tag.dataset[name + "Wasm"], here) })).memory;
+      const url = (file) => {
+        const u = new URL(tag.dataset[name + file], here);
+        if (tries) u.searchParams.set("try", tries);
+        return u;
+      };
+      tries++;
+      const wasm = fetch(url("Wasm"), { credentials: "same-origin" });
+      wasm.catch(() => {});
+      const m = await import(url("Js").href);
+      memories[name] = (await m.default({ module_or_path: wasm })).memory;
       return m;
     })().catch((e) => {
       loading = undefined;
       throw e;
     }));
 };
-globalThis.massageIntakeRules = loader("rules");
-globalThis.massageIntakeSeal = loader("seal");
 const form = loader("form");
 let formModule;
-// A kiosk reset takes the form down (if it was ever started).
-globalThis.massageIntakeStopForm = () => formModule?.unmount_form();
-globalThis.massageIntakePrefetch = (seal) => {
-  form().catch(() => {});
-  globalThis.massageIntakeRules().catch(() => {});
-  if (seal) globalThis.massageIntakeSeal().catch(() => {});
-};
-// The frame's height follows the page until the form starts (see below).
-let sizing = true;
-globalThis.massageIntakeStart = async (focus) => {
-  sizing = false;
-  globalThis.massageIntakeRules().catch(() => {});
-  formModule = await form();
-  await formModule.mount_form(focus);
-};
-// The outbox: sealed envelopes only (never a readable submission), kept in
-// IndexedDB until the receiver has stored them, and sent whenever the page is
-// open and online: now, when the network returns, when the page is shown
-// again, and on a backoff while any are left.
-const SEALED = "application/vnd.massage-intake.sealed+json";
-// Version 2 makes the store wherever it is missing (a database of that name
-// without it would otherwise make every use fail, and none settle).
-const store = (mode, use) =>
-  new Promise((done, fail) => {
-    const open = indexedDB.open("massage-intake", 2);
-    open.onupgradeneeded = () =>
-      open.result.objectStoreNames.contains("outbox") ||
-      open.result.createObjectStore("outbox", { keyPath: "id" });
-    open.onerror = open.onblocked = () => fail(open.error);
-    open.onsuccess = () => {
-      const db = open.result;
-      try {
-        const tx = db.transaction("outbox", mode);
-        const request = use(tx.objectStore("outbox"));
-        tx.oncomplete = () => (db.close(), done(request.result));
-        tx.onerror = tx.onabort = () => (db.close(), fail(tx.error));
-      } catch (e) {
-        db.close();
-        fail(e);
-      }
-    };
-  });
-// One attempt to deliver a kept submission; true once the receiver has it.
-const post = (r) =>
-  fetch(r.endpoint, {
-    method: "POST",
-    headers: { "Content-Type": r.type, "Idempotency-Key": r.id },
-    body: r.body,
-    credentials: "omit",
-  }).then((reply) => reply.ok, () => false);
-let wait = 5000;
-let timer;
-// Only a device that already has an outbox gets it opened: without a key
-// nothing is ever stored, not even an empty database.
-const hasOutbox = () =>
-  (indexedDB?.databases?.() ?? Promise.resolve([]))
-    .then((all) => all.some((d) => d.name === "massage-intake"))
-    .catch(() => false);
-const flush = async () => {
-  clearTimeout(timer);
-  if (!(await hasOutbox())) return;
-  const records = await store("readonly", (s) => s.getAll()).catch(() => []);
-  let left = 0;
-  for (const r of records) {
-    if (await post(r)) await store("readwrite", (s) => s.delete(r.id)).catch(() => left++);
-    else left++;
-  }
-  if (left) {
-    timer = setTimeout(flush, wait);
-    wait = Math.min(wait * 2, 300000);
-  } else {
-    wait = 5000;
-  }
-};
-globalThis.massageIntakeOutbox = {
-  put: (r) =>
-    r.type === SEALED
-      ? store("readwrite", (s) =>
-          s.put({ ...r, endpoint: new URL(r.endpoint, document.baseURI).href }),
-        ).then(() => {
-          clearTimeout(timer);
-          timer = setTimeout(flush, wait);
-        })
-      : Promise.reject(new Error("only sealed submissions are kept")),
-  remove: (id) => store("readwrite", (s) => s.delete(id)),
-};
-addEventListener("online", flush);
-document.addEventListener("visibilitychange", () => document.visibilityState === "visible" && flush());
-flush();
-// A submission the form was sending when a kiosk reset took the form down:
-// sent from memory (never stored on the device) until the receiver has it.
-const background = new Map();
-let backgroundWait = 2000;
-const sendBackground = async () => {
-  for (const [id, r] of background) if (await post(r)) background.delete(id);
-  if (background.size) {
-    setTimeout(sendBackground, backgroundWait);
-    backgroundWait = Math.min(backgroundWait * 2, 60000);
-  } else {
-    globalThis.massageIntakeUnsent(false);
-  }
-};
-globalThis.massageIntakeBackground = (r) => {
-  background.set(r.id, r);
-  backgroundWait = 2000;
-  sendBackground();
-};
+// The configuration, fetched once for the page from the first byte and
+// handed to the modules (`massageIntakeFiles`, read by src/fetch.rs); a
+// failure leaves it to them to try again.
+const files = (globalThis.massageIntakeFiles ??= {});
+files[CONFIG] = fetch(CONFIG, { credentials: "same-origin" }).then((r) =>
+  r.ok ? r.text() : Promise.reject(r.status),
+);
+files[CONFIG].catch(() => delete files[CONFIG]);
+// A page that opens on the form loads it beside the first view, not after.
+const opensOnForm = (view) => view === "intake";
+if (opensOnForm(new URLSearchParams(location.search).get("view"))) form().catch(() => {});
+else
+  files[CONFIG].then((text) => {
+    if (!new URLSearchParams(location.search).has("view") && opensOnForm(JSON.parse(text).view))
+      form().catch(() => {});
+  }).catch(() => {});
+// A device with sealed envelopes waiting: the form module sends them.
+(indexedDB?.databases?.() ?? Promise.resolve([]))
+  .then((all) => all.some((d) => d.name === "massage-intake") && form().then((m) => m.deliver_kept()))
+  .catch(() => {});
 // In a frame on the clinic's website (embed.js), the page tells the host page
 // what happens, and nothing that depends on an answer: ready, started,
 // submitted (the reference only), error. Messages go to the embedding page's
@@ -156,12 +77,7 @@ const tell = (type, detail = {}) => {
   if (framed && hostOrigin) window.parent.postMessage({ massageIntake: 1, type, ...detail }, hostOrigin);
 };
 const said = new Set();
-globalThis.massageIntakeEvent = (type, detail = {}) => {
-  // Started once per page, however often the form is started again.
-  if (type === "started" && said.has(type)) return;
-  said.add(type);
-  if (["ready", "started", "submitted", "error"].includes(type)) tell(type, detail);
-};
+let sizing = true;
 if (framed) {
   let last = 0;
   // At once, before any rendering (a frame out of sight may not render): this
@@ -182,18 +98,43 @@ const ask = (e) => {
 };
 let asking = false;
 const why = { unsent: false, answers: false };
-const guard = (reason, on) => {
-  why[reason] = on;
-  const now = why.unsent || why.answers;
-  if (now === asking) return;
-  asking = now;
-  asking ? addEventListener("beforeunload", ask) : removeEventListener("beforeunload", ask);
+let first;
+globalThis.massageIntake = {
+  // Fetch and compile the form in the background, with the sealing module
+  // and the FHIR writer when the clinic configured them.
+  prefetch: (seal, fhir) => {
+    form().catch(() => {});
+    if (seal) globalThis.massageIntake.loadSeal().catch(() => {});
+    if (fhir) globalThis.massageIntake.loadFhir().catch(() => {});
+  },
+  // Put the form in place of the first view; settles once it is there.
+  start: async (focus) => {
+    sizing = false;
+    formModule = await form();
+    await formModule.mount_form(focus);
+  },
+  // A kiosk reset takes the form down (if it was ever started).
+  stopForm: () => formModule?.unmount_form(),
+  loadFhir: loader("fhir"),
+  loadSeal: loader("seal"),
+  event: (type, detail = {}) => {
+    // Started once per page, however often the form is started again.
+    if (type === "started" && said.has(type)) return;
+    said.add(type);
+    if (["ready", "started", "submitted", "error"].includes(type)) tell(type, detail);
+  },
+  guard: (reason, on) => {
+    why[reason] = !!on;
+    const now = why.unsent || why.answers;
+    if (now === asking) return;
+    asking = now;
+    asking ? addEventListener("beforeunload", ask) : removeEventListener("beforeunload", ask);
+  },
+  // A language switched to in the form reaches the first view's module too.
+  setLang: (lang) => first.set_language(lang),
+  // The form module has no English texts of its own: it takes the first view's.
+  english: () => first.english_lines(),
+  memory: () => Object.fromEntries(Object.entries(memories).map(([k, m]) => [k, m.buffer.byteLength])),
 };
-globalThis.massageIntakeUnsent = (unsent) => guard("unsent", !!unsent);
-globalThis.massageIntakeAnswers = (typed) => guard("answers", !!typed);
-const first = await import(here.href);
-// A language switched to in the form reaches the first view's module too.
-globalThis.massageIntakeSetLang = (lang) => first.set_language(lang);
-// The form module has no English texts of its own: it takes the first view's.
-globalThis.massageIntakeEnglish = () => first.english_lines();
+first = await import(here.href);
 memories.first = (await first.default({ module_or_path: tag.dataset.intakeWasm })).memory;

@@ -61,7 +61,7 @@ pub fn Widget(resolved: ResolvedConfig) -> impl IntoView {
                     public_key=config.public_key.clone()
                     privacy_url=config.privacy_notice_url.clone()
                     on_done=Callback::new(move |reference: String| {
-                        crate::shell::event("submitted", &[("reference", &reference)]);
+                        crate::bridge::event("submitted", &[("reference", &reference)]);
                         crate::intake::set_done_reference(Some(reference.clone()));
                         stage.set(Stage::Done { reference });
                         focus_when_rendered("mi-done-heading");
@@ -87,7 +87,7 @@ pub fn Widget(resolved: ResolvedConfig) -> impl IntoView {
         crate::intake::hand_over_answers();
         crate::intake::set_switching(true);
         crate::locale::remember_choice(locale);
-        let _ = crate::shell::call_global("massageIntakeSetLang", &locale.tag().into());
+        crate::bridge::set_lang(locale.tag());
         leptos::task::spawn_local(async move {
             crate::mount_form(false).await;
             crate::intake::set_switching(false);

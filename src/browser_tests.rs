@@ -42,14 +42,22 @@ impl Drop for Mounted {
     }
 }
 
-/// Provides what boot.js provides on a real page: a loader of the rules
-/// module, here the `intake-rules` crate linked into the test itself.
-fn install_rules(available: bool) {
+/// Adds `members` (JavaScript, `name: value, …`) to the bridge object that
+/// boot.js provides on a real page (`globalThis.massageIntake`).
+fn install_bridge(members: &str) {
+    let body = format!(
+        "globalThis.massageIntake = Object.assign(globalThis.massageIntake ?? {{}}, {{ {members} }});"
+    );
+    let _ = js_sys::Function::new_no_args(&body).call0(&JsValue::UNDEFINED);
+}
+
+/// Provides boot.js's loader of the FHIR writer, here the `intake-fhir` crate
+/// linked into the test itself; `available` false: it cannot be loaded.
+fn install_fhir(available: bool) {
     let module = js_sys::Object::new();
-    let check =
-        Closure::<dyn Fn(String) -> String>::new(|input: String| intake_rules::check(&input));
-    let _ = js_sys::Reflect::set(&module, &"check".into(), check.as_ref());
-    check.forget();
+    let write = Closure::<dyn Fn(String) -> String>::new(|json: String| intake_fhir::fhir(&json));
+    let _ = js_sys::Reflect::set(&module, &"fhir".into(), write.as_ref());
+    write.forget();
     let module: JsValue = module.into();
     let loader = Closure::<dyn Fn() -> js_sys::Promise>::new(move || {
         if available {
@@ -58,11 +66,10 @@ fn install_rules(available: bool) {
             js_sys::Promise::reject(&"offline".into())
         }
     });
-    let _ = js_sys::Reflect::set(
-        &js_sys::global(),
-        &crate::rules::LOADER.into(),
-        loader.as_ref(),
-    );
+    install_bridge("");
+    if let Ok(bridge) = js_sys::Reflect::get(&js_sys::global(), &"massageIntake".into()) {
+        let _ = js_sys::Reflect::set(&bridge, &"loadFhir".into(), loader.as_ref());
+    }
     loader.forget();
 }
 
@@ -223,7 +230,6 @@ fn out_of_sight(root: &HtmlElement, selector: &str) -> bool {
 }
 
 fn mount_form(mode: Mode) -> Mounted {
-    install_rules(true);
     let root = host();
     let handle = mount_to(root.clone(), move || {
         provide_context(Texts::new(Catalog::english()));
@@ -369,19 +375,90 @@ async fn a_date_of_birth_in_the_future_is_explained() {
 }
 
 #[wasm_bindgen_test]
-async fn when_the_rules_cannot_load_the_patient_is_told_and_nothing_is_lost() {
-    let root = mount_form(Mode::Standalone);
-    install_rules(false);
-    fill_about(&root, "1961-04-12");
-    assert_eq!(next(&root).await, "about");
+async fn when_the_fhir_writer_cannot_load_the_patient_is_told_and_nothing_is_lost() {
+    install_fhir(false);
+    let root = host();
+    let handle = mount_to(root.clone(), move || {
+        provide_context(Texts::new(Catalog::english()));
+        view! {
+            <IntakeForm
+                endpoint=Endpoint::parse("/nowhere").expect("endpoint")
+                mode=Mode::Kiosk
+                format=intake_core::Format::Fhir
+                on_done=Callback::new(|_| ())
+            />
+        }
+    });
+    let root = Mounted {
+        root,
+        _handle: Box::new(handle),
+    };
+    walk_to(&root, "1961-04-12", "consent").await;
+    tick_box(&root, "mi-consents-treatment");
+    tick_box(&root, "mi-consents-privacy-notice");
+    type_into(&root, "mi-signature-typed-name", "Ana Silva");
+    assert_eq!(next(&root).await, "review");
+    submit(&root);
+    assert!(
+        wait_until(|| find(&root, "[role=alert]").is_some()).await,
+        "the patient is told"
+    );
     let alert = text(&root, "[role=alert]").unwrap_or_default();
     assert_eq!(alert, Catalog::english().text(Msg::SendRulesUnavailable));
+    assert_eq!(
+        step(&root),
+        "review",
+        "and stays on Review with every answer"
+    );
     assert_eq!(input(&root, "mi-patient-given-name").value(), "Ana");
-    install_rules(true);
-    assert_eq!(next(&root).await, "visit", "a second press checks again");
-    assert!(
-        find(&root, "[role=alert]").is_none(),
-        "and the alert is gone"
+}
+
+#[wasm_bindgen_test]
+async fn a_missing_bridge_function_is_an_error_not_a_silence() {
+    let saved = js_sys::Reflect::get(&js_sys::global(), &"massageIntake".into())
+        .unwrap_or(JsValue::UNDEFINED);
+    let _ = js_sys::Reflect::set(
+        &js_sys::global(),
+        &"massageIntake".into(),
+        &js_sys::Object::new(),
+    );
+    let missing = (
+        crate::bridge::prefetch(false, false),
+        crate::bridge::start(false).await,
+        crate::bridge::stop_form(),
+        crate::bridge::fhir("{}").await,
+    );
+    let _ = js_sys::Reflect::delete_property(
+        js_sys::global().unchecked_ref::<js_sys::Object>(),
+        &"massageIntake".into(),
+    );
+    let no_object = crate::bridge::prefetch(false, false);
+    let _ = js_sys::Reflect::set(&js_sys::global(), &"massageIntake".into(), &saved);
+    use crate::bridge::Unavailable;
+    assert_eq!(
+        missing,
+        (
+            Err(Unavailable),
+            Err(Unavailable),
+            Err(Unavailable),
+            Err(Unavailable)
+        )
+    );
+    assert_eq!(no_object, Err(Unavailable), "nor is a missing bridge");
+    install_bridge("prefetch: (seal, fhir) => { globalThis.miPrefetched = [seal, fhir]; }");
+    assert_eq!(crate::bridge::prefetch(true, false), Ok(()));
+    let seen = js_sys::Reflect::get(&js_sys::global(), &"miPrefetched".into())
+        .map(|v| {
+            js_sys::Array::from(&v)
+                .iter()
+                .map(|b| b.as_bool())
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
+    assert_eq!(
+        seen,
+        [Some(true), Some(false)],
+        "a present one is called with its arguments"
     );
 }
 
@@ -866,7 +943,6 @@ async fn the_privacy_consent_has_something_to_read_and_versions_are_months() {
     );
     drop(root);
 
-    install_rules(true);
     let root = host();
     let _handle = mount_to(root.clone(), move || {
         provide_context(Texts::new(Catalog::english()));
@@ -1131,9 +1207,10 @@ fn show_first_view(file: &str, query: &str) -> Mounted {
 fn install_boot(start_succeeds: bool) {
     let body = format!(
         "globalThis.miCalls = [];\
-         globalThis.massageIntakePrefetch = (seal) => {{ miCalls.push(seal ? 'prefetch+seal' : 'prefetch'); }};\
-         globalThis.massageIntakeStart = (focus) => {{ miCalls.push('start:' + focus);\
-           return {start_succeeds} ? Promise.resolve() : Promise.reject(new Error('offline')); }};"
+         globalThis.massageIntake = Object.assign(globalThis.massageIntake ?? {{}}, {{\
+         prefetch: (seal, fhir) => {{ miCalls.push('prefetch' + (seal ? '+seal' : '') + (fhir ? '+fhir' : '')); }},\
+         start: (focus) => {{ miCalls.push('start:' + focus);\
+           return {start_succeeds} ? Promise.resolve() : Promise.reject(new Error('offline')); }} }});"
     );
     let _ = js_sys::Function::new_no_args(&body).call0(&JsValue::UNDEFINED);
 }
@@ -1256,7 +1333,6 @@ async fn view_intake_opens_the_form_at_once_without_taking_focus() {
 
 #[wasm_bindgen_test]
 async fn the_form_mounts_in_place_of_the_first_view() {
-    install_rules(true);
     let root = show_first_view(r#"{"endpoint":"/api/v1/submissions"}"#, "");
     root.set_id(crate::shell::ROOT_ID);
     settle().await;
@@ -1368,9 +1444,8 @@ async fn a_bad_content_override_is_named_and_the_built_in_text_kept() {
     );
 }
 
-/// Stands in for boot.js's sealing loader (the `intake-seal` crate linked in)
-/// and records what is put into the outbox.
-fn install_seal_and_outbox() {
+/// Stands in for boot.js's sealing loader (the `intake-seal` crate linked in).
+fn install_seal() {
     let module = js_sys::Object::new();
     let seal = Closure::<dyn Fn(String, String, String, String, Vec<u8>) -> String>::new(
         |body: String, id: String, content_type: String, key: String, seed: Vec<u8>| {
@@ -1382,27 +1457,17 @@ fn install_seal_and_outbox() {
     let module: JsValue = module.into();
     let loader =
         Closure::<dyn Fn() -> js_sys::Promise>::new(move || js_sys::Promise::resolve(&module));
-    let _ = js_sys::Reflect::set(
-        &js_sys::global(),
-        &"massageIntakeSeal".into(),
-        loader.as_ref(),
-    );
+    install_bridge("");
+    if let Ok(bridge) = js_sys::Reflect::get(&js_sys::global(), &"massageIntake".into()) {
+        let _ = js_sys::Reflect::set(&bridge, &"loadSeal".into(), loader.as_ref());
+    }
     loader.forget();
-    let _ = js_sys::Function::new_no_args(
-        "globalThis.miOutbox = [];\
-         globalThis.massageIntakeOutbox = {\
-           put: (r) => { miOutbox.push(r); return Promise.resolve(); },\
-           remove: (id) => Promise.resolve(),\
-         };",
-    )
-    .call0(&JsValue::UNDEFINED);
 }
 
 #[wasm_bindgen_test]
 async fn with_a_public_key_the_submission_is_sealed_before_it_is_kept_or_sent() {
     use intake_core::sealed::{open, Envelope, KeyPair};
-    install_rules(true);
-    install_seal_and_outbox();
+    install_seal();
     let keys = KeyPair::derive(&[7; 32]);
     let public_key = keys.public_key().to_base64();
     let root = host();
@@ -1428,27 +1493,21 @@ async fn with_a_public_key_the_submission_is_sealed_before_it_is_kept_or_sent() 
     type_into(&root, "mi-signature-typed-name", "Ana Zqsealcanary");
     assert_eq!(next(&root).await, "review");
     submit(&root);
-    let outbox = || {
-        js_sys::Reflect::get(&js_sys::global(), &"miOutbox".into())
-            .map(|v| js_sys::Array::from(&v))
-            .ok()
-    };
-    assert!(
-        wait_until(|| outbox().is_some_and(|o| o.length() == 1)).await,
-        "kept in the outbox"
-    );
-    let record = outbox().expect("outbox").get(0);
-    let field = |name: &str| {
-        js_sys::Reflect::get(&record, &name.into())
-            .ok()
-            .and_then(|v| v.as_string())
-            .unwrap_or_default()
-    };
-    assert_eq!(field("type"), intake_core::config::SEALED_CONTENT_TYPE);
-    let body = field("body");
+    let mut kept = Vec::new();
+    for _ in 0..150 {
+        kept = crate::outbox::all().await;
+        if !kept.is_empty() {
+            break;
+        }
+        crate::courier::sleep(20).await;
+    }
+    assert_eq!(kept.len(), 1, "kept in the outbox");
+    let record = kept.remove(0);
+    crate::outbox::remove(&record.id).await;
+    let body = record.body;
     assert!(!body.contains("Zqsealcanary"), "nothing readable is kept");
     let envelope: Envelope = serde_json::from_str(&body).expect("an envelope");
-    assert_eq!(field("id"), envelope.submission_id);
+    assert_eq!(record.id, envelope.submission_id);
     let opened = open(&envelope, &keys).expect("opens with the clinic's key");
     let submission: intake_core::Submission =
         serde_json::from_slice(&opened).expect("a submission");

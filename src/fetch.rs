@@ -75,9 +75,6 @@ pub async fn fetch(
     })
 }
 
-/// The page global where [`fetch_once`] keeps what it fetched.
-const KEPT: &str = "massageIntakeFiles";
-
 /// The text of one of the widget's own files (its configuration, a
 /// language), fetched once for the page: both modules read what the first
 /// one fetched, so a form started after the connection dropped still has
@@ -85,19 +82,16 @@ const KEPT: &str = "massageIntakeFiles";
 /// the status, or 0 for no answer.
 pub async fn fetch_once(url: &str) -> Result<String, u16> {
     use js_sys::Reflect;
-    let global = js_sys::global();
-    let kept = match Reflect::get(&global, &KEPT.into()) {
-        Ok(kept) if kept.is_object() => kept,
-        _ => {
-            let kept: wasm_bindgen::JsValue = js_sys::Object::new().into();
-            let _ = Reflect::set(&global, &KEPT.into(), &kept);
-            kept
-        }
+    let kept = crate::bridge::fetched_files();
+    let known = Reflect::get(&kept, &url.into()).unwrap_or(wasm_bindgen::JsValue::UNDEFINED);
+    // boot.js fetches the configuration from the page's first byte, and
+    // leaves the promise of its text here.
+    let known = match known.dyn_into::<js_sys::Promise>() {
+        Ok(promise) => JsFuture::from(promise).await.ok(),
+        Err(value) => Some(value),
     };
-    if let Some(text) = Reflect::get(&kept, &url.into())
-        .ok()
-        .and_then(|v| v.as_string())
-    {
+    if let Some(text) = known.and_then(|v| v.as_string()) {
+        let _ = Reflect::set(&kept, &url.into(), &text.as_str().into());
         return Ok(text);
     }
     let reply = fetch(url, None, 15_000).await.map_err(|_| 0u16)?;

@@ -18,4 +18,12 @@ pub fn unmount_form() {
     massage_intake::unmount_form();
 }
 
+/// Sends the sealed envelopes kept on this device (see
+/// `massage_intake::outbox`); boot.js calls it on a device that has some.
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn deliver_kept() {
+    massage_intake::outbox::deliver_kept();
+}
+
 fn main() {}

@@ -212,7 +212,7 @@ pub fn reset() {
     // The next patient starts in the page's own language.
     crate::locale::forget_choice();
     // The form stops; a submission on its way goes on out of sight (boot.js).
-    let _ = crate::shell::call_global("massageIntakeStopForm", &JsValue::UNDEFINED);
+    let _ = crate::bridge::stop_form();
     let Some(window) = web_sys::window() else {
         return;
     };

@@ -1,13 +1,18 @@
 //! massage-intake: the widget. A thin reactive skin over `intake-core`.
 
 pub mod app;
+pub mod bridge;
 pub mod config;
+pub mod courier;
+pub mod delivery;
 pub mod fetch;
 pub mod intake;
 pub mod json;
 pub mod kiosk;
 pub mod learn;
 pub mod locale;
+#[cfg(target_arch = "wasm32")]
+pub mod outbox;
 pub mod rules;
 #[cfg(target_arch = "wasm32")]
 pub mod seal;
@@ -37,7 +42,6 @@ pub async fn mount_form(focus: bool) {
         }
     }
     unmount_form();
-    intake::next_generation();
     let body = leptos::prelude::document().body();
     if let Some(body) = body {
         let config = resolved.config.clone();
@@ -55,16 +59,14 @@ pub async fn mount_form(focus: bool) {
     }
 }
 
-/// Takes the form down (a kiosk reset). A submission still on its way is
-/// handed to `boot.js`, which keeps sending it, out of sight, until stored.
+/// Takes the form down (a kiosk reset). A submission still on its way goes
+/// on, out of sight, until stored (see `courier`).
 pub fn unmount_form() {
     // A kiosk reset starts the next patient afresh; a language switch has
     // handed the answers over before calling this.
     if !intake::switching() {
         intake::set_done_reference(None);
     }
-    intake::next_generation();
-    intake::hand_over_pending();
     // Dropping the handle unmounts the view and disposes its state.
     FORM.with(|f| f.borrow_mut().take());
 }

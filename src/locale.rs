@@ -3,17 +3,14 @@
 //! them, so a language nobody uses costs the page nothing.
 //!
 //! Which language: one chosen with the switch on this page (kept in
-//! `globalThis.massageIntakeLang`, which both modules read and a kiosk reset
-//! clears), else the URL's `lang`, else the clinic's configured `locale`,
+//! the page for both modules to read, see `bridge`, and a kiosk reset
+//! clears it), else the URL's `lang`, else the clinic's configured `locale`,
 //! else the browser's preferred languages, else English.
 
 use std::cell::{Cell, RefCell};
 
 use intake_core::{Catalog, Locale, ResolvedConfig};
 use wasm_bindgen::JsValue;
-
-/// The page global holding a language switched to on this page.
-pub const CHOSEN: &str = "massageIntakeLang";
 
 thread_local! {
     static CURRENT: Cell<Option<&'static Catalog>> = const { Cell::new(None) };
@@ -41,8 +38,7 @@ pub fn english() -> Catalog {
     return Catalog::english();
     #[cfg(feature = "borrowed-english")]
     {
-        crate::shell::call_global("massageIntakeEnglish", &JsValue::UNDEFINED)
-            .and_then(|lines| lines.as_string())
+        crate::bridge::english()
             .and_then(|lines| Catalog::from_lines(Locale::En, &lines))
             .unwrap_or_else(|| Catalog::blank(Locale::En))
     }
@@ -59,11 +55,7 @@ pub fn catalog() -> &'static Catalog {
 
 /// The language to show, as described at the top of this file.
 pub fn choose(resolved: &ResolvedConfig) -> Locale {
-    let global = js_sys::global();
-    let chosen = js_sys::Reflect::get(&global, &CHOSEN.into())
-        .ok()
-        .and_then(|v| v.as_string())
-        .and_then(|tag| Locale::from_tag(&tag));
+    let chosen = crate::bridge::chosen_language().and_then(|tag| Locale::from_tag(&tag));
     let url = web_sys::window()
         .and_then(|w| w.location().search().ok())
         .and_then(|q| web_sys::UrlSearchParams::new_with_str(&q).ok())
@@ -120,12 +112,12 @@ pub async fn use_locale_at(base: &str, locale: Locale) -> bool {
 
 /// Remembers a switch for both modules of this page (not across pages).
 pub fn remember_choice(locale: Locale) {
-    let _ = js_sys::Reflect::set(&js_sys::global(), &CHOSEN.into(), &locale.tag().into());
+    crate::bridge::set_chosen_language(Some(locale.tag()));
 }
 
 /// Forgets a switch (a kiosk reset: the next patient starts afresh).
 pub fn forget_choice() {
-    let _ = js_sys::Reflect::set(&js_sys::global(), &CHOSEN.into(), &JsValue::UNDEFINED);
+    crate::bridge::set_chosen_language(None);
 }
 
 /// The language switch: one button per language, each named in its own

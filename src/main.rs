@@ -31,9 +31,7 @@ pub fn english_lines() -> String {
 
 fn main() {
     // Loaded by embed.js into a clinic's page: it mounts where it is told.
-    let inline = js_sys::Reflect::get(&js_sys::global(), &"massageIntakeInline".into())
-        .is_ok_and(|v| v.is_truthy());
-    if !inline {
+    if !massage_intake::bridge::inline() {
         massage_intake::shell::start();
     }
 }

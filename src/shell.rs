@@ -4,18 +4,13 @@
 //!
 //! The intake form is a second module (`intake-form`, the Leptos app) that
 //! `boot.js` fetches once this view is on screen and starts on the patient's
-//! tap, so a visitor waits only for what they first see. `boot.js` provides:
-//! - `globalThis.massageIntakePrefetch(seal)`: fetch and compile the form and
-//!   its rules in the background, and the sealing module when `seal`;
-//! - `globalThis.massageIntakeStart(focus)`: a promise that settles once the
-//!   form has replaced this view (and, with `focus`, holds the focus).
+//! tap (through `bridge::prefetch` and `bridge::start`), so a visitor waits
+//! only for what they first see.
 
 use intake_core::config::{ConfigProblem, ResolvedConfig, StartView, WidgetConfig};
 use intake_core::{Catalog, Msg};
-use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
 use crate::learn::{escape, html as learn_html};
 
@@ -242,45 +237,22 @@ fn show_in(root: &web_sys::Element, resolved: ResolvedConfig, inline: bool) {
     if resolved.problems.iter().any(ConfigProblem::blocks_sending)
         && config.view != StartView::LearnOnly
     {
-        event("error", &[("code", "configuration")]);
+        crate::bridge::event("error", &[("code", "configuration")]);
     } else {
-        event("ready", &[]);
+        crate::bridge::event("ready", &[]);
     }
     if straight_to_form {
         // Should the form not load, the education takes its place.
         open_form(root.clone(), false, Some(config.clone()));
     } else if can_start && config.view != StartView::LearnOnly {
-        // With a clinic key the sealing module comes too: everything a send
-        // needs is in the page before the patient can press Send.
-        let _ = call_global(
-            "massageIntakePrefetch",
-            &JsValue::from_bool(config.public_key.is_some()),
+        // With a clinic key the sealing module comes too, and the FHIR
+        // writer when the clinic asks for FHIR: everything a send needs is
+        // in the page before the patient can press Send.
+        let _ = crate::bridge::prefetch(
+            config.public_key.is_some(),
+            config.format == intake_core::config::Format::Fhir,
         );
     }
-}
-
-/// Tells a host page that frames the widget what happened (`boot.js` posts
-/// it; never an answer, only the event and these plain details).
-pub fn event(kind: &str, detail: &[(&str, &str)]) {
-    let object = js_sys::Object::new();
-    for (key, value) in detail {
-        let _ = Reflect::set(&object, &(*key).into(), &(*value).into());
-    }
-    if let Some(f) = Reflect::get(&js_sys::global(), &"massageIntakeEvent".into())
-        .ok()
-        .and_then(|f| f.dyn_into::<Function>().ok())
-    {
-        let _ = f.call2(&JsValue::UNDEFINED, &kind.into(), &object);
-    }
-}
-
-/// Calls `globalThis[name](arg)`, if `boot.js` put it there.
-pub fn call_global(name: &str, arg: &JsValue) -> Option<JsValue> {
-    let f: Function = Reflect::get(&js_sys::global(), &JsValue::from_str(name))
-        .ok()?
-        .dyn_into()
-        .ok()?;
-    f.call1(&JsValue::UNDEFINED, arg).ok()
 }
 
 /// Hands over to the form module; says so if it cannot be loaded, and keeps
@@ -293,17 +265,11 @@ fn open_form(root: web_sys::Element, focus: bool, education_for: Option<WidgetCo
     if let Some(status) = root.query_selector("#mi-start-status").ok().flatten() {
         let _ = status.set_attribute("hidden", "");
     }
-    let started = call_global("massageIntakeStart", &JsValue::from_bool(focus))
-        .and_then(|p| p.dyn_into::<Promise>().ok());
     wasm_bindgen_futures::spawn_local(async move {
-        let ok = match started {
-            Some(promise) => JsFuture::from(promise).await.is_ok(),
-            None => false,
-        };
-        if ok {
-            event("started", &[]);
+        if crate::bridge::start(focus).await.is_ok() {
+            crate::bridge::event("started", &[]);
         } else {
-            event("error", &[("code", "form_unavailable")]);
+            crate::bridge::event("error", &[("code", "form_unavailable")]);
             if let Some(status) = root.query_selector("#mi-start-status").ok().flatten() {
                 status.set_text_content(Some(catalog.text(Msg::LearnFormUnavailable)));
                 let _ = status.remove_attribute("hidden");

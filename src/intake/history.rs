@@ -141,5 +141,5 @@ pub fn current() -> Option<Step> {
 
 /// Tells `boot.js` whether answers are on the screen that leaving would lose.
 pub fn set_answers(typed: bool) {
-    let _ = crate::shell::call_global("massageIntakeAnswers", &typed.into());
+    crate::bridge::guard(crate::bridge::Guard::Answers, typed);
 }

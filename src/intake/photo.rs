@@ -143,11 +143,10 @@ pub fn Photo(form: FormContext) -> impl IntoView {
             return;
         };
         status.set(Status::Working);
-        let mine = super::generation();
         leptos::task::spawn_local(async move {
             let prepared = prepare(&file).await;
             // After a kiosk reset or a language switch this form is gone.
-            if super::generation() != mine {
+            if status.try_get_untracked().is_none() {
                 return;
             }
             match prepared {

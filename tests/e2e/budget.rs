@@ -74,7 +74,7 @@ fn the_release_build_is_optimised() {
         .first_view
         .iter()
         .chain(&sizes.form)
-        .chain(&sizes.rules)
+        .chain(&sizes.fhir)
         .filter(|a| a.name.ends_with(".wasm"))
         .map(|a| a.raw)
         .sum();

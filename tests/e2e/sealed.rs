@@ -123,7 +123,7 @@ async fn submit_while_down(run: &Run) {
 async fn replace_page(browser: &Browser) {
     browser
         .eval(
-            "globalThis.massageIntakeUnsent(false); location.replace(location.href); return true;",
+            "globalThis.massageIntake.guard('unsent', false); location.replace(location.href); return true;",
         )
         .await;
     tokio::time::sleep(Duration::from_millis(300)).await;
@@ -279,7 +279,7 @@ async fn nothing_readable_stored(browser: &Browser) {
 /// The wasm modules the page has compiled so far.
 async fn modules_loaded(browser: &Browser) -> Vec<String> {
     let loaded = browser
-        .eval("return Object.keys(globalThis.massageIntakeMemory?.() ?? {});")
+        .eval("return Object.keys(globalThis.massageIntake?.memory?.() ?? {});")
         .await;
     loaded
         .as_array()
@@ -312,12 +312,15 @@ async fn origin_goes_down(at: DownAt, outage: Outage, reload: bool) {
     };
     let run = start_with("standalone", view, Vec::new(), None).await;
     // Everything a send needs is in the page before the patient can send.
-    eventually("the form, its rules and the sealing module", async || {
-        let loaded = modules_loaded(&run.browser).await;
-        ["form", "rules", "seal"]
-            .iter()
-            .all(|m| loaded.iter().any(|l| l == m))
-    })
+    eventually(
+        "the form (with its rules) and the sealing module",
+        async || {
+            let loaded = modules_loaded(&run.browser).await;
+            ["form", "seal"]
+                .iter()
+                .all(|m| loaded.iter().any(|l| l == m))
+        },
+    )
     .await;
     if at == DownAt::AfterLoad {
         run.proxy.go_down(outage);
@@ -351,7 +354,7 @@ async fn origin_goes_down(at: DownAt, outage: Outage, reload: bool) {
         // The patient leaves anyway; the page cannot load while the origin is down.
         run.browser
             .eval(
-                "globalThis.massageIntakeUnsent(false); setTimeout(() => location.reload()); return true;",
+                "globalThis.massageIntake.guard('unsent', false); setTimeout(() => location.reload()); return true;",
             )
             .await;
         tokio::time::sleep(Duration::from_millis(1500)).await;
@@ -461,5 +464,97 @@ async fn a_sealing_module_that_never_loaded_holds_the_answers_until_it_does() {
     assert_eq!(submission["patient"]["family_name"], CANARIES[1]);
     assert!(!run.browser.leaving_asks().await, "sent: leaving is free");
     nothing_readable_stored(&run.browser).await;
+    run.browser.quit().await;
+}
+
+/// How many submission attempts reached the proxy.
+fn attempts(run: &Run) -> u32 {
+    run.proxy.attempts.load(std::sync::atomic::Ordering::SeqCst)
+}
+
+/// Waits a few seconds, telling the page the network returned and showing it
+/// again, and checks that nothing more was sent.
+async fn never_sent_again(run: &Run, after: u32) {
+    for _ in 0..3 {
+        run.browser
+            .eval(
+                "dispatchEvent(new Event('online')); document.dispatchEvent(new Event('visibilitychange')); return true;",
+            )
+            .await;
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+    }
+    assert_eq!(
+        attempts(run),
+        after,
+        "a refused envelope is never sent again"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sealed_submission_refused_while_the_patient_waits_is_told_and_never_sent_again() {
+    let run = start_with("standalone", "intake", vec![Fault::Status(413)], None).await;
+    fill_canaries(&run.browser).await;
+    run.browser.click("button[type=submit]").await;
+    let alert = run.browser.wait_for(".mi-send-error").await;
+    let said = alert.text().await.unwrap_or_default();
+    assert!(
+        said.contains("413") && said.contains("front desk"),
+        "the patient is told: {said}"
+    );
+    eventually("the envelope marked refused", async || {
+        outbox(&run.browser)
+            .await
+            .first()
+            .map(|r| r["refused"].clone())
+            == Some(413.into())
+    })
+    .await;
+    assert_eq!(attempts(&run), 1);
+    never_sent_again(&run, 1).await;
+    // A reload, and the page that opens on a device with an outbox.
+    replace_page(&run.browser).await;
+    never_sent_again(&run, 1).await;
+    assert_eq!(
+        outbox(&run.browser).await.len(),
+        1,
+        "kept for a while, unsent"
+    );
+    assert!(run.receiver.rows().is_empty());
+    run.browser.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_kept_envelope_refused_with_nobody_there_is_reported_and_never_sent_again() {
+    let run = start("standalone").await;
+    submit_while_down(&run).await;
+    // The patient has gone: the page was reloaded; then the receiver refuses.
+    replace_page(&run.browser).await;
+    run.proxy.fail_next(100, Fault::Status(413));
+    run.browser
+        .eval(
+            "globalThis.miEvents = []; const e = globalThis.massageIntake.event;\
+             globalThis.massageIntake.event = (type, detail) => { miEvents.push([type, detail?.code]); e(type, detail); };\
+             dispatchEvent(new Event('online')); return true;",
+        )
+        .await;
+    eventually("the envelope marked refused", async || {
+        outbox(&run.browser)
+            .await
+            .first()
+            .map(|r| r["refused"].clone())
+            == Some(413.into())
+    })
+    .await;
+    let events = run.browser.eval("return globalThis.miEvents;").await;
+    assert_eq!(
+        events,
+        serde_json::json!([["error", "undeliverable"]]),
+        "reported to the clinic's page, once, with nothing of the answers"
+    );
+    let sent = attempts(&run);
+    never_sent_again(&run, sent).await;
+    replace_page(&run.browser).await;
+    never_sent_again(&run, sent).await;
+    assert!(run.receiver.rows().is_empty());
     run.browser.quit().await;
 }

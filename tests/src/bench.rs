@@ -207,7 +207,7 @@ async fn memory(browser: &Browser) -> (f64, Value) {
     browser.cdp("HeapProfiler.collectGarbage", json!({})).await;
     let heap = browser.cdp("Runtime.getHeapUsage", json!({})).await;
     let wasm = browser
-        .eval("return globalThis.massageIntakeMemory ? massageIntakeMemory() : {};")
+        .eval("return globalThis.massageIntake?.memory ? massageIntake.memory() : {};")
         .await;
     (heap["usedSize"].as_f64().unwrap_or(0.0), wasm)
 }

@@ -25,6 +25,9 @@ pub enum Fault {
     /// Pass the attempt to the receiver (which stores it), then withhold the
     /// answer for this long and close.
     StallAfterCommit(Duration),
+    /// Answer with this status (and an error body), without telling the
+    /// receiver: a refusal such as 413.
+    Status(u16),
 }
 
 /// The whole origin gone, for every request.
@@ -104,6 +107,14 @@ impl FlakyProxy {
         }
         if let Ok(mut trouble) = self.trouble.lock() {
             *trouble = Trouble::default();
+        }
+    }
+
+    /// From now on the next `n` submission attempts meet `fault` (the faults
+    /// not yet used are dropped).
+    pub fn fail_next(&self, n: usize, fault: Fault) {
+        if let Ok(mut faults) = self.faults.lock() {
+            *faults = std::iter::repeat_n(fault, n).collect();
         }
     }
 
@@ -215,6 +226,14 @@ async fn handle(
             let reply = r#"{"error":"unavailable"}"#;
             let response = format!(
                 "HTTP/1.1 503 Service Unavailable\r\nRetry-After: {retry_after}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{reply}",
+                reply.len()
+            );
+            client.write_all(response.as_bytes()).await?;
+        }
+        Some(Fault::Status(status)) => {
+            let reply = r#"{"error":"refused"}"#;
+            let response = format!(
+                "HTTP/1.1 {status} Refused\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{reply}",
                 reply.len()
             );
             client.write_all(response.as_bytes()).await?;

@@ -18,6 +18,9 @@ pub const FORM_LIMIT_GZIP_BYTES: u64 = 300 * 1024;
 /// Tests fail when the sealing module (fetched only when the clinic configures
 /// a public key) passes this many gzip bytes.
 pub const SEAL_LIMIT_GZIP_BYTES: u64 = 40 * 1024;
+/// Tests fail when the FHIR writer (fetched only when the clinic asks for
+/// FHIR) passes this many gzip bytes.
+pub const FHIR_LIMIT_GZIP_BYTES: u64 = 92 * 1024;
 /// Tests fail when the website embed's loader passes this many gzip bytes.
 pub const EMBED_LIMIT_GZIP_BYTES: u64 = 3 * 1024;
 /// Tests fail when everything a patient downloads without sealing passes
@@ -42,8 +45,8 @@ pub struct BundleSizes {
     pub first_view: Vec<AssetSize>,
     /// The intake form, fetched by boot.js once the first view is up.
     pub form: Vec<AssetSize>,
-    /// The form's rules, fetched with it.
-    pub rules: Vec<AssetSize>,
+    /// The FHIR writer, fetched only when the clinic asks for FHIR.
+    pub fhir: Vec<AssetSize>,
     /// Sealing (HPKE), fetched only when the clinic configures a public key.
     pub seal: Vec<AssetSize>,
     /// The website embed's loader (`embed.js`), on the clinic's pages.
@@ -62,9 +65,14 @@ impl BundleSizes {
         sum(&self.first_view, |a| a.gzip)
     }
 
-    /// gzip bytes of the form and its rules: what "Start" needs.
+    /// gzip bytes of the form with its rules: what "Start" needs.
     pub fn form_gzip(&self) -> u64 {
-        sum(&self.form, |a| a.gzip) + sum(&self.rules, |a| a.gzip)
+        sum(&self.form, |a| a.gzip)
+    }
+
+    /// gzip bytes of the FHIR writer.
+    pub fn fhir_gzip(&self) -> u64 {
+        sum(&self.fhir, |a| a.gzip)
     }
 
     /// gzip bytes of the sealing module.
@@ -79,7 +87,7 @@ impl BundleSizes {
 
     /// raw bytes of all wasm + JS.
     pub fn total_raw(&self) -> u64 {
-        [&self.first_view, &self.form, &self.rules]
+        [&self.first_view, &self.form]
             .into_iter()
             .map(|a| sum(a, |a| a.raw))
             .sum()
@@ -226,9 +234,9 @@ pub fn measure(dist: &Path) -> std::io::Result<BundleSizes> {
             size(named("data-form-wasm")?)?,
             size(named("data-form-js")?)?,
         ],
-        rules: vec![
-            size(named("data-rules-wasm")?)?,
-            size(named("data-rules-js")?)?,
+        fhir: vec![
+            size(named("data-fhir-wasm")?)?,
+            size(named("data-fhir-js")?)?,
         ],
         seal: vec![
             size(named("data-seal-wasm")?)?,
@@ -270,16 +278,16 @@ mod tests {
 
     #[test]
     fn boot_attributes_are_read_quoted_or_not() {
-        let minified = "<script data-rules-js=r.js data-intake-js=/m.js src=/boot.js>";
-        assert_eq!(boot_attr(minified, "data-rules-js"), Some("r.js"));
+        let minified = "<script data-fhir-js=r.js data-intake-js=/m.js src=/boot.js>";
+        assert_eq!(boot_attr(minified, "data-fhir-js"), Some("r.js"));
         assert_eq!(boot_attr(minified, "data-intake-js"), Some("m.js"));
         let quoted = r#"<script data-intake-wasm="/m_bg.wasm" src="/boot.js">"#;
         assert_eq!(boot_attr(quoted, "data-intake-wasm"), Some("m_bg.wasm"));
-        assert_eq!(boot_attr(quoted, "data-rules-js"), None);
+        assert_eq!(boot_attr(quoted, "data-fhir-js"), None);
     }
 
     #[test]
-    fn measures_the_first_view_the_form_and_the_rules_apart() {
+    fn measures_the_first_view_the_form_and_the_optional_modules_apart() {
         let dir = tempdir();
         let write = |name: &str, len: usize| {
             std::fs::write(dir.join(name), vec![b'x'; len]).expect("write")
@@ -296,21 +304,19 @@ mod tests {
         write("main.css", 300);
         std::fs::write(
             dir.join("index.html"),
-            "<script data-rules-js=r.js data-rules-wasm=r_bg.wasm data-form-js=f.js data-form-wasm=f_bg.wasm data-seal-js=s.js data-seal-wasm=s_bg.wasm data-intake-js=/m.js data-intake-wasm=/m_bg.wasm src=/boot.js>",
+            "<script data-fhir-js=r.js data-fhir-wasm=r_bg.wasm data-form-js=f.js data-form-wasm=f_bg.wasm data-seal-js=s.js data-seal-wasm=s_bg.wasm data-intake-js=/m.js data-intake-wasm=/m_bg.wasm src=/boot.js>",
         )
         .expect("write");
         let sizes = measure(&dir).expect("measure");
         assert_eq!(sizes.first_view.iter().map(|a| a.raw).sum::<u64>(), 1600);
-        assert_eq!(sizes.rules.iter().map(|a| a.raw).sum::<u64>(), 750);
+        assert_eq!(sizes.fhir.iter().map(|a| a.raw).sum::<u64>(), 750);
         assert_eq!(sizes.form.iter().map(|a| a.raw).sum::<u64>(), 2040);
-        assert_eq!(sizes.total_raw(), 4390);
+        assert_eq!(sizes.total_raw(), 3640, "without FHIR or sealing");
         assert_eq!(sizes.seal.iter().map(|a| a.raw).sum::<u64>(), 330);
         assert_eq!(sizes.css.len(), 1);
         assert_eq!(
             sizes.total_gzip(),
-            sizes.first_view_gzip()
-                + sizes.form.iter().map(|a| a.gzip).sum::<u64>()
-                + sizes.rules.iter().map(|a| a.gzip).sum::<u64>()
+            sizes.first_view_gzip() + sizes.form.iter().map(|a| a.gzip).sum::<u64>()
         );
         let _ = std::fs::remove_dir_all(&dir);
     }
