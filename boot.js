@@ -9,8 +9,10 @@
 const tag = document.querySelector("script[data-intake-js]");
 const here = new URL(tag.dataset.intakeJs, document.baseURI);
 const CONFIG = "intake.config.json";
-// Each module's wasm memory, for `cargo xtask bench` to weigh.
+// Each module's wasm memory, for `cargo xtask bench` to weigh (found by
+// type: the release build shortens the exports' names).
 const memories = {};
+const memoryOf = (exports) => Object.values(exports).find((v) => v instanceof WebAssembly.Memory);
 // A module loader: fetches the bindings and the wasm side by side, loads
 // once, and tries again after a failure (under another address: the browser
 // remembers a failed import() for the page).
@@ -28,7 +30,7 @@ const loader = (name) => {
       const wasm = fetch(url("Wasm"), { credentials: "same-origin" });
       wasm.catch(() => {});
       const m = await import(url("Js").href);
-      memories[name] = (await m.default({ module_or_path: wasm })).memory;
+      memories[name] = memoryOf(await m.default({ module_or_path: wasm }));
       return m;
     })().catch((e) => {
       loading = undefined;
@@ -137,4 +139,4 @@ globalThis.massageIntake = {
   memory: () => Object.fromEntries(Object.entries(memories).map(([k, m]) => [k, m.buffer.byteLength])),
 };
 first = await import(here.href);
-memories.first = (await first.default({ module_or_path: tag.dataset.intakeWasm })).memory;
+memories.first = memoryOf(await first.default({ module_or_path: tag.dataset.intakeWasm }));

@@ -83,3 +83,31 @@ fn the_release_build_is_optimised() {
         "{wasm_raw} bytes of wasm: dist/ holds a debug build"
     );
 }
+
+#[test]
+fn every_module_ships_with_short_names_and_minified_bindings() {
+    let sizes = measure(&dist_dir()).expect("measure dist/");
+    let scripts: Vec<_> = sizes
+        .first_view
+        .iter()
+        .chain(&sizes.form)
+        .chain(&sizes.fhir)
+        .chain(&sizes.seal)
+        .filter(|a| a.name.ends_with(".js") && a.name != "boot.js")
+        .collect();
+    assert_eq!(scripts.len(), 4, "{scripts:?}");
+    for script in scripts {
+        let text = std::fs::read_to_string(dist_dir().join(&script.name))
+            .expect("read")
+            // A property of the bindings' classes, not a name of the wasm's.
+            .replace("__wbg_ptr", "");
+        for long in ["__wbg_", "__wbindgen_malloc", "_bg.js\"", "\n    "] {
+            assert!(
+                !text.contains(long),
+                "{} still has `{}`: is `cargo xtask dist`'s shrinking step skipped?",
+                script.name,
+                long.escape_debug()
+            );
+        }
+    }
+}

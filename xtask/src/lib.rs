@@ -190,7 +190,7 @@ pub fn precompress(dist: &Path) -> std::io::Result<usize> {
 
 /// The value of `name=` on the boot script tag of the built page (quoted or
 /// not: the release build minifies HTML), without a leading `/`.
-fn boot_attr<'a>(html: &'a str, name: &str) -> Option<&'a str> {
+pub fn boot_attr<'a>(html: &'a str, name: &str) -> Option<&'a str> {
     let at = html.find(&format!("{name}="))? + name.len() + 1;
     let rest = &html[at..];
     let value = match rest.strip_prefix('"') {
@@ -256,9 +256,185 @@ pub fn measure(dist: &Path) -> std::io::Result<BundleSizes> {
     Ok(sizes)
 }
 
+/// The JS bindings `js` of a module whose wasm had its imports, exports and
+/// import module renamed by `wasm-opt --minify-imports-and-exports-and-modules`
+/// (`mapping` is the JSON it printed): the same renames in the bindings.
+pub fn rename_bindings(js: &str, mapping: &str) -> Result<String, String> {
+    let mapping: serde_json::Value =
+        serde_json::from_str(mapping).map_err(|e| format!("wasm-opt's mapping: {e}"))?;
+    let pairs = |key: &str| -> Vec<(String, String)> {
+        mapping[key]
+            .as_array()
+            .map(|list| {
+                list.iter()
+                    .filter_map(|entry| {
+                        let entry = entry.as_array()?;
+                        let (old, new) = (&entry[entry.len() - 2], &entry[entry.len() - 1]);
+                        Some((old.as_str()?.to_owned(), new.as_str()?.to_owned()))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    if js.contains("const import1") {
+        return Err("the bindings import from more than one module".to_owned());
+    }
+    let mut out = js.to_owned();
+    // Each import is one key of the imports object, on a line of its own.
+    for (old, new) in pairs("imports") {
+        let key = format!("\n        {old}: ");
+        let found = out.matches(&key).count();
+        if found != 1 {
+            return Err(format!("the import {old} is in the bindings {found} times"));
+        }
+        out = out.replace(&key, &format!("\n        {}: ", js_key(&new)));
+    }
+    // The one import module, named after the bindings file.
+    let module_end = out
+        .find("_bg.js\": import0")
+        .ok_or("no import module in the bindings")?;
+    let module_start = out[..module_end]
+        .rfind('"')
+        .ok_or("no import module in the bindings")?;
+    out.replace_range(module_start..module_end + "_bg.js\"".len(), "\"a\"");
+    // Exports are read as `wasm.NAME`.
+    for (old, new) in pairs("exports") {
+        out = replace_identifier(&out, &format!("wasm.{old}"), &format!("wasm.{new}"));
+    }
+    Ok(out)
+}
+
+/// `name` as an object key: bare when it is an identifier, quoted otherwise.
+fn js_key(name: &str) -> String {
+    let identifier = !name.is_empty()
+        && !name.starts_with(|c: char| c.is_ascii_digit())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$');
+    if identifier {
+        name.to_owned()
+    } else {
+        format!("{name:?}")
+    }
+}
+
+/// `text` with every `old` that is not the start of a longer identifier
+/// replaced by `new`.
+fn replace_identifier(text: &str, old: &str, new: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(old) {
+        let after = &rest[at + old.len()..];
+        let whole = !after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '$');
+        out.push_str(&rest[..at]);
+        out.push_str(if whole { new } else { old });
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `html` with the `integrity` of the tag that links `file` (trunk's preload
+/// of the first view) set to `value`; unchanged when no tag links it with one.
+pub fn set_integrity(html: &str, file: &str, value: &str) -> String {
+    let Some(href) = html
+        .find(&format!("href=/{file} "))
+        .or_else(|| html.find(&format!("href=\"/{file}\"")))
+    else {
+        return html.to_owned();
+    };
+    let tag_end = href + html[href..].find('>').unwrap_or(html.len() - href);
+    let tag_start = html[..href].rfind('<').unwrap_or(0);
+    let Some(at) = html[tag_start..tag_end].find("integrity=") else {
+        return html.to_owned();
+    };
+    let start = tag_start + at + "integrity=".len();
+    let quoted = html[start..].starts_with('"');
+    let end = if quoted {
+        start + 1 + html[start + 1..].find('"').unwrap_or(0) + 1
+    } else {
+        start + html[start..].find([' ', '>']).unwrap_or(0)
+    };
+    format!("{}{value}{}", &html[..start], &html[end..])
+}
+
+/// The SRI value (`sha384-…`) of `bytes`, as trunk writes it.
+pub fn integrity(bytes: &[u8]) -> String {
+    use base64::Engine;
+    use sha2::Digest;
+    format!(
+        "sha384-{}",
+        base64::engine::general_purpose::STANDARD.encode(sha2::Sha384::digest(bytes))
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_bindings_follow_the_minified_names() {
+        let js = concat!(
+            "function __wbg_get_imports() {\n",
+            "    const import0 = {\n",
+            "        __proto__: null,\n",
+            "        __wbg_top_2d45: function(arg0) {\n",
+            "            return arg0.top;\n",
+            "        },\n",
+            "        __wbg_top_2d45x: function() {},\n",
+            "    };\n",
+            "    return {\n",
+            "        __proto__: null,\n",
+            "        \"./intake-form_bg.js\": import0,\n",
+            "    };\n",
+            "}\n",
+            "wasm.__wbindgen_malloc(1); wasm.__wbindgen_malloc_x(2); wasm.mount_form();\n",
+        );
+        let mapping = r#"{"imports": [["./intake-form_bg.js", "__wbg_top_2d45", "$"],
+            ["./intake-form_bg.js", "__wbg_top_2d45x", "9a"]],
+            "exports": [["__wbindgen_malloc", "b"], ["mount_form", "c"]]}"#;
+        let out = rename_bindings(js, mapping).expect("renamed");
+        assert!(out.contains("\n        $: function(arg0)"), "{out}");
+        assert!(out.contains("\n        \"9a\": function()"), "{out}");
+        assert!(out.contains("\"a\": import0"), "{out}");
+        assert!(
+            out.contains("wasm.b(1); wasm.__wbindgen_malloc_x(2); wasm.c();"),
+            "{out}"
+        );
+        assert!(!out.contains("__wbg_top"), "{out}");
+        let missing = r#"{"imports": [["m", "__wbg_gone", "z"]], "exports": []}"#;
+        assert!(
+            rename_bindings(js, missing).is_err(),
+            "an import not found is an error"
+        );
+    }
+
+    #[test]
+    fn the_integrity_of_the_linked_file_is_replaced_and_nothing_else() {
+        let html = "<link href=/a.css integrity=sha384-AAA rel=stylesheet><link crossorigin href=/m.js integrity=sha384-OLD rel=modulepreload>";
+        assert_eq!(
+            set_integrity(html, "m.js", "sha384-NEW"),
+            "<link href=/a.css integrity=sha384-AAA rel=stylesheet><link crossorigin href=/m.js integrity=sha384-NEW rel=modulepreload>"
+        );
+        let quoted = r#"<link href="/m.js" integrity="sha384-OLD">"#;
+        assert_eq!(
+            set_integrity(quoted, "m.js", "sha384-NEW"),
+            r#"<link href="/m.js" integrity=sha384-NEW>"#
+        );
+        assert_eq!(
+            set_integrity(html, "other.js", "x"),
+            html,
+            "not linked: unchanged"
+        );
+    }
+
+    #[test]
+    fn integrity_is_sha384_in_base64() {
+        assert_eq!(
+            integrity(b"abc"),
+            "sha384-ywB1P0WjXou1oD1pmsZQBycsMqsO3tFjGotgWkP/W+2AhgcroefMI1i67KE0yCWn"
+        );
+    }
 
     #[test]
     fn only_whole_line_comments_are_dropped() {

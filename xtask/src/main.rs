@@ -15,6 +15,9 @@ use xtask::{
 
 const TRUNK_VERSION: &str = "0.21.14";
 const WASM_OPT_VERSION: u32 = 132;
+/// terser, which minifies the wasm-bindgen JS bindings (trunk's own
+/// minifier fails on them), from the npm registry.
+const TERSER_VERSION: &str = "5.51.4";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -170,6 +173,19 @@ fn setup(browser: Browser) -> Result {
             ));
         }
     }
+    if output("terser", &["--version"]).as_deref() != Some(&format!("terser {TERSER_VERSION}")) {
+        if output("npm", &["--version"]).is_none() {
+            apt_install(&["npm"], "npm is needed to install terser")?;
+        }
+        println!("installing terser {TERSER_VERSION} (the npm registry's `terser`)");
+        run(Command::new("npm").args([
+            "install",
+            "-g",
+            "--prefix",
+            "/usr/local",
+            &format!("terser@{TERSER_VERSION}"),
+        ]))?;
+    }
     if browser == Browser::Needed
         && !(Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists())
     {
@@ -309,6 +325,8 @@ fn dist() -> Result<BundleSizes> {
         .args(["build", "index.html", "--release"]))?;
     let saved = strip_comments(&root().join("dist")).map_err(|e| e.to_string())?;
     println!("dropped {saved} bytes of comments from embed.js and boot.js");
+    let saved = shrink_bindings(&root().join("dist"))?;
+    println!("shortened the modules' import and export names and minified their bindings: {saved} bytes less");
     let languages = write_languages(&root().join("dist"))?;
     println!(
         "wrote {languages} languages to dist/locales/ (fetched only when a patient needs one)"
@@ -318,6 +336,74 @@ fn dist() -> Result<BundleSizes> {
     let sizes = measure(&root().join("dist")).map_err(|e| e.to_string())?;
     print_sizes(&sizes);
     Ok(sizes)
+}
+
+/// Each module's wasm gets short import and export names (binaryen's
+/// `--minify-imports-and-exports-and-modules`), its JS bindings the same
+/// names and terser's minification (trunk's minifier fails on them); the
+/// first view's integrity hashes in `index.html` follow. Returns the raw
+/// bytes saved.
+fn shrink_bindings(dist: &Path) -> Result<u64> {
+    let page = dist.join("index.html");
+    let mut html =
+        std::fs::read_to_string(&page).map_err(|e| format!("{}: {e}", page.display()))?;
+    let mut saved = 0u64;
+    for module in ["intake", "form", "fhir", "seal"] {
+        let name = |kind: &str| {
+            xtask::boot_attr(&html, &format!("data-{module}-{kind}"))
+                .map(str::to_owned)
+                .ok_or(format!("index.html names no {module} {kind}"))
+        };
+        let (js, wasm) = (dist.join(name("js")?), dist.join(name("wasm")?));
+        let before = file_len(&js) + file_len(&wasm);
+        let wasm_arg = wasm.to_string_lossy().into_owned();
+        let mapping = Command::new("wasm-opt")
+            .args([
+                // The features trunk's run of wasm-opt enables: `-all` would
+                // write a compact import section that browsers do not read.
+                "--enable-reference-types",
+                "--minify-imports-and-exports-and-modules",
+                &wasm_arg,
+                "-o",
+                &wasm_arg,
+            ])
+            .output()
+            .map_err(|e| format!("wasm-opt: {e}"))?;
+        if !mapping.status.success() {
+            return Err(format!(
+                "wasm-opt could not shorten {wasm_arg}: {}",
+                String::from_utf8_lossy(&mapping.stderr)
+            ));
+        }
+        let text = std::fs::read_to_string(&js).map_err(|e| format!("{}: {e}", js.display()))?;
+        let renamed = xtask::rename_bindings(&text, &String::from_utf8_lossy(&mapping.stdout))
+            .map_err(|e| format!("{}: {e}", js.display()))?;
+        std::fs::write(&js, renamed).map_err(|e| format!("{}: {e}", js.display()))?;
+        let js_arg = js.to_string_lossy().into_owned();
+        run(Command::new("terser").args([
+            &js_arg,
+            "--module",
+            "--compress",
+            "--mangle",
+            "--output",
+            &js_arg,
+        ]))?;
+        saved += before.saturating_sub(file_len(&js) + file_len(&wasm));
+        for file in [&js, &wasm] {
+            let file_name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let bytes = std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
+            html = xtask::set_integrity(&html, &file_name, &xtask::integrity(&bytes));
+        }
+    }
+    std::fs::write(&page, html).map_err(|e| format!("{}: {e}", page.display()))?;
+    Ok(saved)
+}
+
+fn file_len(path: &Path) -> u64 {
+    std::fs::metadata(path).map_or(0, |m| m.len())
 }
 
 fn print_sizes(sizes: &BundleSizes) {
