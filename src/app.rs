@@ -6,7 +6,7 @@ use intake_core::{parts, Msg, Part};
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
 
-use crate::intake::IntakeForm;
+use crate::intake::{FormState, IntakeForm};
 use crate::shell::{footer_html, header_html, notice_html};
 use crate::text::{use_texts, Texts};
 
@@ -17,19 +17,27 @@ pub enum Stage {
     Done { reference: String },
 }
 
-/// The whole form, once its configuration is known: provides the texts.
+/// The whole form, once its configuration is known. The texts are reactive:
+/// a language switch renders the widget again, in place, in the other
+/// language, over the same form state and stage (nothing is mounted again).
 #[component]
 pub fn App(resolved: ResolvedConfig) -> impl IntoView {
-    let texts = Texts::from_static(crate::locale::catalog());
-    provide_context(texts);
-    let class = if resolved.config.mode == intake_core::Mode::Kiosk {
+    let language = RwSignal::new(crate::locale::catalog());
+    let config = &resolved.config;
+    let class = if config.mode == intake_core::Mode::Kiosk {
         "mi-root mi-root--kiosk"
     } else {
         "mi-root"
     };
+    let form = FormState::new(config.mode, config.public_key.is_some());
+    let stage = RwSignal::new(Stage::Intake);
     view! {
-        <div class=class id=crate::shell::ROOT_ID lang=texts.lang()>
-            <Widget resolved />
+        <div class=class id=crate::shell::ROOT_ID lang=move || language.get().locale().tag()>
+            {move || {
+                provide_context(Texts::from_static(language.get()));
+                let resolved = resolved.clone();
+                view! { <Widget resolved form stage language /> }
+            }}
         </div>
     }
 }
@@ -37,15 +45,15 @@ pub fn App(resolved: ResolvedConfig) -> impl IntoView {
 /// The form and what follows it, under the same header, notice and footer as
 /// the first view (the same markup, from [`crate::shell`]).
 #[component]
-pub fn Widget(resolved: ResolvedConfig) -> impl IntoView {
+fn Widget(
+    resolved: ResolvedConfig,
+    form: FormState,
+    stage: RwSignal<Stage>,
+    language: RwSignal<&'static intake_core::Catalog>,
+) -> impl IntoView {
     let texts = use_texts();
     let catalog = texts.catalog();
     let ResolvedConfig { config, problems } = resolved;
-    // After a language switch the thank-you screen stays where it was.
-    let stage = RwSignal::new(match crate::intake::handed_over_reference() {
-        Some(reference) => Stage::Done { reference },
-        None => Stage::Intake,
-    });
     let body = {
         let config = config.clone();
         move || match (stage.get(), config.endpoint.clone()) {
@@ -54,6 +62,7 @@ pub fn Widget(resolved: ResolvedConfig) -> impl IntoView {
             ),
             (Stage::Intake, Some(endpoint)) => EitherOf3::B(view! {
                 <IntakeForm
+                    form=Some(form)
                     endpoint
                     mode=config.mode
                     timeout_seconds=config.send_timeout_seconds
@@ -62,7 +71,6 @@ pub fn Widget(resolved: ResolvedConfig) -> impl IntoView {
                     privacy_url=config.privacy_notice_url.clone()
                     on_done=Callback::new(move |reference: String| {
                         crate::bridge::event("submitted", &[("reference", &reference)]);
-                        crate::intake::set_done_reference(Some(reference.clone()));
                         stage.set(Stage::Done { reference });
                         focus_when_rendered("mi-done-heading");
                     })
@@ -73,8 +81,8 @@ pub fn Widget(resolved: ResolvedConfig) -> impl IntoView {
             ),
         }
     };
-    // The language switch: the form comes back in the other language with
-    // every answer, on the same step (or the same thank-you screen).
+    // The language switch: the widget renders again in the other language
+    // with every answer, on the same step (or the same thank-you screen).
     let switch_language = move |ev: leptos::ev::MouseEvent| {
         let Some(locale) = crate::shell::data_of(&ev, "data-lang")
             .and_then(|tag| intake_core::Locale::from_tag(&tag))
@@ -84,14 +92,14 @@ pub fn Widget(resolved: ResolvedConfig) -> impl IntoView {
         if locale == texts.catalog().locale() {
             return;
         }
-        crate::intake::hand_over_answers();
-        crate::intake::set_switching(true);
         crate::locale::remember_choice(locale);
         crate::bridge::set_lang(locale.tag());
         leptos::task::spawn_local(async move {
-            crate::mount_form(false).await;
-            crate::intake::set_switching(false);
-            request_animation_frame(move || crate::shell::focus_lang(locale));
+            if crate::locale::use_locale(locale).await
+                && language.try_set(crate::locale::catalog()).is_none()
+            {
+                request_animation_frame(move || crate::shell::focus_lang(locale));
+            }
         });
     };
     let footer = (config.view != StartView::LearnOnly)

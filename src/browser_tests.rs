@@ -1550,3 +1550,50 @@ async fn an_old_prescription_is_noted_but_does_not_block() {
     let note = text(&root, ".mi-review .mi-warning").unwrap_or_default();
     assert_eq!(note, Catalog::english().text(Msg::WarningPrescriptionOld));
 }
+
+#[wasm_bindgen_test]
+async fn a_language_switch_renders_in_place_with_every_answer() {
+    use intake_core::Locale;
+    // The Spanish texts, as if already fetched for this page.
+    let files = crate::bridge::fetched_files();
+    let _ = js_sys::Reflect::set(
+        &files,
+        &"locales/es.lines".into(),
+        &Catalog::builtin(Locale::Es).to_lines().into(),
+    );
+    install_bridge("setLang: () => {}, guard: () => {}, event: () => {}");
+    let resolved = resolve(Ok(r#"{"endpoint":"/nowhere","mode":"kiosk"}"#), "");
+    let root = host();
+    let handle = mount_to(root.clone(), move || {
+        view! { <crate::app::App resolved /> }
+    });
+    let root = Mounted {
+        root,
+        _handle: Box::new(handle),
+    };
+    settle().await;
+    let app = find(&root, "#mi-root").expect("the widget's root");
+    fill_about(&root, "1961-04-12");
+    assert_eq!(next(&root).await, "visit");
+    let heading = || text(&root, "#mi-intake-heading").unwrap_or_default();
+    let english = heading();
+    let spanish = find(&root, "[data-lang=es]").expect("the Spanish button");
+    click(&spanish);
+    assert!(
+        wait_until(|| heading() != english).await,
+        "the texts change: {english}"
+    );
+    let now = find(&root, "#mi-root").expect("the widget's root");
+    assert!(
+        now.is_same_node(Some(&app)),
+        "rendered in place: the widget was not mounted again"
+    );
+    assert_eq!(now.get_attribute("lang").as_deref(), Some("es"));
+    assert!(heading().contains("2"), "still on step 2: {}", heading());
+    assert_eq!(step(&root), "visit");
+    assert_eq!(input(&root, "mi-patient-given-name").value(), "Ana");
+    assert_eq!(input(&root, "mi-patient-family-name").value(), "Silva");
+    // Later tests start in English again.
+    crate::locale::forget_choice();
+    crate::locale::use_locale(Locale::En).await;
+}

@@ -168,17 +168,11 @@ fn open_dialog(document: &web_sys::Document, seconds: u32) {
         body_text,
         escape(catalog.text(Msg::KioskIdleStay)),
     ));
-    let stay = Closure::<dyn Fn(web_sys::Event)>::new(|_: web_sys::Event| close_dialog());
-    let keys = Closure::<dyn Fn(web_sys::KeyboardEvent)>::new(|ev: web_sys::KeyboardEvent| {
-        // One control in the dialog: the focus stays on it; Escape means "still here".
-        match ev.key().as_str() {
-            "Tab" => ev.prevent_default(),
-            "Escape" => close_dialog(),
-            _ => {}
+    IDLE_EVENTS.with(|on| {
+        for kind in ["click", "keydown"] {
+            let _ = backdrop.add_event_listener_with_callback(kind, on.as_ref().unchecked_ref());
         }
     });
-    let _ = backdrop.add_event_listener_with_callback("keydown", keys.as_ref().unchecked_ref());
-    keys.forget();
     if let Some(body) = document.body() {
         let _ = body.append_child(&backdrop);
     }
@@ -186,10 +180,50 @@ fn open_dialog(document: &web_sys::Document, seconds: u32) {
         .get_element_by_id("mi-idle-stay")
         .and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok())
     {
-        let _ = button.add_event_listener_with_callback("click", stay.as_ref().unchecked_ref());
         let _ = button.focus();
     }
-    stay.forget();
+}
+
+thread_local! {
+    /// One handler for every idle warning of the page's life, and one for
+    /// every staff exit dialog: a handler made per dialog would stay in
+    /// memory after it closed, one more for every patient.
+    static IDLE_EVENTS: Closure<dyn Fn(web_sys::Event)> = Closure::new(on_idle_event);
+    static EXIT_EVENTS: Closure<dyn Fn(web_sys::Event)> = Closure::new(on_exit_event);
+}
+
+/// A click or key in the idle warning.
+fn on_idle_event(ev: web_sys::Event) {
+    match (ev.type_().as_str(), key_of(&ev).as_deref()) {
+        ("click", _) if target_id(&ev).as_deref() == Some("mi-idle-stay") => close_dialog(),
+        // One control in the dialog: the focus stays on it; Escape means "still here".
+        ("keydown", Some("Tab")) => ev.prevent_default(),
+        ("keydown", Some("Escape")) => close_dialog(),
+        _ => {}
+    }
+}
+
+/// A submit, click or key in the staff exit dialog.
+fn on_exit_event(ev: web_sys::Event) {
+    match (ev.type_().as_str(), key_of(&ev).as_deref()) {
+        ("submit", _) => {
+            ev.prevent_default();
+            try_exit();
+        }
+        ("click", _) if target_id(&ev).as_deref() == Some("mi-exit-cancel") => close_exit(),
+        ("keydown", Some("Escape")) => close_exit(),
+        _ => {}
+    }
+}
+
+fn key_of(ev: &web_sys::Event) -> Option<String> {
+    ev.dyn_ref::<web_sys::KeyboardEvent>().map(|k| k.key())
+}
+
+fn target_id(ev: &web_sys::Event) -> Option<String> {
+    ev.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .map(|t| t.id())
 }
 
 fn close_dialog() {
@@ -284,30 +318,11 @@ fn open_exit() {
         leave = escape(catalog.text(Msg::KioskExitLeave)),
         cancel = escape(catalog.text(Msg::KioskExitCancel)),
     ));
-    let submit = Closure::<dyn Fn(web_sys::Event)>::new(|ev: web_sys::Event| {
-        ev.prevent_default();
-        try_exit();
-    });
-    let clicks = Closure::<dyn Fn(web_sys::Event)>::new(|ev: web_sys::Event| {
-        let cancel = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .is_some_and(|t| t.id() == "mi-exit-cancel");
-        if cancel {
-            close_exit();
+    EXIT_EVENTS.with(|on| {
+        for kind in ["submit", "click", "keydown"] {
+            let _ = backdrop.add_event_listener_with_callback(kind, on.as_ref().unchecked_ref());
         }
     });
-    let keys = Closure::<dyn Fn(web_sys::KeyboardEvent)>::new(|ev: web_sys::KeyboardEvent| {
-        if ev.key() == "Escape" {
-            close_exit();
-        }
-    });
-    let _ = backdrop.add_event_listener_with_callback("submit", submit.as_ref().unchecked_ref());
-    let _ = backdrop.add_event_listener_with_callback("click", clicks.as_ref().unchecked_ref());
-    let _ = backdrop.add_event_listener_with_callback("keydown", keys.as_ref().unchecked_ref());
-    submit.forget();
-    clicks.forget();
-    keys.forget();
     if let Some(body) = document.body() {
         let _ = body.append_child(&backdrop);
     }

@@ -62,11 +62,6 @@ pub async fn mount_form(focus: bool) {
 /// Takes the form down (a kiosk reset). A submission still on its way goes
 /// on, out of sight, until stored (see `courier`).
 pub fn unmount_form() {
-    // A kiosk reset starts the next patient afresh; a language switch has
-    // handed the answers over before calling this.
-    if !intake::switching() {
-        intake::set_done_reference(None);
-    }
     // Dropping the handle unmounts the view and disposes its state.
     FORM.with(|f| f.borrow_mut().take());
 }

@@ -32,6 +32,11 @@ pub fn start(on: bool, keep: bool) -> bool {
     on
 }
 
+/// Whether the form on screen writes history entries.
+pub fn on() -> bool {
+    ON.with(Cell::get)
+}
+
 /// Whether this page is inside a frame.
 pub fn framed() -> bool {
     let Some(window) = web_sys::window() else {

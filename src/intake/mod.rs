@@ -4,7 +4,6 @@ mod blocks;
 mod bodymap;
 mod diagnoses;
 pub mod field;
-mod handoff;
 pub(crate) mod history;
 mod medications;
 mod photo;
@@ -13,38 +12,32 @@ pub mod remember;
 mod review;
 mod send;
 mod signature;
+mod state;
 pub mod steps;
 
 pub use bodymap::toggle as toggle_region;
 pub use diagnoses::{choices as diagnosis_choices, Choice};
-pub use handoff::{
-    hand_over_answers, handed_over_reference, set_done_reference, set_switching, switching,
-};
 pub use photo::{decoded_len, scaled as photo_size};
 pub use send::{now_utc, today, SendState};
 pub use signature::extend_path;
+pub use state::FormState;
 
 use intake_core::config::{Endpoint, Format, Mode};
-use intake_core::{FieldError, IntakeDraft, Msg, Step};
+use intake_core::{FieldError, Msg, Step};
 use leptos::prelude::*;
 
 use crate::text::use_texts;
 use blocks::{block_view, Remember, Review, PRIVACY_URL};
 use field::FormContext;
-use send::{load_sealing, placeholder_context, Sender, Settings};
+use send::{placeholder_context, Sender, Settings};
 use steps::{blocks, title};
 
-/// Answers remembered on this device, if any (none outside a browser).
-fn restore() -> Option<IntakeDraft> {
-    #[cfg(target_arch = "wasm32")]
-    return remember::load();
-    #[cfg(not(target_arch = "wasm32"))]
-    None
-}
-
-/// The intake, one step at a time.
+/// The intake, one step at a time, over the state `form` holds (made once
+/// per patient, see [`FormState`]; a new one when none is given): a language
+/// switch renders it again over the same state.
 #[component]
 pub fn IntakeForm(
+    #[prop(default = None)] form: Option<FormState>,
     endpoint: Endpoint,
     mode: Mode,
     /// How long one attempt may take before it is tried again.
@@ -64,44 +57,24 @@ pub fn IntakeForm(
 ) -> impl IntoView {
     PRIVACY_URL.with(|u| *u.borrow_mut() = privacy_url);
     let texts = use_texts();
-    // At home, answers remembered on this device come back (never on a kiosk).
     let kiosk = mode == Mode::Kiosk;
-    // Answers handed over by a language switch come first.
-    let handed = handoff::take();
-    let handed_over = handed.is_some();
-    let (handed_draft, handed_step, handed_pending) = match handed {
-        Some(h) => (Some(h.draft), h.step, h.pending),
-        None => (None, Step::About, None),
-    };
-    let restored = (!kiosk && !handed_over).then(restore).flatten();
-    let remembering = RwSignal::new(restored.is_some());
-    let was_restored = restored.is_some();
-    let draft = RwSignal::new(handed_draft.or(restored).unwrap_or_default());
-    let errors: RwSignal<Vec<FieldError>> = RwSignal::new(Vec::new());
-    let warnings: RwSignal<Vec<FieldError>> = RwSignal::new(Vec::new());
-    let state = RwSignal::new(SendState::Idle);
-    let sealing_missing = RwSignal::new(false);
-    if public_key.is_some() {
-        load_sealing(sealing_missing);
-    }
-    let summary = RwSignal::new(String::new());
-    let pending = StoredValue::new(handed_pending);
-    // Remembered answers after a reload come back on the step the patient
-    // was on (its history entry says which).
-    let first_step = match (was_restored, history::current()) {
-        (true, Some(at)) if mode == Mode::Standalone && draft.with_untracked(|d| at.applies(d)) => {
-            at
-        }
-        _ => handed_step,
-    };
-    let step = RwSignal::new(first_step);
-    handoff::live(draft, step, pending);
-    // Came from Review through an Edit button: the way on leads back there.
-    let returning = RwSignal::new(false);
+    let form = form.unwrap_or_else(|| FormState::new(mode, public_key.is_some()));
+    let FormState {
+        draft,
+        step,
+        errors,
+        warnings,
+        state,
+        hurry,
+        sealing_missing,
+        summary,
+        returning,
+        checked_once,
+        remembering,
+        was_restored,
+        pending,
+    } = form;
     let shown = Memo::new(move |_| draft.with(Step::shown));
-    // After Next found a problem, every change re-checks so a fixed field
-    // clears at once.
-    let checked_once = RwSignal::new(false);
     let on_this_step = move |found: Vec<FieldError>, here: Step| -> Vec<FieldError> {
         found
             .into_iter()
@@ -124,14 +97,8 @@ pub fn IntakeForm(
         errors.set(here);
         warnings.set(checked.warnings);
     };
-    // On the standalone page each step is an entry of the browser's history:
-    // Back and Forward move between steps with every answer kept. Never in a
-    // frame (the host page's Back is its own, and its history's length would
-    // tell it how many steps the patient saw) nor on a kiosk (Back must never
-    // lead to a patient's step).
-    let in_history = history::start(mode == Mode::Standalone && !history::framed(), switching());
-    if in_history {
-        history::mark(step.get_untracked(), false);
+    // Back and Forward of the browser, on the standalone page (see `history`).
+    if history::on() {
         let popped = leptos::prelude::window_event_listener(leptos::ev::popstate, move |ev| {
             let Some(to) = history::popped(&ev.state()) else {
                 return;
@@ -152,13 +119,6 @@ pub fn IntakeForm(
         });
         on_cleanup(move || popped.remove());
     }
-    // Leaving the page with answers on the screen asks first, unless they are
-    // remembered on this device (then a reload brings them back). Answers
-    // count from the first edit (see `on_edit`), or from the start when a
-    // language switch handed them over: comparing the whole draft with an
-    // empty one would cost the module 1 KB.
-    history::set_answers(handed_over && !remembering.get_untracked());
-    on_cleanup(|| history::set_answers(false));
     let go = move |to: Step| {
         step.set(to);
         summary.set(String::new());
@@ -226,7 +186,7 @@ pub fn IntakeForm(
     let sender = Sender {
         draft,
         state,
-        hurry: RwSignal::new(false),
+        hurry,
         pending,
         settings: StoredValue::new(Settings {
             endpoint,
@@ -243,7 +203,7 @@ pub fn IntakeForm(
         on_done,
         lang: texts.lang(),
     };
-    let form = FormContext {
+    let fields = FormContext {
         draft,
         errors,
         warnings,
@@ -254,7 +214,7 @@ pub fn IntakeForm(
             #[cfg(target_arch = "wasm32")]
             if remembering.get_untracked() {
                 draft.with_untracked(|d| match d.photo {
-                    Some(_) => remember::save(&IntakeDraft {
+                    Some(_) => remember::save(&intake_core::IntakeDraft {
                         photo: None,
                         ..d.clone()
                     }),
@@ -301,7 +261,7 @@ pub fn IntakeForm(
             } else {
                 blocks(s)
                     .iter()
-                    .map(|b| block_view(*b, form))
+                    .map(|b| block_view(*b, fields))
                     .collect_view()
                     .into_any()
             };

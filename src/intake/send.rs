@@ -147,6 +147,8 @@ impl Sender {
                     if self.state.try_set(SendState::Idle).is_none() {
                         self.pending.set_value(None);
                         super::history::clear();
+                        // Stored: leaving has nothing to lose any more.
+                        super::history::set_answers(false);
                         self.on_done.run(reference);
                     }
                 }

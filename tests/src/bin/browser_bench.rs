@@ -20,7 +20,7 @@ async fn main() {
             runs: 7,
             keys: 40,
             taps: 12,
-            resets: 20,
+            resets: 50,
             surveyjs: true,
         }
     };
