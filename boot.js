@@ -39,22 +39,31 @@ const loader = (name) => {
 };
 const form = loader("form");
 let formModule;
-// The configuration, fetched once for the page from the first byte and
-// handed to the modules (`massageIntakeFiles`, read by src/fetch.rs); a
-// failure leaves it to them to try again.
+// The configuration (and the English texts when the first view is not
+// loaded), fetched once for the page from the first byte and handed to the
+// modules (`massageIntakeFiles`, read by src/fetch.rs); a failure leaves it
+// to them to try again.
 const files = (globalThis.massageIntakeFiles ??= {});
-files[CONFIG] = fetch(CONFIG, { credentials: "same-origin" }).then((r) =>
-  r.ok ? r.text() : Promise.reject(r.status),
-);
-files[CONFIG].catch(() => delete files[CONFIG]);
-// A page that opens on the form loads it beside the first view, not after.
+const fetched = (file) => {
+  files[file] = fetch(file, { credentials: "same-origin" }).then((r) => (r.ok ? r.text() : Promise.reject(r.status)));
+  files[file].catch(() => delete files[file]);
+};
+fetched(CONFIG);
+// A page that opens on the form (`view=intake` in its address: a kiosk, a
+// patient's link) loads the form's module alone, with the English texts it
+// would otherwise borrow from the first view. One whose configuration says so
+// loads the form beside the first view, not after it.
 const opensOnForm = (view) => view === "intake";
-if (opensOnForm(new URLSearchParams(location.search).get("view"))) form().catch(() => {});
-else
-  files[CONFIG].then((text) => {
-    if (!new URLSearchParams(location.search).has("view") && opensOnForm(JSON.parse(text).view))
-      form().catch(() => {});
-  }).catch(() => {});
+const alone = opensOnForm(new URLSearchParams(location.search).get("view"));
+if (alone) {
+  fetched("locales/en.lines");
+  form().catch(() => {});
+} else
+  files[CONFIG]
+    .then((text) => {
+      if (!new URLSearchParams(location.search).has("view") && opensOnForm(JSON.parse(text).view)) form().catch(() => {});
+    })
+    .catch(() => {});
 // A device with sealed envelopes waiting: the form module sends them.
 (indexedDB?.databases?.() ?? Promise.resolve([]))
   .then((all) => all.some((d) => d.name === "massage-intake") && form().then((m) => m.deliver_kept()))
@@ -133,10 +142,26 @@ globalThis.massageIntake = {
     asking ? addEventListener("beforeunload", ask) : removeEventListener("beforeunload", ask);
   },
   // A language switched to in the form reaches the first view's module too.
-  setLang: (lang) => first.set_language(lang),
+  setLang: (lang) => first?.set_language(lang),
   // The form module has no English texts of its own: it takes the first view's.
-  english: () => first.english_lines(),
+  english: () => first?.english_lines(),
   memory: () => Object.fromEntries(Object.entries(memories).map(([k, m]) => [k, m.buffer.byteLength])),
 };
-first = await import(here.href);
-memories.first = memoryOf(await first.default({ module_or_path: tag.dataset.intakeWasm }));
+const loadFirst = async () => {
+  const wasm = fetch(new URL(tag.dataset.intakeWasm, here), { credentials: "same-origin" });
+  wasm.catch(() => {});
+  first = await import(here.href);
+  memories.first = memoryOf(await first.default({ module_or_path: wasm }));
+};
+if (alone) {
+  sizing = false;
+  try {
+    formModule = await form();
+    await formModule.start_alone();
+  } catch {
+    // The form could not start: the first view comes, and says so.
+    formModule = undefined;
+    sizing = true;
+    await loadFirst();
+  }
+} else await loadFirst();

@@ -12,6 +12,16 @@ pub async fn mount_form(focus: bool) {
     massage_intake::mount_form(focus).await;
 }
 
+/// Starts the form on a page that opens on it, without the first view (see
+/// `massage_intake::start_alone`).
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub async fn start_alone() -> Result<(), wasm_bindgen::JsValue> {
+    massage_intake::shell::quiet_panics();
+    massage_intake::start_alone()
+        .await
+        .map_err(|()| "the form's texts could not be fetched".into())
+}
+
 /// Takes the form down for a kiosk reset (see `massage_intake::unmount_form`).
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn unmount_form() {

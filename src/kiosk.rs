@@ -2,7 +2,8 @@
 //! patient is asked "Are you still there?" with a countdown; at zero, and a
 //! while after the thank-you screen, everything is cleared for the next
 //! patient. No Leptos here: this lives in the first view's module, which
-//! stays loaded for the life of the page.
+//! stays loaded for the life of the page, or on a page that opens on the
+//! form (`view=intake` in its address), in the form's module.
 //!
 //! A reset stops the form (a submission still on its way keeps going in the
 //! background, out of sight, until it is stored), clears the page's storage
@@ -42,6 +43,8 @@ thread_local! {
     static EXIT_PIN: RefCell<Option<String>> = const { RefCell::new(None) };
     /// Wrong PINs in a row, and until when the exit is locked.
     static WRONG: Cell<(u32, f64)> = const { Cell::new((0, 0.0)) };
+    /// What shows the page afresh after a reset.
+    static RESTART: Cell<Option<fn()>> = const { Cell::new(None) };
 }
 
 /// The staff exit's dialog id.
@@ -56,8 +59,10 @@ fn document() -> Option<web_sys::Document> {
 }
 
 /// Starts watching for idleness, once per page; later calls (after a reset)
-/// only take the new timings.
-pub fn watch(config: &WidgetConfig) {
+/// only take the new timings. After a reset `restart` shows the page afresh
+/// (the first view, or on a page that opens on the form, the form).
+pub fn watch(config: &WidgetConfig, restart: fn()) {
+    RESTART.with(|r| r.set(Some(restart)));
     let first = TIMINGS.with(Cell::get).is_none();
     TIMINGS.with(|t| {
         t.set(Some(Timings {
@@ -270,7 +275,9 @@ pub fn reset() {
         }
         window.scroll_to_with_x_and_y(0.0, 0.0);
     }
-    crate::shell::start_again();
+    if let Some(restart) = RESTART.with(Cell::get) {
+        restart();
+    }
 }
 
 /// A small "Staff" button in a corner, outside the patient's view of the form.

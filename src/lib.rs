@@ -59,6 +59,43 @@ pub async fn mount_form(focus: bool) {
     }
 }
 
+/// The form module's entry on a page that opens on the form (`view=intake`
+/// in its address, as a kiosk or a patient's link opens it): `boot.js` loads
+/// only this module, and the form does what the first view would have done
+/// (its events, the kiosk's watch). With `english`, the English texts come
+/// from `locales/en.lines` (the first view, which carries them, is not
+/// loaded).
+pub async fn start_alone() -> Result<(), ()> {
+    // Without its texts the form shows nothing worth reading: the page's
+    // loader then falls back to the first view.
+    if !locale::fetch_english().await {
+        return Err(());
+    }
+    let resolved = config::load().await;
+    let blocked = resolved
+        .problems
+        .iter()
+        .any(intake_core::config::ConfigProblem::blocks_sending);
+    let kiosk = resolved.config.mode == intake_core::Mode::Kiosk;
+    let config = resolved.config.clone();
+    mount_form(false).await;
+    if blocked {
+        bridge::event("error", &[("code", "configuration")]);
+    } else {
+        bridge::event("ready", &[]);
+        bridge::event("started", &[]);
+    }
+    if kiosk {
+        kiosk::watch(&config, restart_alone);
+    }
+    Ok(())
+}
+
+/// A kiosk reset on a page that opens on the form: the form, afresh.
+fn restart_alone() {
+    wasm_bindgen_futures::spawn_local(mount_form(false));
+}
+
 /// Takes the form down (a kiosk reset). A submission still on its way goes
 /// on, out of sight, until stored (see `courier`).
 pub fn unmount_form() {

@@ -39,9 +39,25 @@ pub fn english() -> Catalog {
     #[cfg(feature = "borrowed-english")]
     {
         crate::bridge::english()
+            // A page that opens on the form has no first view: the texts
+            // were fetched (see `fetch_english`).
+            .or_else(|| {
+                js_sys::Reflect::get(&crate::bridge::fetched_files(), &ENGLISH_FILE.into())
+                    .ok()?
+                    .as_string()
+            })
             .and_then(|lines| Catalog::from_lines(Locale::En, &lines))
             .unwrap_or_else(|| Catalog::blank(Locale::En))
     }
+}
+
+/// The English texts as a file, for a page without the first view.
+pub const ENGLISH_FILE: &str = "locales/en.lines";
+
+/// Fetches the English texts when this module cannot borrow them (a page
+/// that opens on the form); false when they cannot be had.
+pub async fn fetch_english() -> bool {
+    crate::bridge::english().is_some() || crate::fetch::fetch_once(ENGLISH_FILE).await.is_ok()
 }
 
 /// The texts in use (English until another language is loaded).

@@ -183,7 +183,7 @@ fn show_in(root: &web_sys::Element, resolved: ResolvedConfig, inline: bool) {
         "mi-root"
     });
     if kiosk {
-        crate::kiosk::watch(config);
+        crate::kiosk::watch(config, start_again);
     }
     let _ = root.set_attribute("lang", catalog.locale().tag());
     // A reload mid-form (its history entry names a step) comes back to the form.

@@ -147,7 +147,9 @@ pub fn write_languages(dist: &Path) -> Result<usize, String> {
     let dir = dist.join("locales");
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let mut count = 0;
-    for locale in Locale::ALL.iter().filter(|l| **l != Locale::En) {
+    // English too: the first view carries it, but a page that opens on the
+    // form loads the form's module alone, which borrows it from the file.
+    for locale in Locale::ALL.iter() {
         let catalog = Catalog::parse(*locale, locale.source())
             .map_err(|e| format!("locales/{}.txt: {e}", locale.tag()))?;
         std::fs::write(

@@ -35,7 +35,8 @@ commands:
   setup              install what the build and tests need (only what is missing)
   dist               build the widget in release mode into dist/ and print its size
   demo [--port N]    build, then serve the widget and receive submissions (default port 8080)
-  test               formatting, lints, native tests, browser tests and end-to-end tests
+  test [--e2e-runs N]  formatting, lints, native tests, browser tests and end-to-end tests
+                     (the end-to-end suite N times in a row, stopping at the first failure)
   bench              the release bundle's sizes, then the receiver under load
   crash-test [--kills N]  kill the receiver with SIGKILL N times under load (default 120)";
 
@@ -45,7 +46,7 @@ fn main() -> ExitCode {
         Some("setup") => setup(Browser::Needed),
         Some("dist") => setup(Browser::NotNeeded).and_then(|()| dist()).map(|_| ()),
         Some("demo") => demo(&args[1..]),
-        Some("test") => test(),
+        Some("test") => e2e_runs(&args[1..]).and_then(test),
         Some("bench") => bench(),
         Some("crash-test") => crash_test(&args[1..]),
         Some("help" | "-h" | "--help") => {
@@ -552,7 +553,20 @@ fn serve_demo_site(port: u16, widget: &str) -> Result {
     Ok(())
 }
 
-fn test() -> Result {
+/// How many times `cargo xtask test` runs the end-to-end suite.
+fn e2e_runs(args: &[String]) -> Result<u32> {
+    match args {
+        [] => Ok(1),
+        [flag, value] if flag == "--e2e-runs" => value
+            .parse::<u32>()
+            .ok()
+            .filter(|n| *n >= 1)
+            .ok_or_else(|| format!("--e2e-runs takes a number from 1, not `{value}`")),
+        _ => Err("usage: cargo xtask test [--e2e-runs N]".to_owned()),
+    }
+}
+
+fn test(e2e_runs: u32) -> Result {
     let started = Instant::now();
     setup(Browser::Needed)?;
     let mut steps: Vec<(&str, f64)> = Vec::new();
@@ -612,9 +626,16 @@ fn test() -> Result {
     step(
         "end-to-end tests (Chromium + receiver + SQLite)",
         &mut || {
-            run(cargo()
-                .args(["test", "--package", "intake-e2e"])
-                .env("INTAKE_DIST", root().join("dist")))
+            for round in 1..=e2e_runs {
+                if e2e_runs > 1 {
+                    println!("\n-- end-to-end run {round} of {e2e_runs}");
+                }
+                run(cargo()
+                    .args(["test", "--package", "intake-e2e"])
+                    .env("INTAKE_DIST", root().join("dist")))
+                .map_err(|e| format!("run {round} of {e2e_runs}: {e}"))?;
+            }
+            Ok(())
         },
     )?;
     println!("\n== summary");
