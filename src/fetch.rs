@@ -42,19 +42,40 @@ pub async fn fetch(
     }
     // No cookies or credentials: the endpoint needs none, and a host page's must never travel.
     init.set_credentials(web_sys::RequestCredentials::Omit);
-    if timeout_ms > 0 {
-        // An AbortController aborted by a timer: unlike AbortSignal.timeout it
-        // exists on older tablets too (iOS 12.2 on).
-        if let Ok(controller) = web_sys::AbortController::new() {
+    // An AbortController aborted by a timer: unlike AbortSignal.timeout it
+    // exists on older tablets too (iOS 12.2 on). The timer is cleared and its
+    // closure dropped once the reply is read, so no finished request leaves
+    // anything behind until its timeout would have fired.
+    let timeout = (timeout_ms > 0)
+        .then(|| web_sys::AbortController::new().ok())
+        .flatten()
+        .map(|controller| {
             init.set_signal(Some(&controller.signal()));
-            let abort = wasm_bindgen::closure::Closure::once_into_js(move || controller.abort());
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
-                abort.unchecked_ref(),
-                timeout_ms as i32,
-            );
+            let abort = wasm_bindgen::closure::Closure::once(move || controller.abort());
+            let timer = window
+                .set_timeout_with_callback_and_timeout_and_arguments_0(
+                    abort.as_ref().unchecked_ref(),
+                    timeout_ms as i32,
+                )
+                .ok();
+            (abort, timer)
+        });
+    let fetched = read(&window, url, &init).await;
+    if let Some((abort, timer)) = timeout {
+        if let Some(timer) = timer {
+            window.clear_timeout_with_handle(timer);
         }
+        drop(abort);
     }
-    let request = Request::new_with_str_and_init(url, &init).map_err(|_| FetchError::Request)?;
+    fetched
+}
+
+async fn read(
+    window: &web_sys::Window,
+    url: &str,
+    init: &RequestInit,
+) -> Result<Fetched, FetchError> {
+    let request = Request::new_with_str_and_init(url, init).map_err(|_| FetchError::Request)?;
     let response: Response = JsFuture::from(window.fetch_with_request(&request))
         .await
         .map_err(|_| FetchError::Network)?

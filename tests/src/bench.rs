@@ -203,7 +203,7 @@ async fn latencies(browser: &Browser, name: &str) -> Vec<f64> {
 }
 
 /// JS heap in use after a full garbage collection, and each wasm memory.
-async fn memory(browser: &Browser) -> (f64, Value) {
+pub async fn memory(browser: &Browser) -> (f64, Value) {
     browser.cdp("HeapProfiler.collectGarbage", json!({})).await;
     let heap = browser.cdp("Runtime.getHeapUsage", json!({})).await;
     let wasm = browser
@@ -219,9 +219,23 @@ fn wasm_total(wasm: &Value) -> f64 {
 }
 
 /// Waits until `condition` (a script expression) holds in the page.
+/// Runs `body` (a function's body) in the page through the DevTools protocol:
+/// unlike WebDriver's script calls it leaves nothing behind in the page's
+/// heap (chromedriver keeps a wrapper of every result it returned: 86 arrays
+/// per kiosk intake), so the memory figures weigh the widget, not the harness.
+async fn script(browser: &Browser, body: &str) -> Value {
+    let out = browser
+        .cdp(
+            "Runtime.evaluate",
+            json!({ "expression": format!("(() => {{ {body} }})()"), "returnByValue": true }),
+        )
+        .await;
+    out["result"]["value"].clone()
+}
+
 async fn until(browser: &Browser, condition: &str) {
     for _ in 0..600 {
-        if browser.eval(&format!("return !!({condition});")).await == Value::Bool(true) {
+        if script(browser, &format!("return !!({condition});")).await == Value::Bool(true) {
             return;
         }
         tokio::time::sleep(Duration::from_millis(25)).await;
@@ -231,16 +245,18 @@ async fn until(browser: &Browser, condition: &str) {
 
 /// Fills, ticks and presses through scripts only: WebDriver's own references
 /// to elements would keep every old form alive and weigh on the JS heap.
-const FILL: &str = "const [answers, clicks] = arguments; \
+const FILL: &str = "\
   for (const [id, value] of Object.entries(answers)) { const e = document.getElementById(id); \
     if (e) { e.value = value; e.dispatchEvent(new Event('input', { bubbles: true })); } } \
   for (const id of clicks) document.getElementById(id)?.click(); return true;";
 
 /// Presses Next and waits for the step after `from`.
 async fn next_by_script(browser: &Browser, from: &str) {
-    browser
-        .eval("document.getElementById('mi-next').click(); return true;")
-        .await;
+    script(
+        browser,
+        "document.getElementById('mi-next').click(); return true;",
+    )
+    .await;
     until(
         browser,
         &format!("document.querySelector('.mi-step:not([hidden])')?.dataset.step !== '{from}'"),
@@ -249,24 +265,24 @@ async fn next_by_script(browser: &Browser, from: &str) {
 }
 
 /// One short intake in a kiosk, sent; returns once its thank-you screen is up.
-async fn kiosk_intake(browser: &Browser) {
+pub async fn kiosk_intake(browser: &Browser) {
     until(
         browser,
         "document.querySelector('.mi-learn [data-start], #mi-patient-given-name')",
     )
     .await;
-    browser
-        .eval("document.querySelector('.mi-learn [data-start]')?.click(); return true;")
-        .await;
+    script(
+        browser,
+        "document.querySelector('.mi-learn [data-start]')?.click(); return true;",
+    )
+    .await;
     until(browser, "document.getElementById('mi-patient-given-name')").await;
-    let fill = |answers: Value, clicks: Value| {
-        let driver = &browser.driver;
-        async move {
-            driver
-                .execute(FILL, vec![answers, clicks])
-                .await
-                .expect("fill");
-        }
+    let fill = |answers: Value, clicks: Value| async move {
+        script(
+            browser,
+            &format!("const [answers, clicks] = [{answers}, {clicks}]; {FILL}"),
+        )
+        .await;
     };
     fill(
         json!({ "mi-patient-given-name": "Ana", "mi-patient-family-name": "Silva",
@@ -300,14 +316,16 @@ async fn kiosk_intake(browser: &Browser) {
     )
     .await;
     next_by_script(browser, "consent").await;
-    browser
-        .eval("document.getElementById('mi-next').click(); return true;")
-        .await;
+    script(
+        browser,
+        "document.getElementById('mi-next').click(); return true;",
+    )
+    .await;
     until(browser, "document.querySelector('.mi-reference')").await;
 }
 
 /// Waits for the kiosk to reset after the thank-you screen.
-async fn kiosk_reset(browser: &Browser) {
+pub async fn kiosk_reset(browser: &Browser) {
     until(browser, "!document.querySelector('.mi-reference')").await;
 }
 
