@@ -252,18 +252,28 @@ pub fn IntakeForm(
             })
             .collect_view()
     };
+    // A step's questions are rendered the first time it shows and then kept
+    // (hidden while another shows): the form works once one step is
+    // rendered, not all eight, and what was typed stays where it was.
     let sections = Step::ALL
         .iter()
         .copied()
         .map(|s| {
-            let body = if s == Step::Review {
-                view! { <Review step draft warnings returning /> }.into_any()
-            } else {
-                blocks(s)
-                    .iter()
-                    .map(|b| block_view(*b, fields))
-                    .collect_view()
-                    .into_any()
+            let reached = Memo::new(move |was: Option<&bool>| {
+                was.copied().unwrap_or(false) || step.get() == s
+            });
+            let body = move || {
+                reached.get().then(|| {
+                    if s == Step::Review {
+                        view! { <Review step draft warnings returning /> }.into_any()
+                    } else {
+                        blocks(s)
+                            .iter()
+                            .map(|b| block_view(*b, fields))
+                            .collect_view()
+                            .into_any()
+                    }
+                })
             };
             let first = s == Step::About;
             view! {
