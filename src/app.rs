@@ -6,6 +6,7 @@ use intake_core::{parts, Msg, Part};
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
 
+use crate::dom::focus_when_rendered;
 use crate::intake::{FormState, IntakeForm};
 use crate::shell::{footer_html, header_html, notice_html};
 use crate::text::{use_texts, Texts};
@@ -32,7 +33,7 @@ pub fn App(resolved: ResolvedConfig) -> impl IntoView {
     let form = FormState::new(config.mode, config.public_key.is_some());
     let stage = RwSignal::new(Stage::Intake);
     view! {
-        <div class=class id=crate::shell::ROOT_ID lang=move || language.get().locale().tag()>
+        <div class=class id=crate::dom::ROOT_ID lang=move || language.get().locale().tag()>
             {move || {
                 provide_context(Texts::from_static(language.get()));
                 let resolved = resolved.clone();
@@ -84,7 +85,7 @@ fn Widget(
     // The language switch: the widget renders again in the other language
     // with every answer, on the same step (or the same thank-you screen).
     let switch_language = move |ev: leptos::ev::MouseEvent| {
-        let Some(locale) = crate::shell::data_of(&ev, "data-lang")
+        let Some(locale) = crate::dom::data_of(&ev, "data-lang")
             .and_then(|tag| intake_core::Locale::from_tag(&tag))
         else {
             return;
@@ -148,28 +149,6 @@ pub fn split_placeholder(text: &str, name: &str) -> (String, String) {
         }
     }
     (before, after)
-}
-
-/// Moves keyboard and screen-reader focus to the element `id` once it exists.
-pub fn focus_when_rendered(id: &'static str) {
-    request_animation_frame(move || focus_by_id(id));
-}
-
-/// [`focus_when_rendered`] for an id made at run time.
-pub fn focus_when_rendered_id(id: String) {
-    request_animation_frame(move || focus_by_id(&id));
-}
-
-/// Focuses the element `id`, if there is one.
-pub fn focus_by_id(id: &str) {
-    use wasm_bindgen::JsCast;
-    if let Some(el) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(id))
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-    {
-        let _ = el.focus();
-    }
 }
 
 #[cfg(test)]

@@ -1334,13 +1334,13 @@ async fn view_intake_opens_the_form_at_once_without_taking_focus() {
 #[wasm_bindgen_test]
 async fn the_form_mounts_in_place_of_the_first_view() {
     let root = show_first_view(r#"{"endpoint":"/api/v1/submissions"}"#, "");
-    root.set_id(crate::shell::ROOT_ID);
+    root.set_id(crate::dom::ROOT_ID);
     settle().await;
     crate::mount_form(true).await;
     settle().await;
     let doc = document();
     let form_root = doc
-        .get_element_by_id(crate::shell::ROOT_ID)
+        .get_element_by_id(crate::dom::ROOT_ID)
         .expect("form root");
     assert!(form_root.query_selector("form").ok().flatten().is_some());
     assert!(

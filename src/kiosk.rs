@@ -18,7 +18,7 @@ use intake_core::Msg;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::learn::escape;
+use crate::markup::escape;
 
 /// The dialog's element id.
 pub const DIALOG_ID: &str = "mi-idle-dialog";
@@ -263,7 +263,7 @@ pub fn reset() {
         let _ = storage.clear();
     }
     if let Some(document) = window.document() {
-        for id in [DIALOG_ID, crate::shell::ROOT_ID] {
+        for id in [DIALOG_ID, crate::dom::ROOT_ID] {
             while let Some(old) = document.get_element_by_id(id) {
                 old.remove();
             }

@@ -5,12 +5,14 @@ pub mod bridge;
 pub mod config;
 pub mod courier;
 pub mod delivery;
+pub mod dom;
 pub mod fetch;
 pub mod intake;
 pub mod json;
 pub mod kiosk;
 pub mod learn;
 pub mod locale;
+pub mod markup;
 #[cfg(target_arch = "wasm32")]
 pub mod outbox;
 pub mod rules;
@@ -19,6 +21,7 @@ pub mod seal;
 pub mod shell;
 pub mod text;
 pub mod transport;
+pub mod unsettled;
 
 #[cfg(all(test, target_arch = "wasm32"))]
 mod browser_tests;
@@ -35,7 +38,7 @@ pub async fn mount_form(focus: bool) {
     let resolved = config::load().await;
     locale::use_locale(locale::choose(&resolved)).await;
     if let Some(document) = web_sys::window().and_then(|w| w.document()) {
-        for id in ["mi-boot", shell::ROOT_ID] {
+        for id in ["mi-boot", crate::dom::ROOT_ID] {
             if let Some(old) = document.get_element_by_id(id) {
                 old.remove();
             }
@@ -50,12 +53,12 @@ pub async fn mount_form(focus: bool) {
             move || leptos::prelude::view! { <app::App resolved /> },
         );
         FORM.with(|f| *f.borrow_mut() = Some(Box::new(handle)));
-        if let Some(root) = leptos::prelude::document().get_element_by_id(shell::ROOT_ID) {
+        if let Some(root) = leptos::prelude::document().get_element_by_id(crate::dom::ROOT_ID) {
             shell::apply_theme(&root, &config);
         }
     }
     if focus {
-        app::focus_when_rendered("mi-intake-heading");
+        dom::focus_when_rendered("mi-intake-heading");
     }
 }
 

@@ -275,7 +275,7 @@ async fn deliver_all() -> Option<u32> {
     let mut wait: Option<u32> = None;
     let now = js_sys::Date::now();
     for record in all().await {
-        if crate::courier::in_flight(&record.id) {
+        if crate::unsettled::in_flight(&record.id) {
             // The form is sending it this moment.
             continue;
         }

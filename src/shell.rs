@@ -12,10 +12,9 @@ use intake_core::{Catalog, Msg};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::learn::{escape, html as learn_html};
-
-/// The id of the first view's root element, which the form replaces.
-pub const ROOT_ID: &str = "mi-root";
+use crate::dom::ROOT_ID;
+use crate::learn::html as learn_html;
+use crate::markup::{escape, tel_sentence};
 
 /// Installs a panic hook that never prints the panic's own text: that could
 /// quote a patient's answer, and the console is no place for health information.
@@ -139,18 +138,6 @@ fn switch_language(root: web_sys::Element, tag: &str) {
             focus_lang(locale);
         }
     });
-}
-
-/// The `name` attribute of the nearest element carrying it, from an event's
-/// target up: which delegated control (`data-lang`, `data-edit`…) an event
-/// landed on.
-pub fn data_of(ev: &web_sys::Event, name: &str) -> Option<String> {
-    ev.target()?
-        .dyn_into::<web_sys::Element>()
-        .ok()?
-        .closest(&format!("[{name}]"))
-        .ok()??
-        .get_attribute(name)
 }
 
 /// Focuses the switch's button for `locale`.
@@ -355,23 +342,5 @@ pub fn footer_html(catalog: &Catalog, config: &WidgetConfig) -> String {
     format!(
         r#"<footer class="mi-footer"><p>{}</p></footer>"#,
         tel_sentence(catalog, Msg::ClinicCall, clinic, phone)
-    )
-}
-
-/// A sentence with `{clinic}` filled and `{phone}` as a link that dials it.
-pub fn tel_sentence(
-    catalog: &Catalog,
-    msg: Msg,
-    clinic: &str,
-    phone: &intake_core::phone::PhoneNumber,
-) -> String {
-    let link = format!(
-        r#"<a class="mi-tel" href="tel:{}">{}</a>"#,
-        phone.e164(),
-        escape(&phone.display())
-    );
-    intake_core::fill(
-        &escape(catalog.text(msg)),
-        &[("clinic", &escape(clinic)), ("phone", &link)],
     )
 }

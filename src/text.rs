@@ -76,7 +76,7 @@ impl Texts {
     }
 }
 
-/// The texts provided by [`crate::app::App`].
+/// The texts provided by the form's top component (`app::App`).
 pub fn use_texts() -> Texts {
     expect_context::<Texts>()
 }

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use super::field::{fields, FormContext};
 use super::steps::Block;
 use super::{bodymap, diagnoses, history, medications, photo, review, signature};
-use crate::learn::escape;
+use crate::markup::escape;
 use crate::text::use_texts;
 
 /// "Remember my answers on this device", with "Forget them" while any are
@@ -178,7 +178,7 @@ pub fn Review(
     };
     let on_click = move |ev: leptos::ev::MouseEvent| {
         let Some(index) =
-            crate::shell::data_of(&ev, "data-edit").and_then(|i| i.parse::<usize>().ok())
+            crate::dom::data_of(&ev, "data-edit").and_then(|i| i.parse::<usize>().ok())
         else {
             return;
         };
@@ -186,7 +186,7 @@ pub fn Review(
             returning.set(true);
             step.set(*to);
             history::mark(*to, true);
-            crate::app::focus_when_rendered("mi-intake-heading");
+            crate::dom::focus_when_rendered("mi-intake-heading");
         }
     };
     view! {

@@ -3,8 +3,9 @@
 use intake_core::{MedicationDraft, Msg};
 use leptos::prelude::*;
 
-use super::field::{field_id, FormContext};
-use crate::app::focus_when_rendered_id;
+use super::field::FormContext;
+use super::spec::field_id;
+use crate::dom::focus_when_rendered_id;
 use crate::text::use_texts;
 
 /// The list, its rows and "Add a medicine".

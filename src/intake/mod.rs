@@ -2,8 +2,10 @@
 
 mod blocks;
 mod bodymap;
+mod choices;
 mod diagnoses;
 pub mod field;
+mod figure;
 pub(crate) mod history;
 mod medications;
 mod photo;
@@ -12,11 +14,12 @@ pub mod remember;
 mod review;
 mod send;
 mod signature;
+pub mod spec;
 mod state;
 pub mod steps;
 
 pub use bodymap::toggle as toggle_region;
-pub use diagnoses::{choices as diagnosis_choices, Choice};
+pub use choices::{choices as diagnosis_choices, Choice};
 pub use photo::{decoded_len, scaled as photo_size};
 pub use send::{now_utc, today, SendState};
 pub use signature::extend_path;
@@ -114,7 +117,7 @@ pub fn IntakeForm(
                 errors.set(Vec::new());
                 summary.set(String::new());
                 step.set(to);
-                crate::app::focus_when_rendered("mi-intake-heading");
+                crate::dom::focus_when_rendered("mi-intake-heading");
             }
         });
         on_cleanup(move || popped.remove());
@@ -123,7 +126,7 @@ pub fn IntakeForm(
         step.set(to);
         summary.set(String::new());
         history::mark(to, true);
-        crate::app::focus_when_rendered("mi-intake-heading");
+        crate::dom::focus_when_rendered("mi-intake-heading");
     };
     // Shows problems where they are: on their step, the first one focused,
     // a summary read out.

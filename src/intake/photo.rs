@@ -29,10 +29,10 @@ pub fn scaled(width: u32, height: u32) -> (u32, u32) {
     (scale(width).max(1), scale(height).max(1))
 }
 
-/// Bytes of standard padded base64 once decoded.
+/// Bytes of the photo's base64 once decoded (0 when it is not base64,
+/// which a canvas never writes).
 pub fn decoded_len(base64: &str) -> usize {
-    let pad = base64.bytes().rev().take_while(|b| *b == b'=').count();
-    (base64.len() / 4 * 3).saturating_sub(pad)
+    intake_core::base64::decoded_len(base64).unwrap_or(0)
 }
 
 /// What happened to the chosen file.
@@ -248,5 +248,6 @@ mod tests {
         assert_eq!(decoded_len("/9j/4A=="), 4);
         assert_eq!(decoded_len("YWJj"), 3);
         assert_eq!(decoded_len("YWI="), 2);
+        assert_eq!(decoded_len("not base64"), 0);
     }
 }

@@ -4,10 +4,10 @@
 
 use intake_core::{FieldError, IntakeDraft, Msg, Step};
 
-use super::bodymap::region_name;
-use super::field::{option_label, Binding, FieldSpec, Kind};
+use super::figure::region_name;
+use super::spec::{option_label, Binding, FieldSpec, Kind};
 use super::steps::{blocks, title, Block, TYPED_SIGNATURE};
-use crate::learn::escape;
+use crate::markup::escape;
 use crate::text::Texts;
 
 /// The answer to one question, in words (`None` when not answered).

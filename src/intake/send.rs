@@ -204,11 +204,11 @@ impl Sender {
             });
         };
         // Sealing may wait for the network: leaving asks already.
-        courier::hold(&id);
+        crate::unsettled::hold(&id);
         let (envelope, kept) = self
             .seal_and_keep(key, &endpoint, &id, &body, settings.format)
             .await;
-        courier::release(&id);
+        crate::unsettled::release(&id);
         Some(Parcel {
             endpoint,
             id,

@@ -12,23 +12,7 @@ use intake_core::config::{StartView, WidgetConfig};
 use intake_core::learn::{resolve, Shown, Topic};
 use intake_core::{Catalog, Msg};
 
-use crate::shell::tel_sentence;
-
-/// Escapes text for element content and double-quoted attributes.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+use crate::markup::{escape, tel_sentence};
 
 /// The markup of the education view: `h2`, then one `h3` disclosure per
 /// section, `h4` per technique or therapy card, then the disclaimer and the

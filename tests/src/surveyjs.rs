@@ -4,7 +4,7 @@
 
 use intake_core::vocab::BodyRegion;
 use intake_core::{Catalog, Step};
-use massage_intake::intake::field::{option_label, FieldSpec, Kind};
+use massage_intake::intake::spec::{option_label, FieldSpec, Kind};
 use massage_intake::intake::steps::{blocks, title, Block, TYPED_SIGNATURE};
 use massage_intake::text::Texts;
 use serde_json::{json, Value};

@@ -1,5 +1,7 @@
 //! Helpers shared by `cargo xtask` and the tests: the release bundle's sizes.
 
+pub mod modules;
+
 use std::io::Write;
 use std::path::Path;
 

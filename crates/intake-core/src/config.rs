@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::i18n::{Locale, Msg};
 use crate::learn::{parse_overrides, ContentProblem, LearnOverrides};
 use crate::phone::PhoneNumber;
+pub use crate::value::ConfigValue;
 
 /// Where the widget runs.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -256,54 +257,6 @@ pub struct ResolvedConfig {
     pub problems: Vec<ConfigProblem>,
 }
 
-/// A value in the configuration file, as a small JSON tree (the browser parses
-/// with its own `JSON.parse`, so the bundle needs no JSON parser).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ConfigValue {
-    Text(String),
-    Bool(bool),
-    List(Vec<ConfigValue>),
-    Object(Vec<(String, ConfigValue)>),
-    /// A number or `null`, as JSON text.
-    Other(String),
-}
-
-impl ConfigValue {
-    fn as_text(&self) -> Option<&str> {
-        match self {
-            ConfigValue::Text(t) => Some(t),
-            _ => None,
-        }
-    }
-
-    fn shown(&self) -> String {
-        match self {
-            ConfigValue::Text(t) | ConfigValue::Other(t) => t.clone(),
-            ConfigValue::Bool(b) => b.to_string(),
-            ConfigValue::List(_) => "[…]".to_owned(),
-            ConfigValue::Object(_) => "{…}".to_owned(),
-        }
-    }
-
-    /// The tree of a parsed JSON value (native callers).
-    pub fn from_json(value: serde_json::Value) -> ConfigValue {
-        use serde_json::Value;
-        match value {
-            Value::String(s) => ConfigValue::Text(s),
-            Value::Bool(b) => ConfigValue::Bool(b),
-            Value::Array(items) => {
-                ConfigValue::List(items.into_iter().map(ConfigValue::from_json).collect())
-            }
-            Value::Object(map) => ConfigValue::Object(
-                map.into_iter()
-                    .map(|(k, v)| (k, ConfigValue::from_json(v)))
-                    .collect(),
-            ),
-            other => ConfigValue::Other(other.to_string()),
-        }
-    }
-}
-
 /// Why a configuration file is not a JSON object.
 pub const NOT_AN_OBJECT: &str =
     "it must be a JSON object, like {\"endpoint\": \"/api/v1/submissions\"}";
@@ -378,9 +331,7 @@ fn apply_file(
             }
             "format" => set(&mut config.format, text.and_then(Format::parse)),
             "public_key" => match text.map(str::trim) {
-                Some(key)
-                    if crate::fhir::base64_decode(key).is_some_and(|bytes| bytes.len() == 32) =>
-                {
+                Some(key) if crate::base64::decode(key).is_some_and(|bytes| bytes.len() == 32) => {
                     config.public_key = Some(key.to_owned());
                     true
                 }
@@ -407,7 +358,12 @@ fn apply_file(
             "mode" => set(&mut config.mode, text.and_then(Mode::parse)),
             "view" => set(&mut config.view, text.and_then(StartView::parse)),
             "learn" => {
-                config.learn = parse_overrides(value, problems);
+                let (overrides, bad) = parse_overrides(value);
+                problems.extend(
+                    bad.into_iter()
+                        .map(|(field, problem)| ConfigProblem::BadContent { field, problem }),
+                );
+                config.learn = overrides;
                 true
             }
             "send_timeout_seconds" => {
@@ -699,7 +655,7 @@ mod tests {
 
     #[test]
     fn a_public_key_is_32_bytes_of_base64() {
-        let key = crate::fhir::base64_encode(&[7u8; 32]);
+        let key = crate::base64::encode(&[7u8; 32]);
         let r = resolve(
             Ok(&format!(r#"{{"endpoint":"/a","public_key":"{key}"}}"#)),
             "",

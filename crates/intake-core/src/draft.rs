@@ -679,7 +679,7 @@ impl IntakeDraft {
             .map(|p| Attachment {
                 kind: AttachmentKind::PrescriptionPhoto,
                 mime_type: p.mime_type.clone(),
-                size_bytes: crate::validate::base64_decoded_len(&p.data_base64)
+                size_bytes: crate::base64::decoded_len(&p.data_base64)
                     .and_then(|n| u32::try_from(n).ok())
                     .unwrap_or(0),
                 data_base64: p.data_base64.clone(),

@@ -384,7 +384,7 @@ fn signature_extension(s: &Submission) -> Value {
         fields.insert("sigFormat".into(), "image/svg+xml".into());
         fields.insert(
             "data".into(),
-            base64_encode(path.as_str().as_bytes()).into(),
+            crate::base64::encode(path.as_str().as_bytes()).into(),
         );
     }
     obj([
@@ -685,7 +685,7 @@ fn read_signature(extension: &Value) -> Result<Value, FhirError> {
         .and_then(|t| t.get("code").cloned())
         .unwrap_or(Value::Null);
     let svg_path = match sig.get("data").and_then(Value::as_str) {
-        Some(data) => base64_decode(data)
+        Some(data) => crate::base64::decode(data)
             .and_then(|bytes| String::from_utf8(bytes).ok())
             .map(Value::from)
             .ok_or_else(|| FhirError::new(at, "data is not base64 SVG path text"))?,
@@ -721,71 +721,9 @@ fn read_flag(extension: &Value) -> Result<Value, FhirError> {
     }
 }
 
-const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-/// Standard base64 with padding.
-pub fn base64_encode(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let n = (u32::from(chunk[0]) << 16)
-            | (u32::from(chunk.get(1).copied().unwrap_or(0)) << 8)
-            | u32::from(chunk.get(2).copied().unwrap_or(0));
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(char::from(BASE64[((n >> (18 - 6 * i)) & 63) as usize]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
-/// Decodes standard base64 with padding; `None` when it is not.
-pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
-    let bytes = text.as_bytes();
-    if bytes.len() % 4 != 0 {
-        return None;
-    }
-    let mut out = Vec::with_capacity(bytes.len() / 4 * 3);
-    for (index, chunk) in bytes.chunks(4).enumerate() {
-        let last = index + 1 == bytes.len() / 4;
-        let pad = chunk.iter().rev().take_while(|&&b| b == b'=').count();
-        if pad > 2 || (pad > 0 && !last) {
-            return None;
-        }
-        let mut n = 0u32;
-        for &b in &chunk[..4 - pad] {
-            let v = BASE64.iter().position(|&c| c == b)? as u32;
-            n = (n << 6) | v;
-        }
-        n <<= 6 * pad as u32;
-        let decoded = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
-        out.extend_from_slice(&decoded[..3 - pad]);
-    }
-    Some(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn base64_round_trips_and_refuses_garbage() {
-        for text in ["", "M", "Ma", "Man", "M10 20 L30 40", "ünïcödé"] {
-            let encoded = base64_encode(text.as_bytes());
-            assert_eq!(
-                base64_decode(&encoded).as_deref(),
-                Some(text.as_bytes()),
-                "{text}"
-            );
-        }
-        assert_eq!(base64_encode(b"Man"), "TWFu");
-        assert_eq!(base64_encode(b"Ma"), "TWE=");
-        for bad in ["TWE", "TW=u", "T!Fu", "TQ==TWFu"] {
-            assert_eq!(base64_decode(bad), None, "{bad}");
-        }
-    }
 
     #[test]
     fn the_json_writer_writes_what_serde_json_reads_back() {

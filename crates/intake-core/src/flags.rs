@@ -2,50 +2,12 @@
 //! The widget sends them and the receiver recomputes them, so they always
 //! follow from what the patient said.
 
-use serde::{Deserialize, Serialize};
-
 use crate::date::Date;
 use crate::i18n::Msg;
 use crate::submission::Submission;
-use crate::vocab::{vocabulary, Allergen, Condition};
+use crate::vocab::{Allergen, Condition};
 
-vocabulary! {
-    /// How much a flag changes the visit.
-    Severity {
-        /// Do not treat until it is resolved (clearance, rescheduling).
-        Stop = "stop",
-        /// Treat, adapted.
-        Caution = "caution",
-    }
-}
-
-vocabulary! {
-    /// What the therapist should do.
-    FlagCode {
-        PhysicianClearance = "physician_clearance",
-        CancerClearance = "cancer_clearance",
-        SurgeryClearance = "surgery_clearance",
-        Reschedule = "reschedule",
-        PrenatalPositioning = "prenatal_positioning",
-        LightPressure = "light_pressure",
-        NutFreeLubricant = "nut_free_lubricant",
-        LatexFreeGloves = "latex_free_gloves",
-        HypoallergenicLubricant = "hypoallergenic_lubricant",
-        AvoidArea = "avoid_area",
-        /// A health question is not answered (a `massage-intake/1` submission,
-        /// whose unticked boxes cannot be told from "no"): ask before treating.
-        HealthUnknown = "health_unknown",
-    }
-}
-
-/// One flag on a submission.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct Flag {
-    pub code: FlagCode,
-    pub severity: Severity,
-}
+pub use crate::vocab::{Flag, FlagCode, Severity};
 
 /// What in the answers raises a flag.
 #[derive(Clone, Copy, Debug)]

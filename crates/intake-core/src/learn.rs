@@ -16,8 +16,8 @@
 //! assert_eq!(shown[0].title, "What is medical massage?");
 //! ```
 
-use crate::config::{ConfigProblem, ConfigValue};
 use crate::i18n::{fill, Catalog, Msg};
+use crate::value::ConfigValue;
 
 /// One technique or therapy, shown as a card with an illustration.
 #[derive(Debug, PartialEq, Eq)]
@@ -326,13 +326,13 @@ impl ContentProblem {
 /// Reads the `learn` option. Each section's override is taken whole or not at
 /// all: one bad field reports a problem naming it (`learn.session.title`) and
 /// that section keeps its built-in text; the other sections are unaffected.
-pub fn parse_overrides(value: &ConfigValue, problems: &mut Vec<ConfigProblem>) -> LearnOverrides {
-    let mut report = |field: String, problem: ContentProblem| {
-        problems.push(ConfigProblem::BadContent { field, problem });
-    };
+/// Returns the overrides taken and each problem with the field it names.
+pub fn parse_overrides(value: &ConfigValue) -> (LearnOverrides, Vec<(String, ContentProblem)>) {
+    let mut problems = Vec::new();
+    let mut report = |field: String, problem: ContentProblem| problems.push((field, problem));
     let ConfigValue::Object(entries) = value else {
         report("learn".to_owned(), ContentProblem::NotObject);
-        return LearnOverrides::default();
+        return (LearnOverrides::default(), problems);
     };
     let mut overrides = Vec::new();
     for (id, value) in entries {
@@ -352,7 +352,7 @@ pub fn parse_overrides(value: &ConfigValue, problems: &mut Vec<ConfigProblem>) -
             ),
         }
     }
-    LearnOverrides(overrides)
+    (LearnOverrides(overrides), problems)
 }
 
 fn parse_section(value: &ConfigValue) -> Result<SectionOverride, (String, ContentProblem)> {
@@ -463,8 +463,11 @@ mod tests {
     fn overrides(json: &str) -> (LearnOverrides, Vec<ConfigProblem>) {
         let file = format!(r#"{{"learn": {json}}}"#);
         let entries = parse_file(&file).expect("test JSON");
-        let mut problems = Vec::new();
-        let o = parse_overrides(&entries[0].1, &mut problems);
+        let (o, problems) = parse_overrides(&entries[0].1);
+        let problems = problems
+            .into_iter()
+            .map(|(field, problem)| ConfigProblem::BadContent { field, problem })
+            .collect();
         (o, problems)
     }
 

@@ -4,6 +4,7 @@
 //! browser and the server can never disagree about what a valid submission is.
 //! Nothing here touches the DOM or the network.
 
+pub mod base64;
 pub mod config;
 pub mod contact;
 pub mod date;
@@ -24,6 +25,7 @@ pub mod sealed;
 pub mod submission;
 pub mod text;
 pub mod validate;
+pub mod value;
 pub mod vocab;
 
 pub use config::{

@@ -40,7 +40,7 @@ use rand_chacha::rand_core::SeedableRng;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::fhir::{base64_decode, base64_encode};
+use crate::base64;
 
 /// The envelope's schema, also the HPKE `info`.
 pub const SEALED_SCHEMA: &str = "massage-intake-sealed/1";
@@ -78,7 +78,7 @@ pub struct PublicKey {
 impl PublicKey {
     /// Reads the base64 of a 32-byte X25519 public key.
     pub fn parse(text: &str) -> Option<PublicKey> {
-        let bytes = base64_decode(text.trim())?;
+        let bytes = base64::decode(text.trim())?;
         let key = <Kem as hpke::Kem>::PublicKey::from_bytes(&bytes).ok()?;
         Some(PublicKey {
             id: key_id(&bytes),
@@ -93,7 +93,7 @@ impl PublicKey {
 
     /// The base64 form [`PublicKey::parse`] reads.
     pub fn to_base64(&self) -> String {
-        base64_encode(&self.key.to_bytes())
+        base64::encode(&self.key.to_bytes())
     }
 }
 
@@ -116,7 +116,7 @@ impl KeyPair {
 
     /// Reads a private key file: the base64 of the 32-byte X25519 secret.
     pub fn parse(text: &str) -> Option<KeyPair> {
-        let bytes = base64_decode(text.trim())?;
+        let bytes = base64::decode(text.trim())?;
         let private = <Kem as hpke::Kem>::PrivateKey::from_bytes(&bytes).ok()?;
         let key = Kem::sk_to_pk(&private);
         let id = key_id(&key.to_bytes());
@@ -133,7 +133,7 @@ impl KeyPair {
 
     /// The private key file's text.
     pub fn private_base64(&self) -> String {
-        base64_encode(&self.private.to_bytes())
+        base64::encode(&self.private.to_bytes())
     }
 }
 
@@ -205,8 +205,8 @@ pub fn seal(
         key_id: key.id.clone(),
         suite: SUITE.to_owned(),
         content_type: content_type.to_owned(),
-        enc: base64_encode(&enc.to_bytes()),
-        ciphertext: base64_encode(&ciphertext),
+        enc: base64::encode(&enc.to_bytes()),
+        ciphertext: base64::encode(&ciphertext),
     })
 }
 
@@ -257,8 +257,8 @@ impl Envelope {
                 self.content_type.as_str(),
                 "application/json" | "application/fhir+json"
             )
-            && base64_decode(&self.enc).is_some_and(|e| e.len() == 32)
-            && base64_decode(&self.ciphertext).is_some_and(|c| c.len() >= 16);
+            && base64::decode(&self.enc).is_some_and(|e| e.len() == 32)
+            && base64::decode(&self.ciphertext).is_some_and(|c| c.len() >= 16);
         if ok {
             Ok(())
         } else {
@@ -273,10 +273,10 @@ pub fn open(envelope: &Envelope, keys: &KeyPair) -> Result<Vec<u8>, SealError> {
     if envelope.key_id != keys.public.id {
         return Err(SealError::OtherKey);
     }
-    let enc = base64_decode(&envelope.enc)
+    let enc = base64::decode(&envelope.enc)
         .and_then(|e| <Kem as hpke::Kem>::EncappedKey::from_bytes(&e).ok())
         .ok_or(SealError::NotAnEnvelope)?;
-    let ciphertext = base64_decode(&envelope.ciphertext).ok_or(SealError::NotAnEnvelope)?;
+    let ciphertext = base64::decode(&envelope.ciphertext).ok_or(SealError::NotAnEnvelope)?;
     hpke::single_shot_open::<ChaCha20Poly1305, HkdfSha256, Kem>(
         &OpModeR::Base,
         &keys.private,
@@ -348,12 +348,12 @@ mod tests {
     fn any_flipped_byte_or_changed_field_is_tampering() {
         let keys = KeyPair::derive(&[1; 32]);
         let envelope = sealed(&keys, b"{\"a\":1}");
-        let bytes = base64_decode(&envelope.ciphertext).expect("b64");
+        let bytes = base64::decode(&envelope.ciphertext).expect("b64");
         for i in 0..bytes.len() {
             let mut flipped = bytes.clone();
             flipped[i] ^= 0x01;
             let mut e = envelope.clone();
-            e.ciphertext = base64_encode(&flipped);
+            e.ciphertext = base64::encode(&flipped);
             assert_eq!(open(&e, &keys), Err(SealError::Tampered), "byte {i}");
         }
         let mut e = envelope.clone();
@@ -376,6 +376,6 @@ mod tests {
         assert_eq!(public, keys.public_key());
         assert!(public.id().starts_with("k-") && public.id().len() == 18);
         assert_eq!(PublicKey::parse("not base64"), None);
-        assert_eq!(PublicKey::parse(&base64_encode(&[1; 31])), None);
+        assert_eq!(PublicKey::parse(&base64::encode(&[1; 31])), None);
     }
 }

@@ -7,10 +7,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::config::Mode;
-use crate::flags::Flag;
 use crate::text::{Ident, Line, Name, Paragraph, Text};
 use crate::vocab::{
-    Allergen, AttachmentKind, BodyRegion, Condition, Goal, Modality, PayerKind, Pressure,
+    Allergen, AttachmentKind, BodyRegion, Condition, Flag, Goal, Modality, PayerKind, Pressure,
     PriorMassage, SignatureMethod, SubscriberRelationship,
 };
 

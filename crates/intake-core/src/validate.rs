@@ -713,7 +713,7 @@ impl Submission {
                     MAX_ATTACHMENT_BYTES,
                 );
             } else if a.size_bytes == 0
-                || base64_decoded_len(&a.data_base64) != Some(a.size_bytes as usize)
+                || crate::base64::decoded_len(&a.data_base64) != Some(a.size_bytes as usize)
             {
                 c.err(
                     &format!("attachments[{i}].data_base64"),
@@ -855,19 +855,4 @@ pub fn name_key(name: &str) -> String {
         }
     }
     key
-}
-
-/// The decoded length of standard padded base64, or `None` when it is not that.
-pub fn base64_decoded_len(s: &str) -> Option<usize> {
-    let b = s.as_bytes();
-    if b.is_empty() || b.len() % 4 != 0 {
-        return None;
-    }
-    let padding = b.iter().rev().take_while(|c| **c == b'=').count();
-    let body = &b[..b.len() - padding];
-    let ok = padding <= 2
-        && body
-            .iter()
-            .all(|c| c.is_ascii_alphanumeric() || *c == b'+' || *c == b'/');
-    ok.then(|| b.len() / 4 * 3 - padding)
 }

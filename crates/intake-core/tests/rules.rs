@@ -1,9 +1,10 @@
 //! Every validation rule with a valid and an invalid example, the safety
 //! flags, and the documented example submission.
 
+use intake_core::base64::decoded_len as base64_decoded_len;
 use intake_core::date::Date;
 use intake_core::submission::*;
-use intake_core::validate::{base64_decoded_len, is_svg_path, is_uuid_v4, MAX_ATTACHMENT_BYTES};
+use intake_core::validate::{is_svg_path, is_uuid_v4, MAX_ATTACHMENT_BYTES};
 use intake_core::vocab::*;
 use intake_core::{
     compute_flags, ErrorCode, FlagCode, IntakeDraft, Mode, Rules, Severity, SubmitContext, Text,

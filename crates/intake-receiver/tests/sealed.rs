@@ -168,9 +168,9 @@ fn keygen_then_open_finds_the_submissions_and_names_what_it_cannot_open() {
         .insert(&id(3), &sealed(&other, 3).to_json().expect("json"))
         .expect("insert");
     let mut tampered = sealed(&keys, 4);
-    let mut bytes = intake_core::fhir::base64_decode(&tampered.ciphertext).expect("b64");
+    let mut bytes = intake_core::base64::decode(&tampered.ciphertext).expect("b64");
     bytes[10] ^= 1;
-    tampered.ciphertext = intake_core::fhir::base64_encode(&bytes);
+    tampered.ciphertext = intake_core::base64::encode(&bytes);
     store
         .insert(&id(4), &tampered.to_json().expect("json"))
         .expect("insert");

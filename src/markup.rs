@@ -1,0 +1,39 @@
+//! Text written as markup: the first view, the kiosk's dialogs and the
+//! form's static blocks are strings of HTML, and every text in them goes
+//! through [`escape`].
+
+use intake_core::{Catalog, Msg};
+
+/// Escapes text for element content and double-quoted attributes.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A sentence with `{clinic}` filled and `{phone}` as a link that dials it.
+pub fn tel_sentence(
+    catalog: &Catalog,
+    msg: Msg,
+    clinic: &str,
+    phone: &intake_core::phone::PhoneNumber,
+) -> String {
+    let link = format!(
+        r#"<a class="mi-tel" href="tel:{}">{}</a>"#,
+        phone.e164(),
+        escape(&phone.display())
+    );
+    intake_core::fill(
+        &escape(catalog.text(msg)),
+        &[("clinic", &escape(clinic)), ("phone", &link)],
+    )
+}
