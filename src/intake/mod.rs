@@ -255,15 +255,25 @@ pub fn IntakeForm(
             })
             .collect_view()
     };
-    // A step's questions are rendered the first time it shows and then kept
-    // (hidden while another shows): the form works once one step is
-    // rendered, not all eight, and what was typed stays where it was.
+    // The step on screen is rendered first; the others once the browser has
+    // painted it, in the next task, and then kept (hidden while another
+    // shows). The patient can type as soon as one step is built, and every
+    // answer, restored or typed, is in the page before they move on.
+    let all_steps = RwSignal::new(false);
+    request_animation_frame(move || {
+        set_timeout(
+            move || {
+                let _ = all_steps.try_set(true);
+            },
+            std::time::Duration::ZERO,
+        );
+    });
     let sections = Step::ALL
         .iter()
         .copied()
         .map(|s| {
             let reached = Memo::new(move |was: Option<&bool>| {
-                was.copied().unwrap_or(false) || step.get() == s
+                was.copied().unwrap_or(false) || step.get() == s || all_steps.get()
             });
             let body = move || {
                 reached.get().then(|| {
