@@ -8,27 +8,34 @@ use std::path::Path;
 use flate2::write::GzEncoder;
 use flate2::Compression;
 
+// The gates below are the sizes measured when they were last set plus 5%:
+// they only move down. One that must move up says here what was added and
+// what it cost. Set on 2026-12-01 (rustc 1.95, wasm-bindgen 0.2.130,
+// wasm-opt 132, terser 5.51.4), when one form module replaced the form and
+// rules pair: first view 63,679 B, form 237,861 B, boot.js 1,629 B, FHIR
+// writer 87,180 B, sealing 32,771 B, embed.js 2,714 B, all 301,540 B.
+
 /// The first view (its wasm + JS and boot.js) must stay under this many gzip
 /// bytes; tests fail above it.
-pub const BUDGET_GZIP_BYTES: u64 = 90 * 1024;
-/// Tests fail when the form and its rules, what a tap on "Start" needs,
-/// pass this many gzip bytes. They are fetched while the patient reads the
-/// first view. The eight-step wizard (body map, combobox, signature pad,
-/// photo, review) took the form from 99 to 206 KB and the full draft the
-/// rules from 69 to 79 KB: 289 KB together, gated at 300.
-pub const FORM_LIMIT_GZIP_BYTES: u64 = 300 * 1024;
+pub const BUDGET_GZIP_BYTES: u64 = 66_860;
+/// Tests fail when the form module (the form and its rules, what a tap on
+/// "Start" needs) passes this many gzip bytes. It is fetched while the
+/// patient reads the first view.
+pub const FORM_LIMIT_GZIP_BYTES: u64 = 249_750;
+/// Tests fail when a page that opens on the form (`?view=intake`: the form
+/// module and boot.js, nothing of the first view) passes this many.
+pub const INTAKE_PAGE_LIMIT_GZIP_BYTES: u64 = 251_460;
 /// Tests fail when the sealing module (fetched only when the clinic configures
 /// a public key) passes this many gzip bytes.
-pub const SEAL_LIMIT_GZIP_BYTES: u64 = 40 * 1024;
+pub const SEAL_LIMIT_GZIP_BYTES: u64 = 34_410;
 /// Tests fail when the FHIR writer (fetched only when the clinic asks for
 /// FHIR) passes this many gzip bytes.
-pub const FHIR_LIMIT_GZIP_BYTES: u64 = 92 * 1024;
+pub const FHIR_LIMIT_GZIP_BYTES: u64 = 91_540;
 /// Tests fail when the website embed's loader passes this many gzip bytes.
-pub const EMBED_LIMIT_GZIP_BYTES: u64 = 3 * 1024;
+pub const EMBED_LIMIT_GZIP_BYTES: u64 = 2_850;
 /// Tests fail when everything a patient downloads without sealing passes
-/// this many (the first view plus the form and rules above). The language
-/// switch and reading a fetched language took it from 352 to 360 KB.
-pub const TOTAL_LIMIT_GZIP_BYTES: u64 = 370 * 1024;
+/// this many (the first view and the form).
+pub const TOTAL_LIMIT_GZIP_BYTES: u64 = 316_620;
 
 /// One file of the built widget.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -70,6 +77,19 @@ impl BundleSizes {
     /// gzip bytes of the form with its rules: what "Start" needs.
     pub fn form_gzip(&self) -> u64 {
         sum(&self.form, |a| a.gzip)
+    }
+
+    /// gzip bytes of a page that opens on the form: the form module and
+    /// boot.js.
+    pub fn intake_page_gzip(&self) -> u64 {
+        self.form_gzip()
+            + sum(&self.first_view, |a| {
+                if a.name == "boot.js" {
+                    a.gzip
+                } else {
+                    0
+                }
+            })
     }
 
     /// gzip bytes of the FHIR writer.
