@@ -61,7 +61,7 @@ pub async fn deliver(parcel: Parcel, watcher: Watcher) -> Next {
         } else {
             Attended::Nobody
         };
-        match delivery::next(outcome, failures, jitter(), attended) {
+        match delivery::next(outcome, failures, delivery::jitter(), attended) {
             Next::Retry { after_ms, offline } => {
                 failures += 1;
                 (watcher.report)(Progress::Waiting { offline });
@@ -105,9 +105,4 @@ pub async fn sleep(ms: u32) {
         }
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-}
-
-/// A factor from 0.5 to 1 that spreads retries of many devices apart.
-pub fn jitter() -> f64 {
-    0.5 + js_sys::Math::random() / 2.0
 }

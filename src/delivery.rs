@@ -14,6 +14,12 @@ pub const MAX_BACKOFF_MS: u32 = 60_000;
 /// The first wait after a failed attempt.
 pub const FIRST_BACKOFF_MS: u32 = 1_000;
 
+/// A factor from 0.5 to 1 that spreads retries of many devices apart (from
+/// the browser's random numbers).
+pub fn jitter() -> f64 {
+    0.5 + js_sys::Math::random() / 2.0
+}
+
 /// How long to wait before attempt `attempt + 1` (`attempt` counts failed
 /// attempts from 1): the server's `Retry-After` when it gave one, otherwise
 /// exponential backoff, each scaled by `jitter` (0.5 to 1.0, random) so that

@@ -1,7 +1,7 @@
 //! Small DOM helpers shared by the first view, the kiosk and the form; they
 //! know nothing of either.
 
-use wasm_bindgen::prelude::*;
+use leptos::prelude::request_animation_frame;
 use wasm_bindgen::JsCast;
 
 /// The id of the first view's root element, which the form replaces.
@@ -21,12 +21,12 @@ pub fn data_of(ev: &web_sys::Event, name: &str) -> Option<String> {
 
 /// Moves keyboard and screen-reader focus to the element `id` once it exists.
 pub fn focus_when_rendered(id: &'static str) {
-    next_frame(move || focus_by_id(id));
+    request_animation_frame(move || focus_by_id(id));
 }
 
 /// [`focus_when_rendered`] for an id made at run time.
 pub fn focus_when_rendered_id(id: String) {
-    next_frame(move || focus_by_id(&id));
+    request_animation_frame(move || focus_by_id(&id));
 }
 
 /// Focuses the element `id`, if there is one.
@@ -37,14 +37,5 @@ pub fn focus_by_id(id: &str) {
         .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
     {
         let _ = el.focus();
-    }
-}
-
-/// Runs `then` once, before the browser paints next (the closure is freed
-/// when it has run).
-fn next_frame(then: impl FnOnce() + 'static) {
-    if let Some(window) = web_sys::window() {
-        let once = Closure::once_into_js(then);
-        let _ = window.request_animation_frame(once.unchecked_ref());
     }
 }

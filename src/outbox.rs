@@ -299,8 +299,7 @@ async fn deliver_all() -> Option<u32> {
         )
         .await;
         let failures = FAILURES.with(Cell::get);
-        let jitter = 0.5 + js_sys::Math::random() / 2.0;
-        match delivery::next(outcome, failures, jitter, Attended::Nobody) {
+        match delivery::next(outcome, failures, delivery::jitter(), Attended::Nobody) {
             Next::Stored(_) => remove(&record.id).await,
             Next::Refused(status) => {
                 refuse(&record.id, status).await;

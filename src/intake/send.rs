@@ -253,7 +253,7 @@ impl Sender {
                     .unwrap_or(false)
             };
             courier::wait(
-                backoff_ms(failures, None, courier::jitter()).min(MODULE_RETRY_MAX_MS),
+                backoff_ms(failures, None, crate::delivery::jitter()).min(MODULE_RETRY_MAX_MS),
                 &hurried,
             )
             .await;
@@ -277,8 +277,10 @@ pub fn load_sealing(missing: RwSignal<bool>) {
                 return;
             }
             failures += 1;
-            courier::sleep(backoff_ms(failures, None, courier::jitter()).min(MODULE_RETRY_MAX_MS))
-                .await;
+            courier::sleep(
+                backoff_ms(failures, None, crate::delivery::jitter()).min(MODULE_RETRY_MAX_MS),
+            )
+            .await;
         }
     });
 }
