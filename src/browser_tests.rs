@@ -311,6 +311,26 @@ async fn a_bad_phone_gets_its_specific_message_and_keeps_what_was_typed() {
 }
 
 #[wasm_bindgen_test]
+async fn a_pasted_direction_override_is_named_next_to_the_field_and_kept() {
+    let root = mount_form(Mode::Standalone);
+    fill_about(&root, "1961-04-12");
+    // A name pasted with a right-to-left override in it.
+    type_into(&root, "mi-patient-family-name", "Sil\u{202E}va");
+    assert_eq!(next(&root).await, "about", "the step is not left");
+    assert_eq!(
+        text(&root, "#mi-patient-family-name-error").unwrap_or_default(),
+        Catalog::english().text(Msg::ErrorControlCharacter)
+    );
+    assert_eq!(
+        input(&root, "mi-patient-family-name").value(),
+        "Sil\u{202E}va",
+        "what was typed stays for the patient to fix"
+    );
+    type_into(&root, "mi-patient-family-name", "Silva");
+    assert_ne!(next(&root).await, "about", "fixed, the step is left");
+}
+
+#[wasm_bindgen_test]
 async fn fixing_a_field_clears_its_message_while_typing() {
     let root = mount_form(Mode::Standalone);
     type_into(&root, "mi-patient-phone", "12");

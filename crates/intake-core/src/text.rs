@@ -30,6 +30,23 @@ impl<const MAX: usize> Text<MAX> {
     pub fn is_too_long(&self) -> bool {
         self.0.chars().count() > MAX
     }
+
+    /// Holds a character no answer should: see [`is_hidden_control`].
+    pub fn has_control(&self, multi_line: bool) -> bool {
+        self.0.chars().any(|c| is_hidden_control(c, multi_line))
+    }
+}
+
+/// A C0 or C1 control character (tab, line feed and carriage return allowed
+/// only in a text of several lines), or a bidirectional embedding, override
+/// or isolate (U+202A-U+202E, U+2066-U+2069), which can make a stored name
+/// or an exported cell read differently from what it holds.
+pub fn is_hidden_control(c: char, multi_line: bool) -> bool {
+    match c {
+        '\t' | '\n' | '\r' => !multi_line,
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => true,
+        c => c.is_control(),
+    }
 }
 
 impl<const MAX: usize> From<&str> for Text<MAX> {

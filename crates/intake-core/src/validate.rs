@@ -98,6 +98,10 @@ error_codes! {
     SignatureNameMismatch = "signature_name_mismatch" => ErrorSignatureNameMismatch,
     /// "None of these" ticked together with an answer from the list.
     NoneWithOthers = "none_with_others" => ErrorNoneWithOthers,
+    /// A control character or a bidirectional override in a text (pasted
+    /// along with it, or sent on purpose): refused, since it can make the
+    /// text read differently from what it holds.
+    ControlCharacter = "control_character" => ErrorControlCharacter,
     /// A warning: the prescription is older than the clinic accepts without checking.
     PrescriptionOld = "prescription_old" => WarningPrescriptionOld,
 }
@@ -190,18 +194,32 @@ impl Check<'_> {
         });
     }
 
-    /// Required text within its limit.
+    /// Required text on one line, within its limit.
     fn text<const M: usize>(&mut self, path: &str, t: &Text<M>) {
+        self.text_of(path, t, false);
+    }
+
+    /// Required text within its limit, on one line or several.
+    fn text_of<const M: usize>(&mut self, path: &str, t: &Text<M>, multi_line: bool) {
         if t.is_blank() {
             self.err(path, ErrorCode::Required);
+        } else if t.has_control(multi_line) {
+            self.err(path, ErrorCode::ControlCharacter);
         } else if t.is_too_long() {
             self.bounded(path, ErrorCode::TooLong, None, M as u32);
         }
     }
 
-    /// Optional text within its limit.
+    /// Optional text on one line, within its limit.
     fn opt_text<const M: usize>(&mut self, path: &str, t: &Option<Text<M>>) {
-        if t.as_ref().is_some_and(Text::is_too_long) {
+        self.opt_text_of(path, t, false);
+    }
+
+    /// Optional text within its limit, on one line or several.
+    fn opt_text_of<const M: usize>(&mut self, path: &str, t: &Option<Text<M>>, multi_line: bool) {
+        if t.as_ref().is_some_and(|t| t.has_control(multi_line)) {
+            self.err(path, ErrorCode::ControlCharacter);
+        } else if t.as_ref().is_some_and(Text::is_too_long) {
             self.bounded(path, ErrorCode::TooLong, None, M as u32);
         }
     }
@@ -382,7 +400,7 @@ impl Submission {
 
     fn check_visit(&self, c: &mut Check) {
         let v = &self.visit;
-        c.text("visit.reason", &v.reason);
+        c.text_of("visit.reason", &v.reason, true);
         c.unique("visit.goals", &v.goals);
         c.opt_text("visit.goals_other", &v.goals_other);
         c.opt_text("visit.areas_to_avoid", &v.areas_to_avoid);
@@ -420,7 +438,7 @@ impl Submission {
         } else {
             c.absent("health.pregnancy_weeks", &h.pregnancy_weeks);
         }
-        c.opt_text("health.condition_notes", &h.condition_notes);
+        c.opt_text_of("health.condition_notes", &h.condition_notes, true);
         match h.takes_medications {
             None if answers_required => c.err("health.takes_medications", ErrorCode::Required),
             Some(true) if h.medications.is_empty() => {
@@ -572,7 +590,7 @@ impl Submission {
             false,
         );
         c.opt_text("prescription.prior_authorization", &rx.prior_authorization);
-        c.opt_text("prescription.restrictions", &rx.restrictions);
+        c.opt_text_of("prescription.restrictions", &rx.restrictions, true);
     }
 
     fn check_payer(&self, c: &mut Check) {

@@ -1174,3 +1174,65 @@ fn a_drawn_signature_is_more_than_a_dot() {
     );
     assert_eq!(drawn("M10.5 20.25 L30.75 40 L50 60.5 L70.9 80"), vec![]);
 }
+
+#[test]
+fn control_characters_and_direction_overrides_are_refused_in_every_text() {
+    let codes = |s: &Submission| -> Vec<(String, ErrorCode)> {
+        s.validate(&rules())
+            .errors
+            .into_iter()
+            .map(|e| (e.path, e.code))
+            .collect()
+    };
+    // A name that would read "Ana" then the rest reversed in a spreadsheet,
+    // a NUL, an ESC that starts a terminal sequence, C1's NEL, an isolate.
+    for bad in [
+        "Ana\u{202E}avliS",
+        "Ana\u{0}",
+        "\u{1b}[31mAna",
+        "Ana\u{85}",
+        "Ana\u{2067}x\u{2069}",
+        "Ana\tSilva",
+        "Ana\nSilva",
+    ] {
+        let mut s = complete();
+        s.patient.given_name = bad.into();
+        assert_eq!(
+            codes(&s),
+            vec![("patient.given_name".to_owned(), ErrorCode::ControlCharacter)],
+            "{bad:?}"
+        );
+    }
+    // Optional single-line texts, lists and the payer are held the same.
+    let mut s = complete();
+    s.patient.address.as_mut().expect("address").line2 = Some("Apt\u{202D}3".into());
+    s.health.medications[0].name = "Ibuprofen\u{7}".into();
+    let found = codes(&s);
+    assert!(found.contains(&("patient.address.line2".into(), ErrorCode::ControlCharacter)));
+    assert!(found.contains(&(
+        "health.medications[0].name".into(),
+        ErrorCode::ControlCharacter
+    )));
+    // Several lines are fine where the field has several lines; a tab too;
+    // a direction override or NUL is not.
+    let mut s = complete();
+    s.visit.reason = Text::new("Low back pain.\r\nWorse after sitting.\tSince May.");
+    s.health.condition_notes = Some(Text::new("Line one\nLine two"));
+    assert_eq!(codes(&s), vec![]);
+    s.visit.reason = Text::new("Low back\u{202E} pain");
+    s.health.condition_notes = Some(Text::new("x\u{0}"));
+    assert_eq!(
+        codes(&s),
+        vec![
+            ("visit.reason".to_owned(), ErrorCode::ControlCharacter),
+            (
+                "health.condition_notes".to_owned(),
+                ErrorCode::ControlCharacter
+            ),
+        ]
+    );
+    // Letters of every script, marks and emoji are text, not controls.
+    let mut s = complete();
+    s.patient.given_name = "Zoë Ñuñez-Łukasz 李 \u{200F}שרה 🙂".into();
+    assert_eq!(codes(&s), vec![]);
+}
