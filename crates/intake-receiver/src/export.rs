@@ -36,6 +36,25 @@ const COLUMNS: &[(&str, &str)] = &[
     ("mode", "/mode"),
 ];
 
+/// A cell as written to the CSV export: one that a spreadsheet could take
+/// for a formula (it begins with `=`, `+`, `-`, `@`, a tab or a carriage
+/// return, OWASP's list) gets a `'` in front, which spreadsheets show as
+/// text and never run; so does one that already begins with `'`, so that
+/// the rule can be undone without doubt: drop one leading `'` from any cell
+/// that has one ([`restored`]). A phone (`+14015550134`) reads back as
+/// `'+14015550134`: shown as written, not turned into a number.
+pub fn neutralised(cell: String) -> String {
+    match cell.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r' | b'\'') => format!("'{cell}"),
+        _ => cell,
+    }
+}
+
+/// A cell of the CSV export as it was before [`neutralised`].
+pub fn restored(cell: &str) -> &str {
+    cell.strip_prefix('\'').unwrap_or(cell)
+}
+
 /// What an export did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Exported {
@@ -132,7 +151,11 @@ pub fn export_opening(
             ))
         })
         .map_err(|e| e.to_string())?;
-    let mut csv = (format == Format::Csv).then(|| csv::Writer::from_writer(Vec::new()));
+    let mut csv = (format == Format::Csv).then(|| {
+        csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(Vec::new())
+    });
     if let Some(w) = csv.as_mut() {
         let header: Vec<&str> = ["reference", "received_at"]
             .into_iter()
@@ -178,6 +201,7 @@ pub fn export_opening(
                 let mut record = vec![reference, received_at];
                 record.extend(COLUMNS.iter().map(|(_, pointer)| text(pointer)));
                 record.push(flags.join(";"));
+                let record: Vec<String> = record.into_iter().map(neutralised).collect();
                 w.write_record(&record).map_err(|e| e.to_string())?;
             }
         }
@@ -188,4 +212,28 @@ pub fn export_opening(
         out.write_all(&bytes).map_err(|e| e.to_string())?;
     }
     Ok(done)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_a_spreadsheet_would_run_are_made_text_and_the_rule_undoes() {
+        for (cell, written) in [
+            ("=1+1", "'=1+1"),
+            ("+14015550134", "'+14015550134"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("'quoted", "''quoted"),
+            ("Ana", "Ana"),
+            ("", ""),
+            ("a=b", "a=b"),
+        ] {
+            assert_eq!(neutralised(cell.to_owned()), written, "{cell:?}");
+            assert_eq!(restored(written), cell);
+        }
+    }
 }

@@ -145,12 +145,23 @@ async fn unknown_and_missing_fields_are_named_by_path() {
     let f = Fixture::new();
     let mut extra = submission();
     extra["patient"]["ssn"] = json!("000-00-0000");
-    let (status, body, _) = f.post_json(&extra).await;
+    let (status, body, text) = f.post_json(&extra).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Named by where it is: the unknown name is the client's text, not repeated.
+    assert_eq!(
+        body["errors"],
+        json!([{ "path": "patient", "code": "unknown_field" }])
+    );
+    assert!(!text.contains("ssn"), "{text}");
+    let mut top = submission();
+    top["Zyxcanary_field"] = json!(1);
+    let (status, body, text) = f.post_json(&top).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
         body["errors"],
-        json!([{ "path": "patient.ssn", "code": "unknown_field" }])
+        json!([{ "path": "", "code": "unknown_field" }])
     );
+    assert!(!text.contains("Zyx"), "{text}");
 
     let mut missing = submission();
     missing["patient"]
@@ -267,6 +278,11 @@ async fn error_replies_never_echo_what_was_submitted() {
     bad["patient"]["extra"] = json!("Zyxcanary-extra");
     let (_, _, text) = f.post_json(&bad).await;
     assert!(!text.contains("Zyx") && !text.contains("canary"), "{text}");
+    // A field whose very name is the canary, at any depth.
+    let mut bad = submission();
+    bad["visit"]["Zyxcanary_name"] = json!(true);
+    let (_, _, text) = f.post_json(&bad).await;
+    assert!(!text.contains("Zyx"), "{text}");
     let mut bad = submission();
     bad["patient"]["phone"] = json!(["Zyxcanary"]);
     let (_, _, text) = f.post_json(&bad).await;
@@ -548,7 +564,7 @@ async fn the_rate_limit_is_off_by_default_and_answers_429_when_set() {
 async fn behind_a_trusted_proxy_each_client_address_has_its_own_limit() {
     let f = Fixture::with(|s| {
         s.rate_limit_per_minute = Some(1);
-        s.trust_forwarded_for = true;
+        s.trusted_proxies = vec!["10.0.0.1".parse().expect("ip")];
     });
     for (n, client) in ["203.0.113.7", "203.0.113.8", "203.0.113.7"]
         .into_iter()
@@ -556,6 +572,10 @@ async fn behind_a_trusted_proxy_each_client_address_has_its_own_limit() {
     {
         let request = json_post(&id(n as u8))
             .header("x-forwarded-for", format!("{client}, 10.0.0.1"))
+            .extension(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+                [10, 0, 0, 1],
+                40000,
+            ))))
             .body(Body::from(submission_with_id(&id(n as u8)).to_string()))
             .expect("request");
         let status = f
@@ -643,6 +663,96 @@ async fn staff_export_as_json_lines_and_csv() {
         &mut none
     )
     .is_err_and(|e| e.contains("--since")));
+}
+
+#[tokio::test]
+async fn the_csv_export_cannot_run_formulas_and_reads_back_to_every_value() {
+    let f = Fixture::new();
+    let hostile = [
+        (
+            "/patient/given_name",
+            "=HYPERLINK(\"http://evil.example\",\"x\")",
+        ),
+        ("/patient/family_name", "'O'Brien"),
+        (
+            "/visit/reason",
+            "@SUM(1+1) then -1,\r\n\"quoted\" on a second line",
+        ),
+    ];
+    let mut body = submission_with_id(&id(7));
+    body["signature"]["typed_name"] = Value::Null;
+    for (pointer, value) in hostile {
+        *body.pointer_mut(pointer).expect(pointer) = json!(value);
+    }
+    let (status, reply, _) = f
+        .post(Some("application/json"), Some(&id(7)), body.to_string())
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{reply}");
+    let mut out = Vec::new();
+    intake_receiver::export::export(
+        &f.db,
+        "2000-01-01",
+        intake_receiver::export::Format::Csv,
+        &mut out,
+    )
+    .expect("export");
+    let text = String::from_utf8(out).expect("utf-8");
+    // RFC 4180: every record ends in CRLF; the bare LF is inside a quoted cell.
+    assert!(text.ends_with("\r\n"));
+    assert_eq!(
+        text.matches("\r\n").count(),
+        3,
+        "header, row, and the reason's own line break"
+    );
+    let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .expect("header")
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("record")).collect();
+    assert_eq!(rows.len(), 1);
+    let row = &rows[0];
+    for cell in row.iter() {
+        assert!(
+            !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+            "a spreadsheet would run {cell:?}"
+        );
+    }
+    // Every column read back, the one leading `'` dropped, is what was sent.
+    let column = |name: &str| {
+        let i = header.iter().position(|h| h == name).expect(name);
+        intake_receiver::export::restored(&row[i]).to_owned()
+    };
+    let sent = |pointer: &str| match body.pointer(pointer) {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Null) | None => String::new(),
+        Some(other) => other.to_string(),
+    };
+    for (name, pointer) in [
+        ("submission_id", "/submission_id"),
+        ("submitted_at", "/submitted_at"),
+        ("given_name", "/patient/given_name"),
+        ("family_name", "/patient/family_name"),
+        ("date_of_birth", "/patient/date_of_birth"),
+        ("phone", "/patient/phone"),
+        ("email", "/patient/email"),
+        ("reason", "/visit/reason"),
+        ("has_prescription", "/prescription/has_prescription"),
+        ("payer", "/payer/kind"),
+        ("locale", "/locale"),
+        ("mode", "/mode"),
+    ] {
+        assert_eq!(column(name), sent(pointer), "{name}");
+    }
+    assert_eq!(column("phone"), "+14015550134");
+    assert_eq!(
+        &row[header.iter().position(|h| h == "phone").expect("phone")],
+        "'+14015550134"
+    );
+    assert!(column("reference").starts_with("MI-"));
+    assert_eq!(column("flags"), "surgery_clearance;nut_free_lubricant");
 }
 
 #[tokio::test]
