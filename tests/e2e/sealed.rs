@@ -59,7 +59,7 @@ async fn start_with(mode: &str, view: &str, faults: Vec<Fault>, blocked: Option<
         "public_key": keys.public_key().to_base64(),
     })
     .to_string();
-    let receiver = Receiver::start(Some(&config)).await;
+    let receiver = Receiver::start_with(Some(&config), |s| s.accept_sealed = true).await;
     let proxy = FlakyProxy::start(receiver.addr, faults).await;
     if let Some(prefix) = blocked {
         proxy.block(prefix);

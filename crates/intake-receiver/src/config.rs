@@ -8,8 +8,13 @@
 //! dist = "/srv/massage-intake/dist"
 //! cors_origins = ["https://harbor-massage.example"]
 //! rate_limit_per_minute = 30
-//! trust_forwarded_for = true
+//! trusted_proxies = ["10.0.0.2"]
+//! header_timeout_seconds = 10
+//! max_connections = 512
+//! accept_sealed = true
 //! ```
+//!
+//! A bad value is a start-up error that names its setting.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -65,10 +70,53 @@ pub struct ReceiverConfig {
     /// Submissions accepted per client address per minute; off unless set.
     #[arg(long, env = "INTAKE_RATE_LIMIT_PER_MINUTE")]
     pub rate_limit_per_minute: Option<u32>,
-    /// Take the client address from `X-Forwarded-For` (only behind a proxy you run).
-    #[arg(long, env = "INTAKE_TRUST_FORWARDED_FOR")]
+    /// Addresses of proxies you run whose `X-Forwarded-For` names the client
+    /// (repeat, or comma-separate in the variable); others' is ignored.
+    #[arg(
+        long = "trusted-proxy",
+        env = "INTAKE_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
     #[serde(default)]
-    pub trust_forwarded_for: Option<bool>,
+    pub trusted_proxies: Vec<String>,
+    /// Seconds a connection may take to send a request's headers, and that an
+    /// idle connection stays open [default: 10].
+    #[arg(long, env = "INTAKE_HEADER_TIMEOUT_SECONDS")]
+    pub header_timeout_seconds: Option<u64>,
+    /// Connections served at once; more wait to be accepted [default: 512].
+    #[arg(long, env = "INTAKE_MAX_CONNECTIONS")]
+    pub max_connections: Option<usize>,
+    /// Accept sealed submissions (set when the widget has a `public_key`);
+    /// refused with `sealed_not_expected` otherwise [default: false].
+    #[arg(long, env = "INTAKE_ACCEPT_SEALED")]
+    pub accept_sealed: Option<bool>,
+}
+
+/// An origin as a browser sends it, `https://host[:port]` (or `http://`),
+/// without a path; a trailing `/` and spaces around it are dropped.
+pub fn origin(setting: &str, text: &str) -> Result<String, String> {
+    let origin = text.trim().trim_end_matches('/');
+    let host = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"));
+    let fine = host.is_some_and(|h| {
+        !h.is_empty()
+            && !h.starts_with(':')
+            && h.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
+    });
+    if fine {
+        Ok(origin.to_ascii_lowercase())
+    } else if origin == "*" {
+        Err(format!(
+            "{setting}: `*` would let any website read replies about patients; list each site's origin, like https://clinic.example"
+        ))
+    } else {
+        Err(format!(
+            "{setting}: `{}` is not an origin like https://clinic.example (scheme and host, an optional port, no path)",
+            text.trim()
+        ))
+    }
 }
 
 impl ReceiverConfig {
@@ -100,7 +148,14 @@ impl ReceiverConfig {
                 over.frame_ancestors
             },
             rate_limit_per_minute: over.rate_limit_per_minute.or(self.rate_limit_per_minute),
-            trust_forwarded_for: over.trust_forwarded_for.or(self.trust_forwarded_for),
+            trusted_proxies: if over.trusted_proxies.is_empty() {
+                self.trusted_proxies
+            } else {
+                over.trusted_proxies
+            },
+            header_timeout_seconds: over.header_timeout_seconds.or(self.header_timeout_seconds),
+            max_connections: over.max_connections.or(self.max_connections),
+            accept_sealed: over.accept_sealed.or(self.accept_sealed),
         }
     }
 
@@ -117,10 +172,47 @@ impl ReceiverConfig {
             .unwrap_or_else(|| PathBuf::from("data/intake.sqlite3"))
     }
 
-    /// The receiver's settings, defaults filled in.
-    pub fn settings(&self) -> Settings {
+    /// The receiver's settings, defaults filled in, or what is wrong with
+    /// one, named as in the file.
+    pub fn settings(&self) -> Result<Settings, String> {
         let defaults = Settings::new(self.db());
-        Settings {
+        let origins = |setting: &str, list: &[String]| -> Result<Vec<String>, String> {
+            list.iter()
+                .filter(|o| !o.trim().is_empty())
+                .map(|o| origin(setting, o))
+                .collect()
+        };
+        let cors_origins = origins("cors_origins", &self.cors_origins)?;
+        let frame_ancestors = origins("frame_ancestors", &self.frame_ancestors)?;
+        let trusted_proxies = self
+            .trusted_proxies
+            .iter()
+            .filter(|p| !p.trim().is_empty())
+            .map(|p| {
+                p.trim().parse().map_err(|_| {
+                    format!(
+                        "trusted_proxies: `{}` is not an IP address like 10.0.0.2",
+                        p.trim()
+                    )
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let positive = |setting: &str, value: Option<u64>| match value {
+            Some(0) => Err(format!("{setting}: must be more than 0")),
+            _ => Ok(()),
+        };
+        positive("max_body_bytes", self.max_body_bytes.map(|v| v as u64))?;
+        positive("body_timeout_seconds", self.body_timeout_seconds)?;
+        positive("header_timeout_seconds", self.header_timeout_seconds)?;
+        positive("max_connections", self.max_connections.map(|v| v as u64))?;
+        positive(
+            "rate_limit_per_minute",
+            self.rate_limit_per_minute.map(u64::from),
+        )?;
+        if self.prescription_validity_days.is_some_and(|d| d < 1) {
+            return Err("prescription_validity_days: must be 1 or more".to_owned());
+        }
+        Ok(Settings {
             db: self.db(),
             dist: self.dist.clone(),
             widget_config: self.widget_config.clone(),
@@ -132,11 +224,17 @@ impl ReceiverConfig {
             prescription_validity_days: self
                 .prescription_validity_days
                 .unwrap_or(defaults.prescription_validity_days),
-            cors_origins: self.cors_origins.clone(),
-            frame_ancestors: self.frame_ancestors.clone(),
+            cors_origins,
+            frame_ancestors,
             rate_limit_per_minute: self.rate_limit_per_minute,
-            trust_forwarded_for: self.trust_forwarded_for.unwrap_or(false),
-        }
+            trusted_proxies,
+            header_timeout: self
+                .header_timeout_seconds
+                .map(Duration::from_secs)
+                .unwrap_or(defaults.header_timeout),
+            max_connections: self.max_connections.unwrap_or(defaults.max_connections),
+            accept_sealed: self.accept_sealed.unwrap_or(false),
+        })
     }
 }
 
@@ -159,7 +257,7 @@ mod tests {
         };
         let merged = file.overlay(flags);
         assert_eq!(merged.addr().to_string(), "127.0.0.1:7000", "the flag wins");
-        let settings = merged.settings();
+        let settings = merged.settings().expect("valid settings");
         assert_eq!(
             settings.db,
             PathBuf::from("/var/lib/intake.sqlite3"),
@@ -172,14 +270,15 @@ mod tests {
             2 * 1024 * 1024,
             "defaults fill the rest"
         );
-        assert!(!settings.trust_forwarded_for);
+        assert!(settings.trusted_proxies.is_empty());
+        assert!(!settings.accept_sealed);
     }
 
     #[test]
     fn nothing_given_means_the_documented_defaults() {
         let c = ReceiverConfig::default();
         assert_eq!(c.addr().to_string(), "127.0.0.1:8080");
-        let s = c.settings();
+        let s = c.settings().expect("defaults are valid");
         assert_eq!(
             (s.db, s.body_timeout, s.prescription_validity_days),
             (
@@ -200,5 +299,50 @@ mod tests {
         assert!(err.contains("adr"), "{err}");
         let err = ReceiverConfig::from_toml("max_body_bytes = \"lots\"").expect_err("wrong type");
         assert!(err.contains("max_body_bytes"), "{err}");
+    }
+
+    #[test]
+    fn every_bad_setting_is_named_and_lists_take_spaces() {
+        let with = |text: &str| ReceiverConfig::from_toml(text).expect("parses").settings();
+        for (file, named) in [
+            (r#"cors_origins = ["*"]"#, "cors_origins: `*`"),
+            (r#"cors_origins = ["clinic.example"]"#, "cors_origins"),
+            (
+                r#"cors_origins = ["https://clinic.example/intake"]"#,
+                "cors_origins",
+            ),
+            (
+                r#"frame_ancestors = ["javascript:alert(1)"]"#,
+                "frame_ancestors",
+            ),
+            (r#"trusted_proxies = ["10.0.0.300"]"#, "trusted_proxies"),
+            ("max_connections = 0", "max_connections"),
+            ("header_timeout_seconds = 0", "header_timeout_seconds"),
+            ("body_timeout_seconds = 0", "body_timeout_seconds"),
+            ("rate_limit_per_minute = 0", "rate_limit_per_minute"),
+            (
+                "prescription_validity_days = -5",
+                "prescription_validity_days",
+            ),
+        ] {
+            let err = with(file).expect_err(file);
+            assert!(err.starts_with(named), "{file}: {err}");
+        }
+        let settings = with(
+            r#"cors_origins = [" https://a.example", "https://B.example/ ", ""]
+               trusted_proxies = [" 10.0.0.2 ", "::1"]"#,
+        )
+        .expect("valid");
+        assert_eq!(
+            settings.cors_origins,
+            ["https://a.example", "https://b.example"]
+        );
+        assert_eq!(
+            settings.trusted_proxies,
+            [
+                "10.0.0.2".parse::<std::net::IpAddr>().expect("ip"),
+                "::1".parse().expect("ip")
+            ]
+        );
     }
 }

@@ -103,8 +103,17 @@ pub struct Settings {
     pub frame_ancestors: Vec<String>,
     /// Submissions accepted per client address per minute (`None`: no limit).
     pub rate_limit_per_minute: Option<u32>,
-    /// Take the client address from `X-Forwarded-For` (behind a trusted proxy).
-    pub trust_forwarded_for: bool,
+    /// Proxies whose `X-Forwarded-For` names the client; from any other
+    /// address the header is ignored.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The longest a connection may take to send a request's headers, and
+    /// the longest an idle kept-alive connection stays open.
+    pub header_timeout: std::time::Duration,
+    /// Connections served at once; more wait to be accepted.
+    pub max_connections: usize,
+    /// Whether the clinic's widget seals submissions: only then are sealed
+    /// envelopes (which the receiver cannot check) accepted.
+    pub accept_sealed: bool,
 }
 
 impl Settings {
@@ -120,7 +129,10 @@ impl Settings {
             cors_origins: Vec::new(),
             frame_ancestors: Vec::new(),
             rate_limit_per_minute: None,
-            trust_forwarded_for: false,
+            trusted_proxies: Vec::new(),
+            header_timeout: std::time::Duration::from_secs(10),
+            max_connections: 512,
+            accept_sealed: false,
         }
     }
 }
@@ -133,6 +145,7 @@ struct AppState {
     body_timeout: std::time::Duration,
     /// Idempotency keys of requests being handled now.
     in_flight: Arc<Mutex<HashSet<String>>>,
+    accept_sealed: bool,
 }
 
 /// Marks a key as in flight until dropped.
@@ -192,7 +205,7 @@ pub fn app(settings: &Settings) -> Result<Router, rusqlite::Error> {
     if let Some(per_minute) = settings.rate_limit_per_minute {
         let limiter = RateLimiter {
             per_minute,
-            trust_forwarded_for: settings.trust_forwarded_for,
+            trusted_proxies: Arc::new(settings.trusted_proxies.clone()),
             seen: Arc::default(),
         };
         submissions =
@@ -230,6 +243,7 @@ pub fn app(settings: &Settings) -> Result<Router, rusqlite::Error> {
             max_body_bytes: settings.max_body_bytes,
             body_timeout: settings.body_timeout,
             in_flight: Arc::default(),
+            accept_sealed: settings.accept_sealed,
         });
     let mut router = api;
     // The widget's files are public: a clinic's page may load them (embed.js's
@@ -261,6 +275,7 @@ pub fn app(settings: &Settings) -> Result<Router, rusqlite::Error> {
         ));
     }
     Ok(router
+        .layer(middleware::from_fn(hide_dot_files))
         .layer(middleware::from_fn(cache_control))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
@@ -276,6 +291,25 @@ pub fn app(settings: &Settings) -> Result<Router, rusqlite::Error> {
             HeaderValue::from_static("no-referrer"),
         ))
         .layer(middleware::from_fn(log_request)))
+}
+
+/// Whether a path names a file or folder whose name begins with `.` (also
+/// written `%2e`): `.git`, `.env` and the like are never served.
+pub fn is_hidden_path(path: &str) -> bool {
+    path.split('/').any(|segment| {
+        segment.starts_with('.')
+            || segment
+                .get(..3)
+                .is_some_and(|s| s.eq_ignore_ascii_case("%2e"))
+    })
+}
+
+/// Hidden files are not there, whatever the served folder holds.
+async fn hide_dot_files(request: Request, next: middleware::Next) -> Response {
+    if is_hidden_path(request.uri().path()) {
+        return error(StatusCode::NOT_FOUND, "not_found");
+    }
+    next.run(request).await
 }
 
 /// Whether a file name carries its content hash (trunk's `name-0123456789abcdef`):
@@ -319,17 +353,81 @@ async fn cache_control(request: Request, next: middleware::Next) -> Response {
 }
 
 /// Serves until `shutdown` completes, then finishes the requests under way.
+///
+/// Each connection has `header_timeout` to send a request's headers, and an
+/// idle kept-alive connection is closed after the same time (hyper's header
+/// read timer runs while it waits for the next request too); at most
+/// `max_connections` are served at once, the rest wait in the listen queue.
+/// Every request carries its peer's address for the rate limit.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     settings: Settings,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
     let router = app(&settings).map_err(|e| {
         std::io::Error::other(format!("cannot open {}: {e}", settings.db.display()))
     })?;
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
-        .await
+    let slots = Arc::new(tokio::sync::Semaphore::new(settings.max_connections.max(1)));
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(settings.header_timeout);
+    tokio::pin!(shutdown);
+    loop {
+        let slot = tokio::select! {
+            slot = slots.clone().acquire_owned() => slot,
+            () = &mut shutdown => break,
+        };
+        let Ok(slot) = slot else { break };
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    // Out of descriptors or a connection reset before it was
+                    // taken: wait a moment rather than spin.
+                    tracing::warn!(error = %e, "accepting a connection failed");
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let router = router.clone();
+        let service =
+            hyper::service::service_fn(move |mut request: Request<hyper::body::Incoming>| {
+                request
+                    .extensions_mut()
+                    .insert(axum::extract::ConnectInfo(peer));
+                let mut router = router.clone();
+                async move { tower_service_call(&mut router, request.map(Body::new)).await }
+            });
+        let connection = http.serve_connection(TokioIo::new(stream), service);
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            // A client that hangs up or times out ends its connection; nothing to report.
+            let _ = connection.await;
+            drop(slot);
+        });
+    }
+    // Requests under way get a while to finish; idle connections close now.
+    tokio::select! {
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(std::time::Duration::from_secs(30)) => {
+            tracing::warn!("connections still open after 30 s at shutdown");
+        }
+    }
+    Ok(())
+}
+
+/// Calls the router for one request (it is always ready).
+async fn tower_service_call(
+    router: &mut Router,
+    request: Request,
+) -> Result<Response, std::convert::Infallible> {
+    use tower::Service;
+    router.call(request).await
 }
 
 /// Browsers on the listed origins may post; any other origin gets no
@@ -337,7 +435,8 @@ pub async fn serve(
 fn cors(origins: &[String]) -> CorsLayer {
     let allowed: Vec<HeaderValue> = origins
         .iter()
-        .filter_map(|o| HeaderValue::from_str(o.trim_end_matches('/')).ok())
+        .filter_map(|o| config::origin("cors_origins", o).ok())
+        .filter_map(|o| HeaderValue::from_str(&o).ok())
         .collect();
     CorsLayer::new()
         .allow_origin(AllowOrigin::list(allowed))
@@ -350,38 +449,67 @@ fn cors(origins: &[String]) -> CorsLayer {
 }
 
 /// Submissions per client address per minute, for receivers open to the
-/// internet (behind a proxy, with `trust_forwarded_for`).
+/// internet.
 #[derive(Clone)]
 struct RateLimiter {
     per_minute: u32,
-    trust_forwarded_for: bool,
-    /// Per address: the minute counted and the submissions in it.
-    seen: Arc<Mutex<std::collections::HashMap<std::net::IpAddr, (u64, u32)>>>,
+    trusted_proxies: Arc<Vec<std::net::IpAddr>>,
+    /// Per client: the minute counted and the submissions in it.
+    seen: Arc<Mutex<std::collections::HashMap<Client, (u64, u32)>>>,
+}
+
+/// Whom a request is counted against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Client {
+    /// The client at this address (connected, or named by a trusted proxy).
+    At(std::net::IpAddr),
+    /// Requests through this trusted proxy that do not say for whom: one
+    /// bucket of their own, shared with no client.
+    Unnamed(std::net::IpAddr),
+    /// No address known (the router called without a connection).
+    Unknown,
+}
+
+/// The client a request comes from: the connected address, or, when that is
+/// a trusted proxy, the right-most address in `X-Forwarded-For` that is not
+/// one of the trusted proxies (the left-most entries are the client's own
+/// word, which anyone can forge).
+pub fn client_of(
+    peer: Option<std::net::IpAddr>,
+    forwarded_for: Option<&str>,
+    trusted: &[std::net::IpAddr],
+) -> Client {
+    let Some(peer) = peer else {
+        return Client::Unknown;
+    };
+    if !trusted.contains(&peer) {
+        return Client::At(peer);
+    }
+    let named = forwarded_for.and_then(|list| {
+        let mut hops = list
+            .rsplit(',')
+            .map(|hop| hop.trim().parse::<std::net::IpAddr>());
+        loop {
+            match hops.next()? {
+                Ok(ip) if trusted.contains(&ip) => continue,
+                Ok(ip) => return Some(ip),
+                Err(_) => return None,
+            }
+        }
+    });
+    named.map_or(Client::Unnamed(peer), Client::At)
 }
 
 async fn rate_limit(State(limiter): State<RateLimiter>, request: Request, next: Next) -> Response {
-    let forwarded = limiter
-        .trust_forwarded_for
-        .then(|| {
-            request
-                .headers()
-                .get("x-forwarded-for")?
-                .to_str()
-                .ok()?
-                .split(',')
-                .next()?
-                .trim()
-                .parse()
-                .ok()
-        })
-        .flatten();
-    let connected = request
+    let peer = request
         .extensions()
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
         .map(|c| c.0.ip());
-    let ip = forwarded
-        .or(connected)
-        .unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]));
+    let forwarded = request
+        .headers()
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok());
+    let ip = client_of(peer, forwarded, &limiter.trusted_proxies);
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
@@ -517,6 +645,18 @@ async fn accept(
     format: BodyFormat,
     key_optional: bool,
 ) -> Response {
+    // A body declared too large is refused before a byte of it is read (a
+    // client waiting on `Expect: 100-continue` hears at once).
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|length| length > state.max_body_bytes as u64) {
+        return error(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large");
+    }
+    if format == BodyFormat::Sealed && !state.accept_sealed {
+        return error(StatusCode::UNSUPPORTED_MEDIA_TYPE, "sealed_not_expected");
+    }
     // A body that trickles in ties up the server: it gets a deadline.
     let body = match tokio::time::timeout(
         state.body_timeout,
@@ -554,10 +694,15 @@ async fn accept(
     let Some(_in_flight) = InFlight::begin(&state.in_flight, &key) else {
         return error(StatusCode::CONFLICT, "in_flight");
     };
-    let submission = match parse(&body) {
+    let mut submission = match parse(&body) {
         Ok(submission) => submission,
         Err(response) => return response,
     };
+    if format == BodyFormat::Fhir {
+        // A response's safety flags are the receiver's to derive: a standard
+        // response has none, and a client's own say is not trusted.
+        submission.flags = intake_core::compute_flags(&submission);
+    }
     if submission.submission_id != key {
         return invalid(&[FieldError::new("submission_id", ErrorCode::IdMismatch)]);
     }
@@ -635,12 +780,53 @@ fn read_fhir(body: &[u8]) -> Result<Vec<u8>, Response> {
     let resource: Value = serde_json::from_slice(body)
         .map_err(|_| error(StatusCode::BAD_REQUEST, "malformed_json"))?;
     let json = intake_core::fhir::submission_json(&resource).map_err(|e| {
-        invalid(&[FieldError::new(
-            &format!("fhir:{}", e.at),
-            ErrorCode::InvalidValue,
-        )])
+        // A `linkId` the Questionnaire does not have is the client's text:
+        // it is not repeated, only said to be unknown.
+        let known = is_known_fhir_location(&e.at);
+        let (at, code) = if known {
+            (e.at.as_str(), ErrorCode::InvalidValue)
+        } else {
+            ("item", ErrorCode::UnknownField)
+        };
+        invalid(&[FieldError::new(&format!("fhir:{at}"), code)])
     })?;
     serde_json::to_vec(&json).map_err(|_| error(StatusCode::INTERNAL_SERVER_ERROR, "internal"))
+}
+
+/// Whether `at` is a place the intake's FHIR resources have: an element the
+/// mapping reads or a `linkId` of the Questionnaire.
+fn is_known_fhir_location(at: &str) -> bool {
+    static KNOWN: std::sync::OnceLock<HashSet<String>> = std::sync::OnceLock::new();
+    let known = KNOWN.get_or_init(|| {
+        fn collect(items: &Value, into: &mut HashSet<String>) {
+            for item in items.as_array().into_iter().flatten() {
+                if let Some(link) = item["linkId"].as_str() {
+                    into.insert(link.to_owned());
+                }
+                collect(&item["item"], into);
+            }
+        }
+        let mut known: HashSet<String> = [
+            "",
+            "resourceType",
+            "status",
+            "questionnaire",
+            "identifier",
+            "authored",
+            "language",
+            "extension",
+            "extension.valueSignature",
+            "item",
+        ]
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+        if let Ok(questionnaire) = intake_core::fhir_questionnaire::questionnaire() {
+            collect(&questionnaire["item"], &mut known);
+        }
+        known
+    });
+    known.contains(at)
 }
 
 /// The `submission_id` of a submission's JSON, if it has a readable one.
@@ -671,15 +857,45 @@ fn parse(body: &[u8]) -> Result<Submission, Response> {
         .map_err(|_| error(StatusCode::BAD_REQUEST, "malformed_json"))?;
     intake_core::submission::upgrade_v1(&mut value);
     let submission: Submission = serde_path_to_error::deserialize(value).map_err(|e| {
+        // For an unknown field, the path up to it: every segment but the
+        // last is a field of the model (it has no maps) or a list index.
+        let segments: Vec<&serde_path_to_error::Segment> = e.path().iter().collect();
+        let within = |segments: &[&serde_path_to_error::Segment]| {
+            let mut path = String::new();
+            for segment in segments {
+                match segment {
+                    serde_path_to_error::Segment::Seq { index } => {
+                        path.push_str(&format!("[{index}]"));
+                    }
+                    serde_path_to_error::Segment::Map { key } => {
+                        if !path.is_empty() {
+                            path.push('.');
+                        }
+                        path.push_str(key);
+                    }
+                    _ => {
+                        if !path.is_empty() {
+                            path.push('.');
+                        }
+                        path.push('?');
+                    }
+                }
+            }
+            path
+        };
+        let unknown_parent = within(segments.split_last().map_or(&[], |(_, rest)| rest));
         let parent = e.path().to_string();
         let inner = e.into_inner();
         if !inner.is_data() {
             return error(StatusCode::BAD_REQUEST, "malformed_json");
         }
         let text = inner.to_string();
-        let (code, field) = if text.starts_with("unknown field") {
-            (ErrorCode::UnknownField, first_backticked(&text))
-        } else if text.starts_with("missing field") {
+        // An unknown field is named by where it is, never by its own name:
+        // that is the client's text, not the model's.
+        if text.starts_with("unknown field") {
+            return invalid(&[FieldError::new(&unknown_parent, ErrorCode::UnknownField)]);
+        }
+        let (code, field) = if text.starts_with("missing field") {
             (ErrorCode::MissingField, first_backticked(&text))
         } else {
             (ErrorCode::InvalidValue, None)
@@ -696,8 +912,8 @@ fn parse(body: &[u8]) -> Result<Submission, Response> {
     Ok(submission)
 }
 
-/// The field name serde quotes in `unknown field `x`` and `missing field `x``.
-/// Only the names of fields are taken, never values.
+/// The field name serde quotes in `missing field `x`` (one of the model's
+/// own). Only the names of fields are taken, never values.
 fn first_backticked(text: &str) -> Option<&str> {
     let rest = text.split_once('`')?.1;
     let name = rest.split_once('`')?.0;

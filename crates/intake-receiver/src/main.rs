@@ -200,6 +200,13 @@ async fn run(config: ReceiverConfig) -> ExitCode {
         // Colours only for a person at a terminal, never into a log file.
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
+    let settings = match config.settings() {
+        Ok(settings) => settings,
+        Err(e) => {
+            eprintln!("intake-receiver: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let addr = config.addr();
     let listener = match tokio::net::TcpListener::bind(addr).await {
         Ok(listener) => listener,
@@ -209,7 +216,6 @@ async fn run(config: ReceiverConfig) -> ExitCode {
         }
     };
     let addr = listener.local_addr().unwrap_or(addr);
-    let settings = config.settings();
     eprintln!(
         "intake-receiver: listening on http://{addr} (database {})",
         settings.db.display()

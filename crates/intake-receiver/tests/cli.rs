@@ -129,7 +129,12 @@ fn a_sealed_submission_leaves_no_patient_data_in_the_log_or_the_database() {
     use intake_core::sealed::{seal, KeyPair, SEALED_CONTENT_TYPE};
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("intake.sqlite3");
-    let receiver = start(&["--db", db.to_str().expect("path")]);
+    let receiver = start(&[
+        "--db",
+        db.to_str().expect("path"),
+        "--accept-sealed",
+        "true",
+    ]);
     let keys = KeyPair::derive(&[11; 32]);
     let envelope = seal(
         submission().to_string().as_bytes(),
@@ -201,6 +206,88 @@ fn a_toml_file_configures_the_receiver_and_flags_win_over_it() {
         "{reply}"
     );
     assert!(db.exists(), "the file's database was used");
+}
+
+#[test]
+fn a_wildcard_or_malformed_origin_stops_the_start_with_the_setting_named() {
+    for (args, env, named) in [
+        (vec!["--cors-origin", "*"], None, "cors_origins: `*`"),
+        (
+            vec!["--frame-ancestor", "clinic.example"],
+            None,
+            "frame_ancestors",
+        ),
+        (
+            vec![],
+            Some(("INTAKE_CORS_ORIGINS", "https://a.example, *")),
+            "cors_origins",
+        ),
+        (
+            vec!["--trusted-proxy", "proxy.internal"],
+            None,
+            "trusted_proxies",
+        ),
+        (vec!["--max-connections", "0"], None, "max_connections"),
+    ] {
+        let mut command = Command::new(BIN);
+        command.args(["--addr", "127.0.0.1:0"]).args(&args);
+        if let Some((name, value)) = env {
+            command.env(name, value);
+        }
+        let out = command.output().expect("run");
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{args:?} {env:?}: a clear failure, not a panic"
+        );
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(named), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}
+
+#[test]
+fn an_origin_list_in_the_environment_may_have_spaces() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("intake.sqlite3");
+    let mut child = Command::new(BIN)
+        .args(["--addr", "127.0.0.1:0", "--db", db.to_str().expect("path")])
+        .env(
+            "INTAKE_CORS_ORIGINS",
+            "https://a.example, https://b.example",
+        )
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start");
+    let stderr = child.stderr.take().expect("stderr");
+    let mut lines = BufReader::new(stderr).lines().map_while(Result::ok);
+    let addr: SocketAddr = lines
+        .find_map(|l| {
+            l.strip_prefix("intake-receiver: listening on http://")
+                .and_then(|r| r.split(' ').next().map(str::to_owned))
+        })
+        .and_then(|a| a.parse().ok())
+        .expect("listening");
+    let receiver = Running {
+        child,
+        addr,
+        log: Arc::default(),
+    };
+    for origin in ["https://a.example", "https://b.example"] {
+        let (_, reply) = post(
+            receiver.addr,
+            ID,
+            &format!("\r\nOrigin: {origin}"),
+            &submission().to_string(),
+        );
+        assert!(
+            reply
+                .to_ascii_lowercase()
+                .contains(&format!("access-control-allow-origin: {origin}")),
+            "{origin}: {reply}"
+        );
+    }
 }
 
 #[test]

@@ -249,3 +249,40 @@ async fn the_questionnaire_is_served_as_fhir_json_and_matches_the_committed_copy
     assert_eq!(reply.body["url"], intake_core::fhir::QUESTIONNAIRE_URL);
     let _ = Store::open(&f.db).expect("the store is there");
 }
+
+#[tokio::test]
+async fn an_unknown_link_id_is_said_to_be_unknown_not_repeated() {
+    let f = Fixture::new();
+    for link in [
+        "Zqcanary".to_owned(),
+        format!("Zqcanary{}", "x".repeat(200_000)),
+    ] {
+        let mut qr = response_of(&example());
+        qr["item"]
+            .as_array_mut()
+            .expect("items")
+            .push(json!({"linkId": link, "answer": [{"valueString": "a"}]}));
+        let reply = f
+            .post(FHIR_RESPONSES_PATH, "application/fhir+json", None, &qr)
+            .await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            reply.body["errors"],
+            json!([{"path": "fhir:item", "code": "unknown_field"}])
+        );
+        let text = reply.body.to_string();
+        assert!(!text.contains("Zqcanary") && text.len() < 200, "{text}");
+    }
+    // A known item in the wrong place is named by the model's own name.
+    let mut qr = response_of(&example());
+    qr["item"]
+        .as_array_mut()
+        .expect("items")
+        .push(json!({"linkId": "patient", "item": []}));
+    let reply = f
+        .post(FHIR_RESPONSES_PATH, "application/fhir+json", None, &qr)
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(reply.body["errors"][0]["path"], "fhir:patient");
+    assert!(f.stored().is_empty());
+}
