@@ -48,7 +48,9 @@ pub const SIGNATURE_EXTENSION: &str =
     "http://hl7.org/fhir/StructureDefinition/questionnaireresponse-signature";
 /// ICD-10-CM, for diagnoses.
 pub const ICD10_CM: &str = "http://hl7.org/fhir/sid/icd-10-cm";
-/// The US National Provider Identifier, for the prescriber.
+/// The US National Provider Identifier's naming system. It names
+/// identifiers, not codes, so the prescriber's NPI is answered as text
+/// (`valueString`); a `valueCoding` in this system is still read.
 pub const US_NPI: &str = "http://hl7.org/fhir/sid/us-npi";
 /// CPT, for the prescribed modalities (97124 massage, 97140 manual therapy…).
 pub const CPT: &str = "http://www.ama-assn.org/go/cpt";
@@ -73,7 +75,6 @@ pub enum Kind {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum System {
     Icd10Cm,
-    Npi,
     Cpt,
     /// One of the intake's vocabularies, by name (`body-region`).
     Own(&'static str),
@@ -84,7 +85,6 @@ impl System {
     pub fn uri(self) -> String {
         match self {
             System::Icd10Cm => ICD10_CM.to_owned(),
-            System::Npi => US_NPI.to_owned(),
             System::Cpt => CPT.to_owned(),
             System::Own(name) => format!("{CODE_SYSTEM_BASE}{name}"),
         }
@@ -106,7 +106,6 @@ pub const KINDS: &[(&str, Kind)] = &[
     ("health.surgery_or_injury_date", Kind::Date),
     ("health.allergies", Kind::Coding(System::Own("allergen"))),
     ("pain.region", Kind::Coding(System::Own("body-region"))),
-    ("prescription.prescriber.npi", Kind::Coding(System::Npi)),
     ("prescription.date_written", Kind::Date),
     ("prescription.diagnoses.code", Kind::Coding(System::Icd10Cm)),
     ("prescription.modalities", Kind::Coding(System::Cpt)),
@@ -128,6 +127,128 @@ pub const KINDS: &[(&str, Kind)] = &[
         Kind::Coding(System::Own("attachment-kind")),
     ),
 ];
+
+/// Every item's `linkId`, in the order the form asks: the Questionnaire's
+/// items and a response's follow it by construction (R4 requires a
+/// response's items in the Questionnaire's order), whatever order a JSON
+/// map keeps. A test checks it names every item of the model.
+pub const ORDER: &[&str] = &[
+    "mode",
+    "patient",
+    "patient.given_name",
+    "patient.family_name",
+    "patient.date_of_birth",
+    "patient.phone",
+    "patient.email",
+    "patient.address",
+    "patient.address.line1",
+    "patient.address.line2",
+    "patient.address.city",
+    "patient.address.region",
+    "patient.address.postal_code",
+    "patient.emergency_contact",
+    "patient.emergency_contact.name",
+    "patient.emergency_contact.relationship",
+    "patient.emergency_contact.phone",
+    "patient.primary_care",
+    "patient.primary_care.name",
+    "patient.primary_care.practice",
+    "patient.primary_care.phone",
+    "patient.primary_care.fax",
+    "visit",
+    "visit.reason",
+    "visit.goals",
+    "visit.goals_other",
+    "visit.pressure",
+    "visit.areas_to_avoid",
+    "visit.prior_massage",
+    "health",
+    "health.conditions",
+    "health.surgery_or_injury_date",
+    "health.pregnancy_weeks",
+    "health.condition_notes",
+    "health.takes_medications",
+    "health.medications",
+    "health.medications.name",
+    "health.medications.dose",
+    "health.blood_thinners",
+    "health.allergies",
+    "health.allergies_other",
+    "pain",
+    "pain.region",
+    "pain.intensity",
+    "prescription",
+    "prescription.has_prescription",
+    "prescription.prescriber",
+    "prescription.prescriber.name",
+    "prescription.prescriber.npi",
+    "prescription.prescriber.practice",
+    "prescription.prescriber.phone",
+    "prescription.prescriber.fax",
+    "prescription.date_written",
+    "prescription.diagnoses",
+    "prescription.diagnoses.code",
+    "prescription.diagnoses.description",
+    "prescription.modalities",
+    "prescription.frequency_per_week",
+    "prescription.duration_weeks",
+    "prescription.visits_authorized",
+    "prescription.session_minutes",
+    "prescription.prior_authorization",
+    "prescription.restrictions",
+    "attachments",
+    "attachments.kind",
+    "attachments.file",
+    "payer",
+    "payer.kind",
+    "payer.health_insurance",
+    "payer.health_insurance.carrier",
+    "payer.health_insurance.member_id",
+    "payer.health_insurance.group_number",
+    "payer.health_insurance.subscriber_name",
+    "payer.health_insurance.subscriber_relationship",
+    "payer.auto_accident",
+    "payer.auto_accident.carrier",
+    "payer.auto_accident.claim_number",
+    "payer.auto_accident.adjuster_name",
+    "payer.auto_accident.adjuster_phone",
+    "payer.auto_accident.date_of_accident",
+    "payer.workers_comp",
+    "payer.workers_comp.employer",
+    "payer.workers_comp.carrier",
+    "payer.workers_comp.claim_number",
+    "payer.workers_comp.adjuster_name",
+    "payer.workers_comp.adjuster_phone",
+    "payer.workers_comp.date_of_injury",
+    "consents",
+    "consents.treatment",
+    "consents.treatment.version",
+    "consents.treatment.accepted_at",
+    "consents.privacy_notice",
+    "consents.privacy_notice.version",
+    "consents.privacy_notice.accepted_at",
+    "consents.share_with_primary_care",
+    "consents.share_with_primary_care.version",
+    "consents.share_with_primary_care.accepted_at",
+    "consents.guardian",
+    "consents.guardian.name",
+    "consents.guardian.relationship",
+    "consents.guardian.phone",
+];
+
+/// Where the item `link_id` comes in [`ORDER`] (an unknown one last).
+pub fn rank(link_id: &str) -> usize {
+    ORDER
+        .iter()
+        .position(|p| *p == link_id)
+        .unwrap_or(ORDER.len())
+}
+
+/// `items` in [`ORDER`]; a repeated group's elements keep their order.
+fn in_order(mut items: Vec<Value>) -> Vec<Value> {
+    items.sort_by_key(|item| rank(item["linkId"].as_str().unwrap_or("")));
+    items
+}
 
 /// Lists of objects: one repeated group item per element.
 pub const GROUP_LISTS: &[&str] = &[
@@ -255,7 +376,7 @@ pub fn to_questionnaire_response(submission: &Submission) -> Value {
         .filter(|(key, _)| !OUTSIDE_ITEMS.contains(&key.as_str()))
         .flat_map(|(key, value)| items_of(key, value))
         .collect();
-    qr.insert("item".into(), Value::Array(items));
+    qr.insert("item".into(), Value::Array(in_order(items)));
     Value::Object(qr)
 }
 
@@ -384,13 +505,50 @@ fn signature_extension(s: &Submission) -> Value {
         fields.insert("sigFormat".into(), "image/svg+xml".into());
         fields.insert(
             "data".into(),
-            crate::base64::encode(path.as_str().as_bytes()).into(),
+            crate::base64::encode(signature_svg(path.as_str()).as_bytes()).into(),
         );
     }
     obj([
         ("url", SIGNATURE_EXTENSION.into()),
         ("valueSignature", value),
     ])
+}
+
+/// The drawn signature's SVG document: its path, in the pad's 600 x 200
+/// space, stroked black on nothing. (Validation allows only path commands
+/// and numbers in it; anything else is escaped all the same.)
+pub fn signature_svg(path: &str) -> String {
+    let mut d = String::with_capacity(path.len());
+    for c in path.chars() {
+        match c {
+            '&' => d.push_str("&amp;"),
+            '<' => d.push_str("&lt;"),
+            '>' => d.push_str("&gt;"),
+            '"' => d.push_str("&quot;"),
+            c => d.push(c),
+        }
+    }
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 600 200\" width=\"600\" height=\"200\">\
+         <path d=\"{d}\" fill=\"none\" stroke=\"#000\" stroke-width=\"3\" stroke-linecap=\"round\" stroke-linejoin=\"round\"/></svg>"
+    )
+}
+
+/// The path of a signature's SVG document made by [`signature_svg`] (or, as
+/// responses before it carried, bare path data).
+fn signature_path(svg: &str) -> Option<String> {
+    if !svg.starts_with("<svg") {
+        return Some(svg.to_owned());
+    }
+    let start = svg.find(" d=\"")? + 4;
+    let end = start + svg[start..].find('"')?;
+    Some(
+        svg[start..end]
+            .replace("&quot;", "\"")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&"),
+    )
 }
 
 /// The items for the field at `path` holding `value` (none when it is empty).
@@ -423,10 +581,12 @@ fn group(path: &str, value: &Value) -> Value {
     let items: Vec<Value> = if path == "attachments" {
         attachment_items(fields)
     } else {
-        fields
-            .iter()
-            .flat_map(|(key, v)| items_of(&format!("{path}.{key}"), v))
-            .collect()
+        in_order(
+            fields
+                .iter()
+                .flat_map(|(key, v)| items_of(&format!("{path}.{key}"), v))
+                .collect(),
+        )
     };
     obj([("linkId", path.into()), ("item", Value::Array(items))])
 }
@@ -465,10 +625,14 @@ fn answer(path: &str, value: &Value) -> Value {
 
 /// Reads a `QuestionnaireResponse` made by [`to_questionnaire_response`] (or
 /// by any system following the intake's `Questionnaire`) as a submission. The
-/// submission still has to pass validation.
+/// safety flags are derived from the answers, as the receiver does for any
+/// response: a standard response has no flag extensions, and a response's
+/// own say is not trusted. The submission still has to pass validation.
 pub fn from_questionnaire_response(qr: &Value) -> Result<Submission, FhirError> {
-    Submission::from_json_value(submission_json(qr)?)
-        .map_err(|e| FhirError::new("item", format!("does not make a submission: {e}")))
+    let mut submission = Submission::from_json_value(submission_json(qr)?)
+        .map_err(|e| FhirError::new("item", format!("does not make a submission: {e}")))?;
+    submission.flags = crate::flags::compute_flags(&submission);
+    Ok(submission)
 }
 
 /// The submission's JSON read from a `QuestionnaireResponse`, before it is
@@ -530,12 +694,9 @@ pub fn submission_json(qr: &Value) -> Result<Value, FhirError> {
         .find(|e| e.get("url").and_then(Value::as_str) == Some(SIGNATURE_EXTENSION))
         .ok_or_else(|| FhirError::new("extension", "missing the signature"))?;
     top.insert("signature".into(), read_signature(signature)?);
-    let flags = extensions
-        .iter()
-        .filter(|e| e.get("url").and_then(Value::as_str) == Some(FLAG_EXTENSION))
-        .map(read_flag)
-        .collect::<Result<Vec<_>, _>>()?;
-    top.insert("flags".into(), Value::Array(flags));
+    // The flags are derived by whoever reads the submission (see
+    // `from_questionnaire_response`); the extensions are for other readers.
+    top.insert("flags".into(), Value::Array(Vec::new()));
     Ok(Value::Object(top))
 }
 
@@ -547,6 +708,9 @@ fn object_of(prefix: &str, items: &[Value]) -> Result<Map<String, Value>, FhirEr
             .get("linkId")
             .and_then(Value::as_str)
             .ok_or_else(|| FhirError::new(prefix, "an item without a linkId"))?;
+        if !ORDER.contains(&link) {
+            return Err(FhirError::new(link, "is not an item of the Questionnaire"));
+        }
         let key = if prefix.is_empty() {
             Some(link)
         } else {
@@ -634,6 +798,14 @@ fn read_answer(link: &str, answer: &Value) -> Result<Value, FhirError> {
         Kind::Plain => get("valueString")
             .or_else(|| get("valueBoolean"))
             .or_else(|| get("valueInteger"))
+            .or_else(|| {
+                // The NPI as earlier responses coded it.
+                let coding = get("valueCoding")?;
+                (link == "prescription.prescriber.npi"
+                    && coding.get("system").and_then(Value::as_str) == Some(US_NPI))
+                .then(|| coding.get("code"))
+                .flatten()
+            })
             .cloned(),
     };
     value.ok_or_else(|| FhirError::new(link, "an answer of the wrong type"))
@@ -687,8 +859,9 @@ fn read_signature(extension: &Value) -> Result<Value, FhirError> {
     let svg_path = match sig.get("data").and_then(Value::as_str) {
         Some(data) => crate::base64::decode(data)
             .and_then(|bytes| String::from_utf8(bytes).ok())
+            .and_then(|svg| signature_path(&svg))
             .map(Value::from)
-            .ok_or_else(|| FhirError::new(at, "data is not base64 SVG path text"))?,
+            .ok_or_else(|| FhirError::new(at, "data is not a base64 SVG signature"))?,
         None => Value::Null,
     };
     Ok(json!({
@@ -697,28 +870,6 @@ fn read_signature(extension: &Value) -> Result<Value, FhirError> {
         "typed_name": sig.pointer("/who/display").cloned().unwrap_or(Value::Null),
         "signed_at": sig.get("when").cloned().ok_or_else(|| FhirError::new(at, "missing when"))?,
     }))
-}
-
-fn read_flag(extension: &Value) -> Result<Value, FhirError> {
-    let part = |name: &str| {
-        extension
-            .get("extension")
-            .and_then(Value::as_array)
-            .and_then(|parts| {
-                parts
-                    .iter()
-                    .find(|p| p.get("url").and_then(Value::as_str) == Some(name))
-            })
-    };
-    let code = part("code").and_then(|p| p.pointer("/valueCoding/code").cloned());
-    let severity = part("severity").and_then(|p| p.get("valueCode").cloned());
-    match (code, severity) {
-        (Some(code), Some(severity)) => Ok(json!({"code": code, "severity": severity})),
-        _ => Err(FhirError::new(
-            "extension",
-            "a safety flag needs code and severity",
-        )),
-    }
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@
 use serde_json::{json, Map, Value};
 
 use crate::fhir::{
-    kind, Kind, System, CODE_LISTS, GROUP_LISTS, OUTSIDE_ITEMS, QUESTIONNAIRE_URL,
+    kind, rank, Kind, System, CODE_LISTS, GROUP_LISTS, ORDER, OUTSIDE_ITEMS, QUESTIONNAIRE_URL,
     QUESTIONNAIRE_VERSION,
 };
 use crate::schema::submission_schema;
@@ -97,7 +97,69 @@ pub const ENABLE_WHEN: &[(&str, &str, When)] = &[
         "health.conditions",
         When::Code("recent_surgery_or_injury"),
     ),
+    ("health.medications", "health.takes_medications", When::Yes),
 ];
+
+/// Items the rules require whenever they are enabled, beyond what the
+/// model's types require: FHIR's `required` on an item with `enableWhen`
+/// says exactly that. (The guardian of a minor depends on the patient's age
+/// on the day, which `enableWhen` cannot compare; it is a
+/// `questionnaire-constraint` instead, [`GUARDIAN_CONSTRAINT`].)
+pub const REQUIRED_WHEN_ENABLED: &[&str] = &[
+    "health.conditions",
+    "health.surgery_or_injury_date",
+    "health.pregnancy_weeks",
+    "health.takes_medications",
+    "health.medications",
+    "health.blood_thinners",
+    "health.allergies",
+    "prescription.prescriber",
+    "prescription.date_written",
+    "prescription.diagnoses",
+    "prescription.frequency_per_week",
+    "prescription.duration_weeks",
+    "payer.health_insurance",
+    "payer.auto_accident",
+    "payer.workers_comp",
+    "consents.treatment",
+    "consents.privacy_notice",
+];
+
+/// The FHIRPath rule for a minor's guardian, evaluated on a response.
+pub const GUARDIAN_CONSTRAINT: &str = "item.where(linkId='patient').item.where(linkId='patient.date_of_birth').answer.value > (today() - 18 years) implies item.where(linkId='consents').item.where(linkId='consents.guardian').exists()";
+
+/// When the contained value sets were last expanded (they change only with
+/// the Questionnaire's version).
+pub const EXPANDED_AT: &str = "2026-12-01T00:00:00Z";
+
+/// The words a patient reads for `code` of the system `system`, in English.
+fn display(system: System, code: &str) -> Option<String> {
+    let prefix = match system {
+        System::Own("goal") => "goal",
+        System::Own("pressure") => "pressure",
+        System::Own("prior-massage") => "prior",
+        System::Own("condition") => "condition",
+        System::Own("allergen") => "allergen",
+        System::Own("body-region") => "region",
+        System::Own("payer-kind") => "payer",
+        System::Own("subscriber-relationship") => "relationship",
+        System::Cpt => "modality",
+        System::Own("mode") => {
+            return match code {
+                "standalone" => Some("On the clinic's intake page".to_owned()),
+                "kiosk" => Some("On a tablet at the clinic".to_owned()),
+                "embedded" => Some("On the clinic's website".to_owned()),
+                _ => None,
+            }
+        }
+        System::Own("attachment-kind") => {
+            return (code == "prescription_photo").then(|| "Photo of the prescription".to_owned())
+        }
+        _ => return None,
+    };
+    let msg = crate::i18n::Msg::from_key(&format!("{prefix}.{code}"))?;
+    Some(crate::i18n::Catalog::english().text(msg).to_owned())
+}
 
 struct Builder<'a> {
     defs: &'a Map<String, Value>,
@@ -138,6 +200,7 @@ pub fn questionnaire() -> Result<Value, Vec<String>> {
     Ok(json!({
         "resourceType": "Questionnaire",
         "id": "massage-intake-1",
+        "language": "en",
         "contained": contained,
         "extension": [{
             "url": "http://hl7.org/fhir/StructureDefinition/questionnaire-signatureRequired",
@@ -146,6 +209,14 @@ pub fn questionnaire() -> Result<Value, Vec<String>> {
                 "code": "1.2.840.10065.1.12.1.7",
                 "display": "Consent Signature"
             }]}
+        }, {
+            "url": "http://hl7.org/fhir/StructureDefinition/questionnaire-constraint",
+            "extension": [
+                {"url": "key", "valueId": "guardian-for-minor"},
+                {"url": "severity", "valueCode": "error"},
+                {"url": "expression", "valueString": GUARDIAN_CONSTRAINT},
+                {"url": "human", "valueString": "A patient under 18 on the day of the intake needs a guardian: name, relationship and phone."}
+            ]
         }],
         "url": QUESTIONNAIRE_URL,
         "version": QUESTIONNAIRE_VERSION,
@@ -251,10 +322,16 @@ impl Builder<'_> {
             } else {
                 format!("{prefix}.{key}")
             };
+            if !ORDER.contains(&path.as_str()) {
+                self.problems
+                    .push(format!("{path} is missing from crate::fhir::ORDER"));
+            }
             let (node, nullable) = self.resolve(node);
-            let required = required.contains(&key.as_str()) && !nullable;
+            let required = (required.contains(&key.as_str()) && !nullable)
+                || REQUIRED_WHEN_ENABLED.contains(&path.as_str());
             items.push(self.item(&path, key, &node, required));
         }
+        items.sort_by_key(|item| rank(item["linkId"].as_str().unwrap_or("")));
         items
     }
 
@@ -339,7 +416,9 @@ impl Builder<'_> {
                 item.insert("maxLength".into(), max.into());
             }
         }
-        if required && !repeats {
+        // A list the model always has may be empty; one the rules require
+        // when enabled needs an element.
+        if required && (!repeats || REQUIRED_WHEN_ENABLED.contains(&path)) {
             item.insert("required".into(), true.into());
         }
         if repeats {
@@ -372,23 +451,33 @@ impl Builder<'_> {
             System::Own(name) => name.to_owned(),
             System::Cpt => "cpt-modalities".to_owned(),
             System::Icd10Cm => "icd-10-cm".to_owned(),
-            System::Npi => "npi".to_owned(),
         };
         if !self.value_sets.iter().any(|(i, _)| *i == id) {
-            let concepts: Vec<Value> = codes
-                .iter()
-                .map(|(code, display)| match display {
-                    Some(d) => json!({"code": code, "display": d}),
-                    None => json!({"code": code}),
-                })
-                .collect();
+            let uri = system.uri();
+            let mut concepts = Vec::new();
+            let mut contains = Vec::new();
+            for (code, _) in codes {
+                let Some(words) = display(system, code) else {
+                    self.problems
+                        .push(format!("{id}: the code {code} has no words for a patient"));
+                    continue;
+                };
+                concepts.push(json!({"code": code, "display": words}));
+                contains.push(json!({"system": uri, "code": code, "display": words}));
+            }
             self.value_sets.push((
                 id.clone(),
                 json!({
                     "resourceType": "ValueSet",
                     "id": id,
+                    "language": "en",
                     "status": "active",
-                    "compose": {"include": [{"system": system.uri(), "concept": concepts}]}
+                    "compose": {"include": [{"system": uri, "concept": concepts}]},
+                    "expansion": {
+                        "timestamp": EXPANDED_AT,
+                        "total": contains.len(),
+                        "contains": contains
+                    }
                 }),
             ));
         }

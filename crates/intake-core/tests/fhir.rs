@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use intake_core::fhir::{from_questionnaire_response, to_questionnaire_response};
 use intake_core::fhir_questionnaire::questionnaire;
 use intake_core::submission::{Payer, Prescription, Submission};
+use intake_core::vocab::{Allergen, Condition};
 use serde_json::{json, Value};
 
 fn example() -> Submission {
@@ -33,11 +34,24 @@ fn samples() -> Vec<(&'static str, Submission)> {
     bare.attachments.clear();
     bare.flags.clear();
     bare.consents.share_with_primary_care = None;
-    vec![
+    // The screening questions are answered even by the fewest answers.
+    bare.health.conditions = vec![Condition::NoneOfThese];
+    bare.health.allergies = vec![Allergen::NoneOfThese];
+    bare.health.takes_medications = Some(false);
+    let mut samples = vec![
         ("the example", full),
         ("no prescription, self-pay", self_pay),
         ("only what is required", bare),
-    ]
+    ];
+    for (_, s) in &mut samples {
+        s.flags = intake_core::compute_flags(s);
+    }
+    samples
+}
+
+/// The rules as of the example's day.
+fn rules() -> intake_core::Rules {
+    intake_core::Rules::on(intake_core::Date::parse("2026-11-28").expect("date"))
 }
 
 /// The Questionnaire's items by linkId.
@@ -233,8 +247,9 @@ fn the_questionnaire_is_generated_and_committed() {
     }
     let committed = std::fs::read_to_string(path)
         .expect("docs/massage-intake-2.questionnaire.json (UPDATE_DOCS=1 writes it)");
+    let committed: Value = serde_json::from_str(&committed).expect("json");
     assert!(
-        committed == text,
+        committed == q,
         "docs/massage-intake-2.questionnaire.json is stale: run UPDATE_DOCS=1 cargo test"
     );
     let items = questionnaire_items(&q);
@@ -244,6 +259,10 @@ fn the_questionnaire_is_generated_and_committed() {
     assert_eq!(items["patient.email"].get("required"), None);
     assert_eq!(items["pain"]["type"], "group");
     assert_eq!(items["pain"]["repeats"], true);
+    assert_eq!(
+        items["health.medications"]["enableWhen"][0]["question"],
+        "health.takes_medications"
+    );
     assert_eq!(items["pain.region"]["answerValueSet"], "#body-region");
     assert_eq!(items["prescription.diagnoses.code"]["type"], "open-choice");
     assert_eq!(items["attachments.file"]["type"], "attachment");
@@ -487,4 +506,286 @@ fn the_output_validates_against_hl7_s_fhir_r4_json_schema() {
         schema_errors(&questionnaires, &generated()),
         Vec::<String>::new()
     );
+}
+
+/// Every linkId of `items`, depth first, in order.
+fn link_ids(items: &Value, out: &mut Vec<String>) {
+    for item in items.as_array().into_iter().flatten() {
+        out.push(item["linkId"].as_str().unwrap_or_default().to_owned());
+        link_ids(&item["item"], out);
+    }
+}
+
+#[test]
+fn the_samples_are_valid_intakes() {
+    for (name, s) in samples() {
+        assert_eq!(s.validate(&rules()).errors, vec![], "{name}");
+    }
+}
+
+#[test]
+fn items_come_in_the_order_the_form_asks_whatever_order_maps_keep() {
+    // This test's build keeps JSON maps in insertion order (dev-dependency
+    // feature), which is where sorted keys used to hide the problem.
+    let q = generated();
+    let mut asked = Vec::new();
+    link_ids(&q["item"], &mut asked);
+    let mut expected: Vec<String> = intake_core::fhir::ORDER
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+    expected.retain(|p| asked.contains(p));
+    assert_eq!(asked, expected, "the Questionnaire follows ORDER");
+    assert_eq!(
+        asked.len(),
+        intake_core::fhir::ORDER.len(),
+        "ORDER names only real items"
+    );
+    assert_eq!(&asked[..3], ["mode", "patient", "patient.given_name"]);
+    // Each level of a response lists its items in that order too (a
+    // repeated group's elements side by side).
+    fn siblings_in_order(items: &Value, asked: &[String], name: &str) {
+        let ranks: Vec<usize> = items
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|i| {
+                let link = i["linkId"].as_str().unwrap_or_default();
+                asked.iter().position(|a| a == link).expect(link)
+            })
+            .collect();
+        assert!(
+            ranks.windows(2).all(|w| w[0] <= w[1]),
+            "{name}: out of the Questionnaire's order: {items}"
+        );
+        for item in items.as_array().into_iter().flatten() {
+            siblings_in_order(&item["item"], asked, name);
+        }
+    }
+    for (name, s) in samples() {
+        siblings_in_order(&to_questionnaire_response(&s)["item"], &asked, name);
+    }
+}
+
+#[test]
+fn the_questionnaire_states_what_the_rules_require() {
+    let q = generated();
+    let items = questionnaire_items(&q);
+    for path in intake_core::fhir_questionnaire::REQUIRED_WHEN_ENABLED {
+        assert_eq!(items[*path]["required"], true, "{path}");
+    }
+    // Leaving any such item out of a complete response: the Questionnaire
+    // says it is missing, and the receiver's rules refuse it too. So a
+    // response that conforms to the Questionnaire is not refused for it.
+    let full = example();
+    let mut tried = 0;
+    for path in intake_core::fhir_questionnaire::REQUIRED_WHEN_ENABLED {
+        if matches!(
+            *path,
+            "health.pregnancy_weeks" | "payer.health_insurance" | "payer.workers_comp"
+        ) {
+            continue; // not enabled by the example's answers
+        }
+        tried += 1;
+        let mut qr = to_questionnaire_response(&full);
+        fn remove(items: &mut Value, link: &str) -> bool {
+            let Some(list) = items.as_array_mut() else {
+                return false;
+            };
+            let before = list.len();
+            list.retain(|i| i["linkId"] != link);
+            if list.len() != before {
+                return true;
+            }
+            list.iter_mut().any(|i| remove(&mut i["item"], link))
+        }
+        assert!(remove(&mut qr["item"], path), "the example answers {path}");
+        assert!(
+            violations(&qr, &q).contains(&format!("{path}: required but not answered")),
+            "{path}: {:?}",
+            violations(&qr, &q)
+        );
+        let refused = from_questionnaire_response(&qr)
+            .map(|s| !s.validate(&rules()).is_valid())
+            .unwrap_or(true);
+        assert!(refused, "{path}: the rules accept a response without it");
+    }
+    assert_eq!(tried, 14);
+    // The guardian of a minor is a constraint FHIRPath states.
+    let constraint = q["extension"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|e| e["url"] == "http://hl7.org/fhir/StructureDefinition/questionnaire-constraint")
+        .expect("a questionnaire-constraint");
+    let part = |name: &str| {
+        constraint["extension"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|p| p["url"] == name)
+            .cloned()
+            .unwrap_or(Value::Null)
+    };
+    assert_eq!(part("key")["valueId"], "guardian-for-minor");
+    assert_eq!(part("severity")["valueCode"], "error");
+    assert!(part("expression")["valueString"]
+        .as_str()
+        .is_some_and(|e| e.contains("consents.guardian") && e.contains("18 years")));
+}
+
+#[test]
+fn every_choice_list_can_be_shown_without_a_terminology_server() {
+    let q = generated();
+    let english = intake_core::Catalog::english();
+    let patient_words: Vec<&str> = intake_core::i18n::Msg::ALL
+        .iter()
+        .map(|m| english.text(*m))
+        .collect();
+    let sets = q["contained"].as_array().expect("value sets");
+    assert!(!sets.is_empty());
+    for vs in sets {
+        let id = vs["id"].as_str().unwrap_or_default();
+        let concepts = vs["compose"]["include"][0]["concept"].as_array().expect(id);
+        let contains = vs["expansion"]["contains"].as_array().expect(id);
+        assert_eq!(concepts.len(), contains.len(), "{id}");
+        assert_eq!(vs["expansion"]["total"], contains.len(), "{id}");
+        assert!(vs["expansion"]["timestamp"].is_string(), "{id}");
+        for (concept, entry) in concepts.iter().zip(contains) {
+            let display = concept["display"].as_str().unwrap_or_default();
+            assert!(!display.is_empty(), "{id}: {concept}");
+            assert!(
+                !display.contains('`') && !display.contains("health."),
+                "{id}: a developer's note, not words for a patient: {display}"
+            );
+            assert_eq!(entry["code"], concept["code"], "{id}");
+            assert_eq!(entry["display"], concept["display"], "{id}");
+            assert_eq!(
+                entry["system"], vs["compose"]["include"][0]["system"],
+                "{id}"
+            );
+            if !matches!(id, "mode" | "attachment-kind") {
+                assert!(
+                    patient_words.contains(&display),
+                    "{id}: {display} is the form's own words"
+                );
+            }
+        }
+    }
+    assert_eq!(q["language"], "en");
+}
+
+#[test]
+fn the_drawn_signature_is_a_complete_svg_document() {
+    let submission = example();
+    let qr = to_questionnaire_response(&submission);
+    let signature = qr["extension"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|e| e["url"] == intake_core::fhir::SIGNATURE_EXTENSION)
+        .expect("signature");
+    assert_eq!(signature["valueSignature"]["sigFormat"], "image/svg+xml");
+    let data = signature["valueSignature"]["data"].as_str().expect("data");
+    let bytes = intake_core::base64::decode(data).expect("base64");
+    let text = String::from_utf8(bytes).expect("utf-8");
+    let doc = roxmltree::Document::parse(&text).expect("well-formed XML");
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "svg");
+    assert_eq!(
+        root.tag_name().namespace(),
+        Some("http://www.w3.org/2000/svg")
+    );
+    assert_eq!(root.attribute("viewBox"), Some("0 0 600 200"));
+    let path = root
+        .children()
+        .find(|n| n.has_tag_name("path"))
+        .expect("a path");
+    assert_eq!(
+        path.attribute("d"),
+        submission.signature.svg_path.as_ref().map(|p| p.as_str())
+    );
+    // An earlier response's bare path data is still read.
+    let mut old = qr.clone();
+    for e in old["extension"].as_array_mut().into_iter().flatten() {
+        if e["url"] == intake_core::fhir::SIGNATURE_EXTENSION {
+            let bare = submission
+                .signature
+                .svg_path
+                .as_ref()
+                .expect("drawn")
+                .as_str();
+            e["valueSignature"]["data"] = json!(intake_core::base64::encode(bare.as_bytes()));
+        }
+    }
+    assert_eq!(from_questionnaire_response(&old).ok(), Some(submission));
+}
+
+#[test]
+fn a_standard_response_without_flag_extensions_gets_the_flags_derived() {
+    let submission = example();
+    assert!(!submission.flags.is_empty(), "the example raises flags");
+    let mut qr = to_questionnaire_response(&submission);
+    qr["extension"]
+        .as_array_mut()
+        .expect("extensions")
+        .retain(|e| e["url"] != intake_core::fhir::FLAG_EXTENSION);
+    let read = from_questionnaire_response(&qr).expect("read");
+    assert_eq!(read.flags, submission.flags);
+    assert!(read.validate(&rules()).is_valid());
+    // A response that claims other flags does not get its way either.
+    let mut claimed = to_questionnaire_response(&submission);
+    claimed["extension"]
+        .as_array_mut()
+        .expect("extensions")
+        .push(json!({"url": intake_core::fhir::FLAG_EXTENSION, "extension": [
+            {"url": "code", "valueCoding": {"system": "https://massage-intake.example/fhir/CodeSystem/safety-flag", "code": "reschedule"}},
+            {"url": "severity", "valueCode": "stop"}
+        ]}));
+    assert_eq!(
+        from_questionnaire_response(&claimed).map(|s| s.flags).ok(),
+        Some(submission.flags)
+    );
+}
+
+#[test]
+fn the_npi_is_answered_as_text_and_the_older_coding_still_read() {
+    let submission = example();
+    let qr = to_questionnaire_response(&submission);
+    let mut all = Vec::new();
+    fn answers_of(items: &Value, link: &str, out: &mut Vec<Value>) {
+        for item in items.as_array().into_iter().flatten() {
+            if item["linkId"] == link {
+                out.extend(item["answer"].as_array().cloned().unwrap_or_default());
+            }
+            answers_of(&item["item"], link, out);
+        }
+    }
+    answers_of(&qr["item"], "prescription.prescriber.npi", &mut all);
+    let npi = &submission
+        .prescription
+        .prescriber
+        .as_ref()
+        .expect("prescriber")
+        .npi;
+    assert_eq!(all, vec![json!({"valueString": npi})]);
+    let q = generated();
+    assert_eq!(
+        questionnaire_items(&q)["prescription.prescriber.npi"]["type"],
+        "string"
+    );
+    let text = serde_json::to_string(&q).expect("json");
+    assert!(
+        !text.contains("us-npi"),
+        "no value set or code system for an identifier"
+    );
+    // A response coded the earlier way is read the same.
+    let older = serde_json::to_string(&qr)
+        .expect("json")
+        .replace(
+            &format!("{{\"valueString\":\"{npi}\"}}"),
+            &format!("{{\"valueCoding\":{{\"system\":\"http://hl7.org/fhir/sid/us-npi\",\"code\":\"{npi}\"}}}}"),
+        );
+    let older: Value = serde_json::from_str(&older).expect("json");
+    assert_eq!(from_questionnaire_response(&older).ok(), Some(submission));
 }

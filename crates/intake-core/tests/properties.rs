@@ -208,6 +208,8 @@ proptest! {
     fn any_submission_survives_a_fhir_round_trip(mut s in submission()) {
         // The resource names the questionnaire, and so the schema, it answers.
         s.schema = intake_core::SCHEMA.to_owned();
+        // The flags are derived from the answers by the reader.
+        s.flags = intake_core::compute_flags(&s);
         let qr = intake_core::fhir::to_questionnaire_response(&s);
         let back = intake_core::fhir::from_questionnaire_response(&qr)
             .map_err(|e| TestCaseError::fail(e.to_string()))?;
