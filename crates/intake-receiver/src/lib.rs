@@ -702,6 +702,10 @@ async fn accept(
         // A response's safety flags are the receiver's to derive: a standard
         // response has none, and a client's own say is not trusted.
         submission.flags = intake_core::compute_flags(&submission);
+        // One made by another system may have no id: the key names it.
+        if submission.submission_id.is_empty() {
+            submission.submission_id.clone_from(&key);
+        }
     }
     if submission.submission_id != key {
         return invalid(&[FieldError::new("submission_id", ErrorCode::IdMismatch)]);
