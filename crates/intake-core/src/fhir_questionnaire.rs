@@ -125,6 +125,17 @@ pub const REQUIRED_WHEN_ENABLED: &[&str] = &[
     "consents.privacy_notice",
 ];
 
+/// The whole-number answers' bounds, as the rules check them (`out_of_range`),
+/// stated with FHIR's `minValue` and `maxValue` extensions.
+pub const RANGES: &[(&str, i64, i64)] = &[
+    ("health.pregnancy_weeks", 1, 42),
+    ("pain.intensity", 0, 10),
+    ("prescription.frequency_per_week", 1, 7),
+    ("prescription.duration_weeks", 1, 52),
+    ("prescription.visits_authorized", 1, 200),
+    ("prescription.session_minutes", 15, 120),
+];
+
 /// The FHIRPath rule for a minor's guardian, evaluated on a response.
 pub const GUARDIAN_CONSTRAINT: &str = "item.where(linkId='patient').item.where(linkId='patient.date_of_birth').answer.value > (today() - 18 years) implies item.where(linkId='consents').item.where(linkId='consents.guardian').exists()";
 
@@ -414,6 +425,18 @@ impl Builder<'_> {
             item.insert("type".into(), ty.into());
             if let Some(max) = node["maxLength"].as_u64() {
                 item.insert("maxLength".into(), max.into());
+            }
+            if let Some((_, min, max)) = RANGES.iter().find(|(p, _, _)| *p == path) {
+                item.insert(
+                    "extension".into(),
+                    json!([
+                        {"url": "http://hl7.org/fhir/StructureDefinition/minValue", "valueInteger": min},
+                        {"url": "http://hl7.org/fhir/StructureDefinition/maxValue", "valueInteger": max}
+                    ]),
+                );
+            } else if ty == "integer" {
+                self.problems
+                    .push(format!("{path}: a number without its bounds in RANGES"));
             }
         }
         // A list the model always has may be empty; one the rules require

@@ -789,3 +789,53 @@ fn the_npi_is_answered_as_text_and_the_older_coding_still_read() {
     let older: Value = serde_json::from_str(&older).expect("json");
     assert_eq!(from_questionnaire_response(&older).ok(), Some(submission));
 }
+
+#[test]
+fn number_bounds_are_the_rules_bounds() {
+    use intake_core::ErrorCode;
+    let q = generated();
+    let items = questionnaire_items(&q);
+    for (path, min, max) in intake_core::fhir_questionnaire::RANGES {
+        let bounds: Vec<i64> = items[*path]["extension"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e["valueInteger"].as_i64())
+            .collect();
+        assert_eq!(bounds, [*min, *max], "{path}");
+        // The rules accept the bounds and refuse one past each.
+        for (value, fine) in [
+            (*min, true),
+            (*max, true),
+            (min - 1, false),
+            (max + 1, false),
+        ] {
+            let mut s = example();
+            s.health.conditions.push(Condition::Pregnancy);
+            s.health.pregnancy_weeks = Some(20);
+            let Ok(v) = u16::try_from(value) else {
+                continue; // below zero cannot even be written
+            };
+            match *path {
+                "health.pregnancy_weeks" => s.health.pregnancy_weeks = u8::try_from(v).ok(),
+                "pain.intensity" => s.pain[0].intensity = u8::try_from(v).unwrap_or(u8::MAX),
+                "prescription.frequency_per_week" => {
+                    s.prescription.frequency_per_week = u8::try_from(v).ok()
+                }
+                "prescription.duration_weeks" => {
+                    s.prescription.duration_weeks = u8::try_from(v).ok()
+                }
+                "prescription.visits_authorized" => s.prescription.visits_authorized = Some(v),
+                "prescription.session_minutes" => s.prescription.session_minutes = Some(v),
+                other => panic!("no way to set {other}"),
+            }
+            s.flags = intake_core::compute_flags(&s);
+            let out_of_range = s
+                .validate(&rules())
+                .errors
+                .iter()
+                .any(|e| e.code == ErrorCode::OutOfRange);
+            assert_eq!(!out_of_range, fine, "{path} = {value}");
+        }
+    }
+}
