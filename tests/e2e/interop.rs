@@ -170,6 +170,12 @@ async fn an_independent_sdc_renderer_fills_every_list_and_its_response_is_stored
         .find(|e| e["url"] == SIGNATURE_EXTENSION)
         .cloned()
         .expect("signature");
+    // As any SDC app writes it: the consent-signature type only, not the
+    // intake's own signature-method coding (the format says it is drawn).
+    let mut signature = signature;
+    if let Some(types) = signature["valueSignature"]["type"].as_array_mut() {
+        types.retain(|t| t["system"] == "urn:iso-astm:E1762-95:2013");
+    }
     response["extension"] = json!([signature]);
     let (status, reply) = post(
         &receiver,

@@ -856,7 +856,7 @@ fn read_signature(extension: &Value) -> Result<Value, FhirError> {
         .get("valueSignature")
         .ok_or_else(|| FhirError::new(at, "missing"))?;
     let method_system = System::Own("signature-method").uri();
-    let method = sig
+    let coded = sig
         .get("type")
         .and_then(Value::as_array)
         .and_then(|types| {
@@ -864,20 +864,42 @@ fn read_signature(extension: &Value) -> Result<Value, FhirError> {
                 .iter()
                 .find(|t| t.get("system").and_then(Value::as_str) == Some(&method_system))
         })
-        .and_then(|t| t.get("code").cloned())
-        .unwrap_or(Value::Null);
-    let svg_path = match sig.get("data").and_then(Value::as_str) {
-        Some(data) => crate::base64::decode(data)
+        .and_then(|t| t.get("code").and_then(Value::as_str));
+    let data = sig.get("data").and_then(Value::as_str).map(|data| {
+        crate::base64::decode(data)
             .and_then(|bytes| String::from_utf8(bytes).ok())
-            .and_then(|svg| signature_path(&svg))
+            .ok_or_else(|| FhirError::new(at, "data is not base64 text"))
+    });
+    let data = data.transpose()?;
+    let format = sig.get("sigFormat").and_then(Value::as_str).unwrap_or("");
+    let display = sig.pointer("/who/display").and_then(Value::as_str);
+    // A standard signature says how it was made by its format: an SVG
+    // drawing, or a name (as text, or as the signer's display) typed.
+    let drawn = match coded {
+        Some(code) => code == "drawn",
+        None => format == "image/svg+xml" || (format.is_empty() && data.is_some()),
+    };
+    let (method, svg_path, typed_name) = if drawn {
+        let path = data
+            .as_deref()
+            .and_then(signature_path)
             .map(Value::from)
-            .ok_or_else(|| FhirError::new(at, "data is not a base64 SVG signature"))?,
-        None => Value::Null,
+            .unwrap_or(Value::Null);
+        ("drawn", path, Value::Null)
+    } else {
+        let name = display
+            .map(str::to_owned)
+            .or_else(|| (format == "text/plain").then(|| data.clone()).flatten());
+        (
+            "typed",
+            Value::Null,
+            name.map(Value::from).unwrap_or(Value::Null),
+        )
     };
     Ok(json!({
         "method": method,
         "svg_path": svg_path,
-        "typed_name": sig.pointer("/who/display").cloned().unwrap_or(Value::Null),
+        "typed_name": typed_name,
         "signed_at": sig.get("when").cloned().ok_or_else(|| FhirError::new(at, "missing when"))?,
     }))
 }

@@ -73,6 +73,11 @@ pub const ENABLE_WHEN: &[(&str, &str, When)] = &[
         When::Yes,
     ),
     (
+        "prescription.session_minutes",
+        "prescription.has_prescription",
+        When::Yes,
+    ),
+    (
         "payer.health_insurance",
         "payer.kind",
         When::Code("health_insurance"),
@@ -137,7 +142,9 @@ pub const RANGES: &[(&str, i64, i64)] = &[
 ];
 
 /// The FHIRPath rule for a minor's guardian, evaluated on a response.
-pub const GUARDIAN_CONSTRAINT: &str = "item.where(linkId='patient').item.where(linkId='patient.date_of_birth').answer.value > (today() - 18 years) implies item.where(linkId='consents').item.where(linkId='consents.guardian').exists()";
+/// The age is on the day the response was authored, as the rules take it,
+/// so the result does not change as time passes.
+pub const GUARDIAN_CONSTRAINT: &str = "item.where(linkId='patient').item.where(linkId='patient.date_of_birth').answer.value > (%resource.authored.toDate() - 18 years) implies item.where(linkId='consents').item.where(linkId='consents.guardian').exists()";
 
 /// When the contained value sets were last expanded (they change only with
 /// the Questionnaire's version).
@@ -410,7 +417,8 @@ impl Builder<'_> {
                         self.problems
                             .push(format!("{path} holds a date but KINDS does not say so"));
                     }
-                    if node["maxLength"].as_u64().is_some_and(|m| m > 255) {
+                    // `text` is several lines: only where the rules allow them.
+                    if crate::validate::MULTI_LINE.contains(&path) {
                         "text"
                     } else {
                         "string"

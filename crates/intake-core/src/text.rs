@@ -37,14 +37,26 @@ impl<const MAX: usize> Text<MAX> {
     }
 }
 
-/// A C0 or C1 control character (tab, line feed and carriage return allowed
-/// only in a text of several lines), or a bidirectional embedding, override
-/// or isolate (U+202A-U+202E, U+2066-U+2069), which can make a stored name
-/// or an exported cell read differently from what it holds.
+/// A character that is not seen but changes what a text is or how it reads:
+/// a C0 or C1 control character (tab, line feed and carriage return allowed
+/// only in a text of several lines, as are the line and paragraph
+/// separators U+2028 and U+2029); a bidirectional embedding, override or
+/// isolate (U+202A-U+202E, U+2066-U+2069) or direction mark (U+200E, U+200F,
+/// U+061C), which can make a stored name or an exported cell read
+/// differently from what it holds; or an invisible space (U+200B, U+2060,
+/// U+FEFF), which makes two names that look the same differ. Joiners
+/// (U+200C, U+200D) stay: scripts and emoji need them.
 pub fn is_hidden_control(c: char, multi_line: bool) -> bool {
     match c {
-        '\t' | '\n' | '\r' => !multi_line,
-        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => true,
+        '\t' | '\n' | '\r' | '\u{2028}' | '\u{2029}' => !multi_line,
+        '\u{202A}'..='\u{202E}'
+        | '\u{2066}'..='\u{2069}'
+        | '\u{200E}'
+        | '\u{200F}'
+        | '\u{061C}'
+        | '\u{200B}'
+        | '\u{2060}'
+        | '\u{FEFF}' => true,
         c => c.is_control(),
     }
 }

@@ -16,6 +16,14 @@ use crate::submission::{ConsentRecord, Submission, SCHEMA, SCHEMA_V1};
 use crate::text::Text;
 use crate::vocab::{Allergen, Condition, PayerKind, SignatureMethod};
 
+/// The answers written on several lines (tabs and line breaks allowed); every
+/// other text is one line. The FHIR Questionnaire types these `text`.
+pub const MULTI_LINE: &[&str] = &[
+    "visit.reason",
+    "health.condition_notes",
+    "prescription.restrictions",
+];
+
 /// The largest attachment, after base64 decoding (a downscaled photo is about 1 MB).
 pub const MAX_ATTACHMENT_BYTES: u32 = 1_500_000;
 /// The most attachments one submission carries.
@@ -400,7 +408,7 @@ impl Submission {
 
     fn check_visit(&self, c: &mut Check) {
         let v = &self.visit;
-        c.text_of("visit.reason", &v.reason, true);
+        c.text_of(MULTI_LINE[0], &v.reason, true);
         c.unique("visit.goals", &v.goals);
         c.opt_text("visit.goals_other", &v.goals_other);
         c.opt_text("visit.areas_to_avoid", &v.areas_to_avoid);
@@ -438,7 +446,7 @@ impl Submission {
         } else {
             c.absent("health.pregnancy_weeks", &h.pregnancy_weeks);
         }
-        c.opt_text_of("health.condition_notes", &h.condition_notes, true);
+        c.opt_text_of(MULTI_LINE[1], &h.condition_notes, true);
         match h.takes_medications {
             None if answers_required => c.err("health.takes_medications", ErrorCode::Required),
             Some(true) if h.medications.is_empty() => {
@@ -493,6 +501,7 @@ impl Submission {
             false,
         );
         if !rx.has_prescription {
+            c.absent("prescription.session_minutes", &rx.session_minutes);
             c.absent("prescription.prescriber", &rx.prescriber);
             c.absent("prescription.date_written", &rx.date_written);
             if !rx.diagnoses.is_empty() {
@@ -590,7 +599,7 @@ impl Submission {
             false,
         );
         c.opt_text("prescription.prior_authorization", &rx.prior_authorization);
-        c.opt_text_of("prescription.restrictions", &rx.restrictions, true);
+        c.opt_text_of(MULTI_LINE[2], &rx.restrictions, true);
     }
 
     fn check_payer(&self, c: &mut Check) {
@@ -666,6 +675,9 @@ impl Submission {
         match s.method {
             None => c.err("signature.method", ErrorCode::Required),
             Some(SignatureMethod::Drawn) => match &s.svg_path {
+                _ if s.typed_name.is_some() => {
+                    c.err("signature.typed_name", ErrorCode::NotApplicable)
+                }
                 None => c.err("signature.svg_path", ErrorCode::Required),
                 Some(path) if path.is_too_long() => {
                     c.bounded("signature.svg_path", ErrorCode::TooLong, None, 20000)
@@ -679,8 +691,13 @@ impl Submission {
                 Some(_) => {}
             },
             Some(SignatureMethod::Typed) => match &s.typed_name {
+                _ if s.svg_path.is_some() => c.err("signature.svg_path", ErrorCode::NotApplicable),
                 None => c.err("signature.typed_name", ErrorCode::Required),
-                Some(name) if name.as_str().trim().is_empty() || name.is_too_long() => {
+                Some(name)
+                    if name.as_str().trim().is_empty()
+                        || name.is_too_long()
+                        || name.has_control(false) =>
+                {
                     c.text("signature.typed_name", name)
                 }
                 Some(name) => {

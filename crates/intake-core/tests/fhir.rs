@@ -839,3 +839,60 @@ fn number_bounds_are_the_rules_bounds() {
         }
     }
 }
+
+#[test]
+fn a_standard_signature_is_read_by_its_format() {
+    let submission = example();
+    let path = submission.signature.svg_path.clone().expect("drawn");
+    let with_signature = |value: Value| {
+        let mut qr = to_questionnaire_response(&submission);
+        for e in qr["extension"].as_array_mut().into_iter().flatten() {
+            if e["url"] == intake_core::fhir::SIGNATURE_EXTENSION {
+                e["valueSignature"] = value.clone();
+            }
+        }
+        from_questionnaire_response(&qr).expect("read").signature
+    };
+    let consent =
+        json!([{"system": "urn:iso-astm:E1762-95:2013", "code": "1.2.840.10065.1.12.1.7"}]);
+    let when = submission.signature.signed_at.clone();
+    // An SVG drawing, without the intake's own method coding.
+    let svg = intake_core::fhir::signature_svg(path.as_str());
+    let read = with_signature(
+        json!({"type": consent, "when": when, "who": {"display": "Ana Silva"},
+        "sigFormat": "image/svg+xml", "data": intake_core::base64::encode(svg.as_bytes())}),
+    );
+    assert_eq!(
+        read.method,
+        Some(intake_core::vocab::SignatureMethod::Drawn)
+    );
+    assert_eq!(read.svg_path, Some(path.clone()));
+    assert_eq!(
+        read.typed_name, None,
+        "a drawing's signer is not a typed name"
+    );
+    // A typed name as text, or only as the signer's display.
+    let read = with_signature(
+        json!({"type": consent, "when": when, "sigFormat": "text/plain",
+        "data": intake_core::base64::encode(b"Ana Silva")}),
+    );
+    assert_eq!(
+        read.method,
+        Some(intake_core::vocab::SignatureMethod::Typed)
+    );
+    assert_eq!(
+        read.typed_name.as_ref().map(|t| t.as_str()),
+        Some("Ana Silva")
+    );
+    assert_eq!(read.svg_path, None);
+    let read =
+        with_signature(json!({"type": consent, "when": when, "who": {"display": "Ana Silva"}}));
+    assert_eq!(
+        read.method,
+        Some(intake_core::vocab::SignatureMethod::Typed)
+    );
+    assert_eq!(
+        read.typed_name.as_ref().map(|t| t.as_str()),
+        Some("Ana Silva")
+    );
+}

@@ -210,6 +210,13 @@ proptest! {
         s.schema = intake_core::SCHEMA.to_owned();
         // The flags are derived from the answers by the reader.
         s.flags = intake_core::compute_flags(&s);
+        // A signature carries what its method uses (the rules refuse more;
+        // the mapping keeps only that).
+        let sig = &mut s.signature;
+        match sig.method.get_or_insert(SignatureMethod::Typed) {
+            SignatureMethod::Drawn => sig.typed_name = None,
+            SignatureMethod::Typed => sig.svg_path = None,
+        }
         let qr = intake_core::fhir::to_questionnaire_response(&s);
         let back = intake_core::fhir::from_questionnaire_response(&qr)
             .map_err(|e| TestCaseError::fail(e.to_string()))?;

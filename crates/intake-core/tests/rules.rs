@@ -551,6 +551,7 @@ fn self_referral_needs_no_prescription_details_and_allows_none() {
     assert_eq!(
         paths,
         [
+            "prescription.session_minutes",
             "prescription.prescriber",
             "prescription.date_written",
             "prescription.diagnoses",
@@ -1231,8 +1232,88 @@ fn control_characters_and_direction_overrides_are_refused_in_every_text() {
             ),
         ]
     );
-    // Letters of every script, marks and emoji are text, not controls.
+    // Invisible spaces and direction marks make look-alike names; line
+    // separators break a line like a newline.
+    for bad in [
+        "Ana\u{200B}",
+        "\u{FEFF}Ana",
+        "Ana\u{200E}",
+        "A\u{061C}na",
+        "Ana\u{2028}Silva",
+    ] {
+        let mut s = complete();
+        s.patient.given_name = bad.into();
+        assert_eq!(
+            codes(&s),
+            vec![("patient.given_name".to_owned(), ErrorCode::ControlCharacter)],
+            "{bad:?}"
+        );
+    }
+    // Letters of every script, combining accents, joiners in emoji are text.
     let mut s = complete();
-    s.patient.given_name = "Zoë Ñuñez-Łukasz 李 \u{200F}שרה 🙂".into();
+    s.patient.given_name = "Zoë Ñuñez-Łukasz 李 שרה José 👩\u{200D}⚕️".into();
     assert_eq!(codes(&s), vec![]);
+    // A typed signature is held the same.
+    let mut s = complete();
+    s.patient.given_name = "Ana".into();
+    s.signature.method = Some(SignatureMethod::Typed);
+    s.signature.svg_path = None;
+    s.signature.typed_name = Some("Ana\u{202E} Silva".into());
+    assert_eq!(
+        codes(&s),
+        vec![(
+            "signature.typed_name".to_owned(),
+            ErrorCode::ControlCharacter
+        )]
+    );
+}
+
+#[test]
+fn a_signature_carries_only_what_its_method_uses() {
+    let errors = |s: &Submission| -> Vec<(String, ErrorCode)> {
+        s.validate(&rules())
+            .errors
+            .into_iter()
+            .map(|e| (e.path, e.code))
+            .collect()
+    };
+    let mut typed = complete();
+    typed.signature.method = Some(SignatureMethod::Typed);
+    typed.signature.typed_name = Some("Ana Silva".into());
+    typed.signature.svg_path = None;
+    assert_eq!(errors(&typed), vec![]);
+    typed.signature.svg_path = Some(Text::new("M0 0\"/><script>x</script>"));
+    assert_eq!(
+        errors(&typed),
+        vec![("signature.svg_path".to_owned(), ErrorCode::NotApplicable)]
+    );
+    let mut drawn = complete();
+    assert_eq!(drawn.signature.method, Some(SignatureMethod::Drawn));
+    drawn.signature.typed_name = Some("Ana Silva".into());
+    assert_eq!(
+        errors(&drawn),
+        vec![("signature.typed_name".to_owned(), ErrorCode::NotApplicable)]
+    );
+}
+
+#[test]
+fn a_session_length_belongs_to_a_prescription() {
+    let mut s = complete();
+    s.prescription = Prescription::default();
+    s.payer = Payer::default();
+    s.attachments.clear();
+    s.flags = compute_flags(&s);
+    assert_eq!(s.validate(&rules()).errors, vec![]);
+    s.prescription.session_minutes = Some(60);
+    assert_eq!(
+        s.validate(&rules())
+            .errors
+            .into_iter()
+            .map(|e| (e.path, e.code))
+            .collect::<Vec<_>>(),
+        vec![(
+            "prescription.session_minutes".to_owned(),
+            ErrorCode::NotApplicable
+        )]
+    );
 }

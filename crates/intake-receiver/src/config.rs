@@ -106,7 +106,20 @@ pub fn origin(setting: &str, text: &str) -> Result<String, String> {
                 .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
     });
     if fine {
-        Ok(origin.to_ascii_lowercase())
+        // As a browser sends it: lower case, and no port when it is the
+        // scheme's own (`https://a.example:443` is `https://a.example`).
+        let origin = origin.to_ascii_lowercase();
+        let origin = origin
+            .strip_suffix(":443")
+            .filter(|o| o.starts_with("https://"))
+            .or_else(|| {
+                origin
+                    .strip_suffix(":80")
+                    .filter(|o| o.starts_with("http://"))
+            })
+            .map(str::to_owned)
+            .unwrap_or(origin);
+        Ok(origin)
     } else if origin == "*" {
         Err(format!(
             "{setting}: `*` would let any website read replies about patients; list each site's origin, like https://clinic.example"
@@ -211,6 +224,9 @@ impl ReceiverConfig {
         )?;
         if self.prescription_validity_days.is_some_and(|d| d < 1) {
             return Err("prescription_validity_days: must be 1 or more".to_owned());
+        }
+        if let Some(dist) = &self.dist {
+            crate::db_outside_dist(&self.db(), dist)?;
         }
         Ok(Settings {
             db: self.db(),

@@ -16,7 +16,11 @@ use serde_json::Value;
 pub enum Format {
     /// One JSON object a line: reference, received_at and the submission.
     Jsonl,
-    /// One row a submission, the main answers as columns.
+    /// One row a submission, the main answers as columns (UTF-8 with a byte
+    /// order mark, CRLF line ends). A cell that begins with = + - @ tab, CR
+    /// or ' gets a ' in front so a spreadsheet shows it as text and never
+    /// runs it: drop one leading ' to read the value (a phone reads
+    /// '+14015550134).
     Csv,
 }
 
@@ -209,7 +213,11 @@ pub fn export_opening(
     }
     if let Some(w) = csv {
         let bytes = w.into_inner().map_err(|e| e.to_string())?;
-        out.write_all(&bytes).map_err(|e| e.to_string())?;
+        // A UTF-8 byte order mark first: without it, spreadsheets read the
+        // file in the system's legacy encoding ("JosÃ©" for "José").
+        out.write_all("\u{feff}".as_bytes())
+            .and_then(|()| out.write_all(&bytes))
+            .map_err(|e| e.to_string())?;
     }
     Ok(done)
 }

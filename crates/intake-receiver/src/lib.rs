@@ -275,7 +275,16 @@ pub fn app(settings: &Settings) -> Result<Router, rusqlite::Error> {
         ));
     }
     Ok(router
-        .layer(middleware::from_fn(hide_dot_files))
+        .layer(middleware::from_fn_with_state(
+            Served {
+                root: settings
+                    .dist
+                    .as_ref()
+                    .and_then(|d| d.canonicalize().ok())
+                    .map(Arc::new),
+            },
+            guard_static,
+        ))
         .layer(middleware::from_fn(cache_control))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
@@ -304,10 +313,76 @@ pub fn is_hidden_path(path: &str) -> bool {
     })
 }
 
-/// Hidden files are not there, whatever the served folder holds.
-async fn hide_dot_files(request: Request, next: middleware::Next) -> Response {
-    if is_hidden_path(request.uri().path()) {
+/// A path made absolute and, as far as it exists, with its links resolved.
+fn resolved(path: &std::path::Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    // The longest part that exists, resolved; the rest appended as written.
+    let mut existing = absolute.as_path();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_owned());
+                existing = parent;
+            }
+            _ => break,
+        }
+    }
+    let mut out = existing
+        .canonicalize()
+        .unwrap_or_else(|_| existing.to_path_buf());
+    for name in rest.into_iter().rev() {
+        out.push(name);
+    }
+    out
+}
+
+/// The database must not be inside the served folder: it (and its `-wal`
+/// file) would be served to anyone. The error names the setting.
+pub fn db_outside_dist(db: &std::path::Path, dist: &std::path::Path) -> Result<(), String> {
+    let (db, dist) = (resolved(db), resolved(dist));
+    if db.starts_with(&dist) {
+        return Err(format!(
+            "db: {} is inside the served folder {}, which would serve the patients' data to anyone; keep the database elsewhere",
+            db.display(),
+            dist.display()
+        ));
+    }
+    Ok(())
+}
+
+/// What the static files may not show: hidden files, and anything a link
+/// inside the served folder points to outside it.
+#[derive(Clone)]
+struct Served {
+    /// The served folder, resolved (`None`: nothing is served).
+    root: Option<Arc<PathBuf>>,
+}
+
+async fn guard_static(State(served): State<Served>, request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    if is_hidden_path(path) {
         return error(StatusCode::NOT_FOUND, "not_found");
+    }
+    if let Some(root) = &served.root {
+        let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+        let relative = decoded.trim_start_matches('/');
+        if !relative.is_empty() && !relative.split('/').any(|s| s == "..") {
+            let file = root.join(relative);
+            let escapes = |p: &std::path::Path| {
+                p.canonicalize()
+                    .is_ok_and(|real| !real.starts_with(root.as_path()))
+            };
+            let variants = [
+                file.clone(),
+                file.join("index.html"),
+                PathBuf::from(format!("{}.br", file.display())),
+                PathBuf::from(format!("{}.gz", file.display())),
+            ];
+            if variants.iter().any(|v| escapes(v)) {
+                return error(StatusCode::NOT_FOUND, "not_found");
+            }
+        }
     }
     next.run(request).await
 }
@@ -365,6 +440,9 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     use hyper_util::rt::{TokioIo, TokioTimer};
+    if let Some(dist) = &settings.dist {
+        db_outside_dist(&settings.db, dist).map_err(std::io::Error::other)?;
+    }
     let router = app(&settings).map_err(|e| {
         std::io::Error::other(format!("cannot open {}: {e}", settings.db.display()))
     })?;
@@ -470,6 +548,20 @@ pub enum Client {
     Unknown,
 }
 
+/// The address a client is counted under: an IPv4 address as itself (also
+/// when written as IPv6, `::ffff:203.0.113.5`), an IPv6 address by its /64
+/// network, which one subscriber usually holds whole.
+pub fn bucket_address(ip: std::net::IpAddr) -> std::net::IpAddr {
+    match ip.to_canonical() {
+        std::net::IpAddr::V6(v6) => {
+            let mut segments = v6.segments();
+            segments[4..].fill(0);
+            std::net::IpAddr::V6(segments.into())
+        }
+        v4 => v4,
+    }
+}
+
 /// The client a request comes from: the connected address, or, when that is
 /// a trusted proxy, the right-most address in `X-Forwarded-For` that is not
 /// one of the trusted proxies (the left-most entries are the client's own
@@ -479,20 +571,25 @@ pub fn client_of(
     forwarded_for: Option<&str>,
     trusted: &[std::net::IpAddr],
 ) -> Client {
-    let Some(peer) = peer else {
+    let Some(peer) = peer.map(|p| p.to_canonical()) else {
         return Client::Unknown;
     };
-    if !trusted.contains(&peer) {
-        return Client::At(peer);
+    let trusted = |ip: &std::net::IpAddr| trusted.iter().any(|t| t.to_canonical() == *ip);
+    if !trusted(&peer) {
+        return Client::At(bucket_address(peer));
     }
     let named = forwarded_for.and_then(|list| {
-        let mut hops = list
-            .rsplit(',')
-            .map(|hop| hop.trim().parse::<std::net::IpAddr>());
+        // Each hop an address, or an address with a port.
+        let mut hops = list.rsplit(',').map(|hop| {
+            let hop = hop.trim();
+            hop.parse::<std::net::IpAddr>()
+                .or_else(|_| hop.parse::<std::net::SocketAddr>().map(|a| a.ip()))
+                .map(|ip| ip.to_canonical())
+        });
         loop {
             match hops.next()? {
-                Ok(ip) if trusted.contains(&ip) => continue,
-                Ok(ip) => return Some(ip),
+                Ok(ip) if trusted(&ip) => continue,
+                Ok(ip) => return Some(bucket_address(ip)),
                 Err(_) => return None,
             }
         }

@@ -634,6 +634,9 @@ async fn staff_export_as_json_lines_and_csv() {
     )
     .expect("export");
     let text = String::from_utf8_lossy(&csv);
+    let text = text
+        .strip_prefix('\u{feff}')
+        .expect("a byte order mark, for spreadsheets");
     let mut rows = text.lines();
     assert!(rows.next().is_some_and(
         |h| h.starts_with("reference,received_at,submission_id,submitted_at,given_name")
@@ -697,6 +700,11 @@ async fn the_csv_export_cannot_run_formulas_and_reads_back_to_every_value() {
     )
     .expect("export");
     let text = String::from_utf8(out).expect("utf-8");
+    // UTF-8 said by a byte order mark, so a spreadsheet reads "José" right.
+    let text = text
+        .strip_prefix('\u{feff}')
+        .expect("a byte order mark")
+        .to_owned();
     // RFC 4180: every record ends in CRLF; the bare LF is inside a quoted cell.
     assert!(text.ends_with("\r\n"));
     assert_eq!(

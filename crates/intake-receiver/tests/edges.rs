@@ -374,3 +374,92 @@ async fn a_sealed_envelope_is_refused_unless_the_clinic_expects_them() {
     .await;
     assert_eq!(status, 201, "{reply}");
 }
+
+#[test]
+fn addresses_are_counted_as_one_client_holds_them() {
+    let ip = |s: &str| s.parse::<IpAddr>().expect("ip");
+    let proxies = [ip("10.0.0.2")];
+    // IPv4 written as IPv6 is the same client; an IPv6 /64 is one client.
+    assert_eq!(
+        client_of(Some(ip("::ffff:203.0.113.5")), None, &[]),
+        client_of(Some(ip("203.0.113.5")), None, &[])
+    );
+    assert_eq!(
+        client_of(Some(ip("2001:db8:1:2::1")), None, &[]),
+        client_of(Some(ip("2001:db8:1:2:ffff::9")), None, &[])
+    );
+    assert_ne!(
+        client_of(Some(ip("2001:db8:1:2::1")), None, &[]),
+        client_of(Some(ip("2001:db8:1:3::1")), None, &[])
+    );
+    // A proxy that writes the client's port, or talks IPv4-mapped.
+    assert_eq!(
+        client_of(
+            Some(ip("::ffff:10.0.0.2")),
+            Some("203.0.113.7:5555"),
+            &proxies
+        ),
+        Client::At(ip("203.0.113.7"))
+    );
+    assert_eq!(
+        client_of(Some(ip("10.0.0.2")), Some("[2001:db8::7]:443"), &proxies),
+        Client::At(ip("2001:db8::"))
+    );
+}
+
+#[tokio::test]
+async fn nothing_a_link_in_the_served_folder_points_outside_it_is_served() {
+    let outside = tempfile::tempdir().expect("dir");
+    std::fs::write(outside.path().join("secret.txt"), "Zyxcanary").expect("write");
+    let r = served(|s, dir| {
+        let dist = dir.join("dist");
+        std::fs::create_dir_all(dist.join("assets")).expect("mkdir");
+        std::fs::write(dist.join("index.html"), "<!doctype html><title>x</title>").expect("write");
+        std::fs::write(dist.join("assets/app.css"), "body{}").expect("write");
+        std::os::unix::fs::symlink(outside.path().join("secret.txt"), dist.join("link.txt"))
+            .expect("link");
+        std::os::unix::fs::symlink(outside.path(), dist.join("elsewhere")).expect("link");
+        // A link that stays inside is fine.
+        std::os::unix::fs::symlink(dist.join("assets"), dist.join("inside")).expect("link");
+        s.dist = Some(dist);
+    })
+    .await;
+    let get = |path: &str| {
+        let request = format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        async move {
+            exchange(
+                TcpStream::connect(r.addr).await.expect("connect"),
+                request.as_bytes(),
+            )
+            .await
+        }
+    };
+    for path in [
+        "/link.txt",
+        "/elsewhere/secret.txt",
+        "/elsewhere/",
+        "/%6cink.txt",
+    ] {
+        let (status, reply) = get(path).await;
+        assert_eq!(status, 404, "{path}");
+        assert!(!reply.contains("Zyxcanary"), "{path}");
+    }
+    assert_eq!(get("/inside/app.css").await.0, 200);
+    assert_eq!(get("/assets/app.css").await.0, 200);
+}
+
+#[tokio::test]
+async fn a_database_inside_the_served_folder_stops_the_start() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut settings = Settings::new(dir.path().join("site/data/intake.sqlite3"));
+    settings.dist = Some(dir.path().join("site"));
+    std::fs::create_dir_all(dir.path().join("site/data")).expect("mkdir");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let err = serve(listener, settings, std::future::pending())
+        .await
+        .expect_err("refused");
+    assert!(err.to_string().starts_with("db:"), "{err}");
+    assert!(!dir.path().join("site/data/intake.sqlite3").exists());
+}
