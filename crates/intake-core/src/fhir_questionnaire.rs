@@ -103,6 +103,7 @@ pub const ENABLE_WHEN: &[(&str, &str, When)] = &[
         When::Code("recent_surgery_or_injury"),
     ),
     ("health.medications", "health.takes_medications", When::Yes),
+    ("attachments", "prescription.has_prescription", When::Yes),
 ];
 
 /// Items the rules require whenever they are enabled, beyond what the

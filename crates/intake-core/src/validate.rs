@@ -730,6 +730,11 @@ impl Submission {
     }
 
     fn check_attachments(&self, c: &mut Check) {
+        // The only kind is a photo of the prescription.
+        if !self.prescription.has_prescription && !self.attachments.is_empty() {
+            c.err("attachments", ErrorCode::NotApplicable);
+            return;
+        }
         if !c.at_most("attachments", &self.attachments, MAX_ATTACHMENTS) {
             return;
         }

@@ -20,6 +20,7 @@ fn samples() -> Vec<(&'static str, Submission)> {
     let mut self_pay = example();
     self_pay.prescription = Prescription::default();
     self_pay.payer = Payer::default();
+    self_pay.attachments.clear();
     let mut bare = self_pay.clone();
     bare.patient.email = None;
     bare.patient.address = None;

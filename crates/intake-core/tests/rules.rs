@@ -544,7 +544,10 @@ fn treatment_plan_numbers() {
 
 #[test]
 fn self_referral_needs_no_prescription_details_and_allows_none() {
-    let self_referral = |s: &mut Submission| s.prescription = Prescription::default();
+    let self_referral = |s: &mut Submission| {
+        s.prescription = Prescription::default();
+        s.attachments.clear();
+    };
     assert_eq!(errors_after(self_referral), vec![]);
     let errors = errors_after(|s| s.prescription.has_prescription = false);
     let paths: Vec<&str> = errors.iter().map(|(p, _)| p.as_str()).collect();
@@ -561,6 +564,7 @@ fn self_referral_needs_no_prescription_details_and_allows_none() {
             "prescription.visits_authorized",
             "prescription.prior_authorization",
             "prescription.restrictions",
+            "attachments",
         ]
     );
     assert!(errors.iter().all(|(_, c)| *c == ErrorCode::NotApplicable));
@@ -1293,6 +1297,23 @@ fn a_signature_carries_only_what_its_method_uses() {
     assert_eq!(
         errors(&drawn),
         vec![("signature.typed_name".to_owned(), ErrorCode::NotApplicable)]
+    );
+}
+
+#[test]
+fn a_prescription_photo_needs_a_prescription() {
+    let mut s = complete();
+    s.prescription = Prescription::default();
+    s.payer = Payer::default();
+    s.flags = compute_flags(&s);
+    assert!(!s.attachments.is_empty());
+    assert_eq!(
+        s.validate(&rules())
+            .errors
+            .into_iter()
+            .map(|e| (e.path, e.code))
+            .collect::<Vec<_>>(),
+        vec![("attachments".to_owned(), ErrorCode::NotApplicable)]
     );
 }
 

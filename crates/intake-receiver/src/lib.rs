@@ -998,6 +998,9 @@ fn parse(body: &[u8]) -> Result<Submission, Response> {
         }
         let (code, field) = if text.starts_with("missing field") {
             (ErrorCode::MissingField, first_backticked(&text))
+        } else if text.starts_with("invalid type: null") {
+            // `null` where the model needs a value: not answered.
+            (ErrorCode::Required, None)
         } else {
             (ErrorCode::InvalidValue, None)
         };

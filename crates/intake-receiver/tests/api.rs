@@ -175,6 +175,16 @@ async fn unknown_and_missing_fields_are_named_by_path() {
         json!([{ "path": "patient.phone", "code": "missing_field" }])
     );
 
+    let mut null = submission();
+    null["patient"]["phone"] = Value::Null;
+    let (status, body, _) = f.post_json(&null).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        body["errors"],
+        json!([{ "path": "patient.phone", "code": "required" }]),
+        "null where a value is needed is a missing answer"
+    );
+
     let mut wrong_type = submission();
     wrong_type["patient"]["phone"] = json!(4015550134u64);
     let (status, body, _) = f.post_json(&wrong_type).await;
