@@ -873,27 +873,20 @@ fn a_standard_signature_is_read_by_its_format() {
         "a drawing's signer is not a typed name"
     );
     // A typed name as text, or only as the signer's display.
-    let read = with_signature(
+    for typed in [
         json!({"type": consent, "when": when, "sigFormat": "text/plain",
-        "data": intake_core::base64::encode(b"Ana Silva")}),
-    );
-    assert_eq!(
-        read.method,
-        Some(intake_core::vocab::SignatureMethod::Typed)
-    );
-    assert_eq!(
-        read.typed_name.as_ref().map(|t| t.as_str()),
-        Some("Ana Silva")
-    );
-    assert_eq!(read.svg_path, None);
-    let read =
-        with_signature(json!({"type": consent, "when": when, "who": {"display": "Ana Silva"}}));
-    assert_eq!(
-        read.method,
-        Some(intake_core::vocab::SignatureMethod::Typed)
-    );
-    assert_eq!(
-        read.typed_name.as_ref().map(|t| t.as_str()),
-        Some("Ana Silva")
-    );
+               "data": intake_core::base64::encode(b"Ana Silva")}),
+        json!({"type": consent, "when": when, "who": {"display": "Ana Silva"}}),
+    ] {
+        let read = with_signature(typed);
+        assert_eq!(
+            read.method,
+            Some(intake_core::vocab::SignatureMethod::Typed)
+        );
+        assert_eq!(
+            read.typed_name.as_ref().map(|t| t.as_str()),
+            Some("Ana Silva")
+        );
+        assert_eq!(read.svg_path, None);
+    }
 }

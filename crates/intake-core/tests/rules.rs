@@ -1190,7 +1190,9 @@ fn control_characters_and_direction_overrides_are_refused_in_every_text() {
             .collect()
     };
     // A name that would read "Ana" then the rest reversed in a spreadsheet,
-    // a NUL, an ESC that starts a terminal sequence, C1's NEL, an isolate.
+    // a NUL, an ESC that starts a terminal sequence, C1's NEL, an isolate;
+    // invisible spaces and direction marks make look-alike names; line
+    // separators break a line like a newline.
     for bad in [
         "Ana\u{202E}avliS",
         "Ana\u{0}",
@@ -1199,6 +1201,11 @@ fn control_characters_and_direction_overrides_are_refused_in_every_text() {
         "Ana\u{2067}x\u{2069}",
         "Ana\tSilva",
         "Ana\nSilva",
+        "Ana\u{200B}",
+        "\u{FEFF}Ana",
+        "Ana\u{200E}",
+        "A\u{061C}na",
+        "Ana\u{2028}Silva",
     ] {
         let mut s = complete();
         s.patient.given_name = bad.into();
@@ -1236,23 +1243,6 @@ fn control_characters_and_direction_overrides_are_refused_in_every_text() {
             ),
         ]
     );
-    // Invisible spaces and direction marks make look-alike names; line
-    // separators break a line like a newline.
-    for bad in [
-        "Ana\u{200B}",
-        "\u{FEFF}Ana",
-        "Ana\u{200E}",
-        "A\u{061C}na",
-        "Ana\u{2028}Silva",
-    ] {
-        let mut s = complete();
-        s.patient.given_name = bad.into();
-        assert_eq!(
-            codes(&s),
-            vec![("patient.given_name".to_owned(), ErrorCode::ControlCharacter)],
-            "{bad:?}"
-        );
-    }
     // Letters of every script, combining accents, joiners in emoji are text.
     let mut s = complete();
     s.patient.given_name = "Zoë Ñuñez-Łukasz 李 שרה José 👩\u{200D}⚕️".into();

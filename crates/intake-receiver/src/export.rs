@@ -24,8 +24,9 @@ pub enum Format {
     Csv,
 }
 
-/// The CSV columns, each a JSON pointer into the submission.
-const COLUMNS: &[(&str, &str)] = &[
+/// The CSV columns after the reference and the time received, each a JSON
+/// pointer into the submission (the flags come last).
+pub const COLUMNS: &[(&str, &str)] = &[
     ("submission_id", "/submission_id"),
     ("submitted_at", "/submitted_at"),
     ("given_name", "/patient/given_name"),

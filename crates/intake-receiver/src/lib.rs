@@ -50,19 +50,9 @@ pub const CONTENT_SECURITY_POLICY: &str =
 /// `frame-ancestors`. An origin that is not `http(s)://host[:port]` is left
 /// out (it could otherwise rewrite the header).
 pub fn content_security_policy(frame_ancestors: &[String]) -> String {
-    let allowed: Vec<&str> = frame_ancestors
+    let allowed: Vec<String> = frame_ancestors
         .iter()
-        .map(|o| o.trim().trim_end_matches('/'))
-        .filter(|o| {
-            let host = o
-                .strip_prefix("https://")
-                .or_else(|| o.strip_prefix("http://"));
-            host.is_some_and(|h| {
-                !h.is_empty()
-                    && h.bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
-            })
-        })
+        .filter_map(|o| config::origin("frame_ancestors", o).ok())
         .collect();
     if allowed.len() != frame_ancestors.len() {
         tracing::warn!(
@@ -72,7 +62,7 @@ pub fn content_security_policy(frame_ancestors: &[String]) -> String {
     let mut ancestors = String::from("frame-ancestors 'self'");
     for origin in allowed {
         ancestors.push(' ');
-        ancestors.push_str(origin);
+        ancestors.push_str(&origin);
     }
     CONTENT_SECURITY_POLICY.replace("frame-ancestors 'self'", &ancestors)
 }

@@ -748,20 +748,7 @@ async fn the_csv_export_cannot_run_formulas_and_reads_back_to_every_value() {
         Some(Value::Null) | None => String::new(),
         Some(other) => other.to_string(),
     };
-    for (name, pointer) in [
-        ("submission_id", "/submission_id"),
-        ("submitted_at", "/submitted_at"),
-        ("given_name", "/patient/given_name"),
-        ("family_name", "/patient/family_name"),
-        ("date_of_birth", "/patient/date_of_birth"),
-        ("phone", "/patient/phone"),
-        ("email", "/patient/email"),
-        ("reason", "/visit/reason"),
-        ("has_prescription", "/prescription/has_prescription"),
-        ("payer", "/payer/kind"),
-        ("locale", "/locale"),
-        ("mode", "/mode"),
-    ] {
+    for (name, pointer) in intake_receiver::export::COLUMNS {
         assert_eq!(column(name), sent(pointer), "{name}");
     }
     assert_eq!(column("phone"), "+14015550134");

@@ -61,6 +61,16 @@ async fn exchange(mut stream: TcpStream, request: &[u8]) -> (u16, String) {
     (status, reply)
 }
 
+/// GETs `path`: the status and the whole reply.
+async fn get(addr: SocketAddr, path: &str) -> (u16, String) {
+    let request = format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    exchange(
+        TcpStream::connect(addr).await.expect("connect"),
+        request.as_bytes(),
+    )
+    .await
+}
+
 fn id(n: u8) -> String {
     format!("0f8fad5b-d9cb-469f-a165-7086772895{n:02x}")
 }
@@ -312,17 +322,7 @@ async fn hidden_files_in_the_served_folder_are_not_served() {
         s.dist = Some(dist);
     })
     .await;
-    let get = |path: &str| {
-        let request = format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-        async move {
-            exchange(
-                TcpStream::connect(r.addr).await.expect("connect"),
-                request.as_bytes(),
-            )
-            .await
-        }
-    };
-    assert_eq!(get("/index.html").await.0, 200);
+    assert_eq!(get(r.addr, "/index.html").await.0, 200);
     for path in [
         "/.env",
         "/.git/config",
@@ -330,7 +330,7 @@ async fn hidden_files_in_the_served_folder_are_not_served() {
         "/%2Egit/config",
         "/x/../.env",
     ] {
-        let (status, reply) = get(path).await;
+        let (status, reply) = get(r.addr, path).await;
         assert_eq!(status, 404, "{path}");
         assert!(
             !reply.contains("SECRET") && !reply.contains("[core]"),
@@ -425,28 +425,18 @@ async fn nothing_a_link_in_the_served_folder_points_outside_it_is_served() {
         s.dist = Some(dist);
     })
     .await;
-    let get = |path: &str| {
-        let request = format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-        async move {
-            exchange(
-                TcpStream::connect(r.addr).await.expect("connect"),
-                request.as_bytes(),
-            )
-            .await
-        }
-    };
     for path in [
         "/link.txt",
         "/elsewhere/secret.txt",
         "/elsewhere/",
         "/%6cink.txt",
     ] {
-        let (status, reply) = get(path).await;
+        let (status, reply) = get(r.addr, path).await;
         assert_eq!(status, 404, "{path}");
         assert!(!reply.contains("Zyxcanary"), "{path}");
     }
-    assert_eq!(get("/inside/app.css").await.0, 200);
-    assert_eq!(get("/assets/app.css").await.0, 200);
+    assert_eq!(get(r.addr, "/inside/app.css").await.0, 200);
+    assert_eq!(get(r.addr, "/assets/app.css").await.0, 200);
 }
 
 #[tokio::test]
