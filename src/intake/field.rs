@@ -10,7 +10,7 @@ use leptos::prelude::*;
 
 use crate::text::{use_texts, Texts};
 
-use super::spec::{error_text, field_id, option_label, Binding, FieldSpec, Kind, NONE_OF_THESE};
+use super::spec::{error_text, field_id, Binding, FieldSpec, Kind, NONE_OF_THESE};
 
 fn described_by(hint: Option<String>, error: Option<String>) -> Option<String> {
     let ids: Vec<String> = hint.into_iter().chain(error).collect();
@@ -167,13 +167,12 @@ pub fn InputField(spec: FieldSpec, form: FormContext) -> impl IntoView {
     };
     let on_edit = form.on_edit;
     let control = match spec.kind {
-        Kind::Radio(codes, prefix) | Kind::Checks(codes, prefix) => {
+        Kind::Radio(options) | Kind::Checks(options) => {
             let is_radio = matches!(spec.kind, Kind::Radio(..));
-            codes
+            options
                 .iter()
                 .enumerate()
-                .map(|(i, code)| {
-                    let code: &'static str = code;
+                .map(|(i, &(code, words))| {
                     let option_id = if i == 0 {
                         id.clone()
                     } else {
@@ -217,7 +216,7 @@ pub fn InputField(spec: FieldSpec, form: FormContext) -> impl IntoView {
                                     on_edit.run(());
                                 }
                             />
-                            <label for=option_id>{option_label(texts, prefix, code)}</label>
+                            <label for=option_id>{texts.t(words)}</label>
                         </div>
                     }
                 })

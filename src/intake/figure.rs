@@ -5,66 +5,265 @@
 use intake_core::{Msg, PainDraft};
 use wasm_bindgen::JsCast;
 
-use super::spec::option_label;
 use crate::markup::escape;
 use crate::text::Texts;
 
-/// A region's place on its figure: code, x, y, width, height (viewBox 200 x 450).
-type Shape = (&'static str, u16, u16, u16, u16);
+/// A region on its figure: code, its name, x, y, width, height (viewBox 200 x 450).
+type Shape = (&'static str, Msg, u16, u16, u16, u16);
 
 /// The front: the patient's left is on the viewer's right.
 pub(super) const FRONT: &[Shape] = &[
-    ("front_head", 78, 6, 44, 44),
-    ("front_neck", 80, 52, 40, 24),
-    ("front_shoulder_right", 46, 78, 36, 24),
-    ("front_shoulder_left", 118, 78, 36, 24),
-    ("front_chest_right", 68, 104, 31, 46),
-    ("front_chest_left", 101, 104, 31, 46),
-    ("front_upper_arm_right", 36, 104, 28, 66),
-    ("front_upper_arm_left", 136, 104, 28, 66),
-    ("front_forearm_right", 28, 172, 28, 64),
-    ("front_forearm_left", 144, 172, 28, 64),
-    ("front_hand_right", 22, 238, 30, 34),
-    ("front_hand_left", 148, 238, 30, 34),
-    ("front_abdomen", 68, 152, 64, 48),
-    ("front_hip_right", 68, 202, 31, 32),
-    ("front_hip_left", 101, 202, 31, 32),
-    ("front_thigh_right", 68, 236, 30, 70),
-    ("front_thigh_left", 102, 236, 30, 70),
-    ("front_knee_right", 70, 308, 27, 28),
-    ("front_knee_left", 103, 308, 27, 28),
-    ("front_shin_right", 72, 338, 25, 66),
-    ("front_shin_left", 103, 338, 25, 66),
-    ("front_foot_right", 66, 406, 31, 24),
-    ("front_foot_left", 103, 406, 31, 24),
+    ("front_head", Msg::RegionFrontHead, 78, 6, 44, 44),
+    ("front_neck", Msg::RegionFrontNeck, 80, 52, 40, 24),
+    (
+        "front_shoulder_right",
+        Msg::RegionFrontShoulderRight,
+        46,
+        78,
+        36,
+        24,
+    ),
+    (
+        "front_shoulder_left",
+        Msg::RegionFrontShoulderLeft,
+        118,
+        78,
+        36,
+        24,
+    ),
+    (
+        "front_chest_right",
+        Msg::RegionFrontChestRight,
+        68,
+        104,
+        31,
+        46,
+    ),
+    (
+        "front_chest_left",
+        Msg::RegionFrontChestLeft,
+        101,
+        104,
+        31,
+        46,
+    ),
+    (
+        "front_upper_arm_right",
+        Msg::RegionFrontUpperArmRight,
+        36,
+        104,
+        28,
+        66,
+    ),
+    (
+        "front_upper_arm_left",
+        Msg::RegionFrontUpperArmLeft,
+        136,
+        104,
+        28,
+        66,
+    ),
+    (
+        "front_forearm_right",
+        Msg::RegionFrontForearmRight,
+        28,
+        172,
+        28,
+        64,
+    ),
+    (
+        "front_forearm_left",
+        Msg::RegionFrontForearmLeft,
+        144,
+        172,
+        28,
+        64,
+    ),
+    (
+        "front_hand_right",
+        Msg::RegionFrontHandRight,
+        22,
+        238,
+        30,
+        34,
+    ),
+    (
+        "front_hand_left",
+        Msg::RegionFrontHandLeft,
+        148,
+        238,
+        30,
+        34,
+    ),
+    ("front_abdomen", Msg::RegionFrontAbdomen, 68, 152, 64, 48),
+    ("front_hip_right", Msg::RegionFrontHipRight, 68, 202, 31, 32),
+    ("front_hip_left", Msg::RegionFrontHipLeft, 101, 202, 31, 32),
+    (
+        "front_thigh_right",
+        Msg::RegionFrontThighRight,
+        68,
+        236,
+        30,
+        70,
+    ),
+    (
+        "front_thigh_left",
+        Msg::RegionFrontThighLeft,
+        102,
+        236,
+        30,
+        70,
+    ),
+    (
+        "front_knee_right",
+        Msg::RegionFrontKneeRight,
+        70,
+        308,
+        27,
+        28,
+    ),
+    (
+        "front_knee_left",
+        Msg::RegionFrontKneeLeft,
+        103,
+        308,
+        27,
+        28,
+    ),
+    (
+        "front_shin_right",
+        Msg::RegionFrontShinRight,
+        72,
+        338,
+        25,
+        66,
+    ),
+    (
+        "front_shin_left",
+        Msg::RegionFrontShinLeft,
+        103,
+        338,
+        25,
+        66,
+    ),
+    (
+        "front_foot_right",
+        Msg::RegionFrontFootRight,
+        66,
+        406,
+        31,
+        24,
+    ),
+    (
+        "front_foot_left",
+        Msg::RegionFrontFootLeft,
+        103,
+        406,
+        31,
+        24,
+    ),
 ];
 
 /// The back: the patient's left is on the viewer's left.
 pub(super) const BACK: &[Shape] = &[
-    ("back_head", 78, 6, 44, 44),
-    ("back_neck_left", 76, 52, 23, 24),
-    ("back_neck_right", 101, 52, 23, 24),
-    ("back_shoulder_left", 46, 78, 53, 26),
-    ("back_shoulder_right", 101, 78, 53, 26),
-    ("back_upper_left", 68, 106, 31, 32),
-    ("back_upper_right", 101, 106, 31, 32),
-    ("back_mid_left", 68, 140, 31, 30),
-    ("back_mid_right", 101, 140, 31, 30),
-    ("back_lower_left", 68, 172, 31, 30),
-    ("back_lower_right", 101, 172, 31, 30),
-    ("back_upper_arm_left", 36, 106, 28, 66),
-    ("back_upper_arm_right", 136, 106, 28, 66),
-    ("back_glute_left", 68, 204, 31, 38),
-    ("back_glute_right", 101, 204, 31, 38),
-    ("back_hamstring_left", 68, 244, 30, 78),
-    ("back_hamstring_right", 102, 244, 30, 78),
-    ("back_calf_left", 70, 326, 28, 80),
-    ("back_calf_right", 102, 326, 28, 80),
+    ("back_head", Msg::RegionBackHead, 78, 6, 44, 44),
+    ("back_neck_left", Msg::RegionBackNeckLeft, 76, 52, 23, 24),
+    ("back_neck_right", Msg::RegionBackNeckRight, 101, 52, 23, 24),
+    (
+        "back_shoulder_left",
+        Msg::RegionBackShoulderLeft,
+        46,
+        78,
+        53,
+        26,
+    ),
+    (
+        "back_shoulder_right",
+        Msg::RegionBackShoulderRight,
+        101,
+        78,
+        53,
+        26,
+    ),
+    ("back_upper_left", Msg::RegionBackUpperLeft, 68, 106, 31, 32),
+    (
+        "back_upper_right",
+        Msg::RegionBackUpperRight,
+        101,
+        106,
+        31,
+        32,
+    ),
+    ("back_mid_left", Msg::RegionBackMidLeft, 68, 140, 31, 30),
+    ("back_mid_right", Msg::RegionBackMidRight, 101, 140, 31, 30),
+    ("back_lower_left", Msg::RegionBackLowerLeft, 68, 172, 31, 30),
+    (
+        "back_lower_right",
+        Msg::RegionBackLowerRight,
+        101,
+        172,
+        31,
+        30,
+    ),
+    (
+        "back_upper_arm_left",
+        Msg::RegionBackUpperArmLeft,
+        36,
+        106,
+        28,
+        66,
+    ),
+    (
+        "back_upper_arm_right",
+        Msg::RegionBackUpperArmRight,
+        136,
+        106,
+        28,
+        66,
+    ),
+    ("back_glute_left", Msg::RegionBackGluteLeft, 68, 204, 31, 38),
+    (
+        "back_glute_right",
+        Msg::RegionBackGluteRight,
+        101,
+        204,
+        31,
+        38,
+    ),
+    (
+        "back_hamstring_left",
+        Msg::RegionBackHamstringLeft,
+        68,
+        244,
+        30,
+        78,
+    ),
+    (
+        "back_hamstring_right",
+        Msg::RegionBackHamstringRight,
+        102,
+        244,
+        30,
+        78,
+    ),
+    ("back_calf_left", Msg::RegionBackCalfLeft, 70, 326, 28, 80),
+    (
+        "back_calf_right",
+        Msg::RegionBackCalfRight,
+        102,
+        326,
+        28,
+        80,
+    ),
 ];
 
-/// The accessible name of a region.
+/// The accessible name of a region (empty for a code not on the map).
 pub fn region_name(texts: Texts, code: &str) -> &'static str {
-    option_label(texts, "region", code)
+    FRONT
+        .iter()
+        .chain(BACK)
+        .find(|s| s.0 == code)
+        .map_or("", |s| texts.t(s.1))
 }
 
 /// One figure's SVG: each region a button, with the patient's sides marked.
@@ -94,13 +293,13 @@ pub fn figure_markup(
         right = escape(texts.t(Msg::PainSideRight)),
         left = escape(texts.t(Msg::PainSideLeft)),
     );
-    for (i, (code, x, y, w, h)) in shapes.iter().enumerate() {
+    for (i, (code, name, x, y, w, h)) in shapes.iter().enumerate() {
         let pressed = chosen.iter().any(|p| p.region == *code);
         let radius = if code.ends_with("_head") { 22 } else { 8 };
         out.push_str(&format!(
             r#"<rect class="mi-region" data-region="{code}" role="button" tabindex="{tab}" aria-pressed="{pressed}" aria-label="{name}" x="{x}" y="{y}" width="{w}" height="{h}" rx="{radius}"></rect>"#,
             tab = if i == 0 { 0 } else { -1 },
-            name = escape(region_name(texts, code)),
+            name = escape(texts.t(*name)),
         ));
     }
     out.push_str("</svg></figure>");
@@ -131,7 +330,7 @@ enum Towards {
 fn nearest(shapes: &[Shape], from: usize, towards: Towards) -> Option<usize> {
     // In half units, to stay in whole numbers: centre, and extent across.
     let span = |s: &Shape, vertical: bool| {
-        let (start, size) = if vertical { (s.2, s.4) } else { (s.1, s.3) };
+        let (start, size) = if vertical { (s.3, s.5) } else { (s.2, s.4) };
         let start = 2 * i32::from(start);
         (start + i32::from(size), start, start + 2 * i32::from(size))
     };
@@ -266,10 +465,10 @@ mod tests {
         for shapes in [FRONT, BACK] {
             for (i, a) in shapes.iter().enumerate() {
                 for b in &shapes[i + 1..] {
-                    let apart = a.1 + a.3 <= b.1
-                        || b.1 + b.3 <= a.1
-                        || a.2 + a.4 <= b.2
-                        || b.2 + b.4 <= a.2;
+                    let apart = a.2 + a.4 <= b.2
+                        || b.2 + b.4 <= a.2
+                        || a.3 + a.5 <= b.3
+                        || b.3 + b.5 <= a.3;
                     assert!(apart, "{} and {} overlap", a.0, b.0);
                 }
             }
@@ -288,7 +487,8 @@ mod tests {
             );
         }
         assert_eq!(drawn.len(), BodyRegion::ALL.len());
-        for (code, x, y, w, h) in FRONT.iter().chain(BACK) {
+        for (code, name, x, y, w, h) in FRONT.iter().chain(BACK) {
+            assert_eq!(name.key(), format!("region.{code}"));
             assert!(x + w <= 200 && y + h <= 450, "{code} leaves the figure");
             assert!(*w >= 17 && *h >= 16, "{code} is too small to tap");
         }
@@ -300,7 +500,7 @@ mod tests {
             shapes
                 .iter()
                 .find(|s| s.0 == code)
-                .map(|s| s.1)
+                .map(|s| s.2)
                 .expect(code)
         };
         assert!(x(FRONT, "front_knee_left") > x(FRONT, "front_knee_right"));

@@ -5,7 +5,7 @@ mod bodymap;
 mod choices;
 mod diagnoses;
 pub mod field;
-mod figure;
+pub mod figure;
 pub(crate) mod history;
 mod medications;
 mod photo;

@@ -13,9 +13,9 @@ use crate::text::Texts;
 /// The answer to one question, in words (`None` when not answered).
 pub fn answer(texts: Texts, spec: &FieldSpec, draft: &IntakeDraft) -> Option<String> {
     let text = match (spec.binding, spec.kind) {
-        (Binding::Text(get, _), Kind::Radio(_, prefix)) => {
+        (Binding::Text(get, _), Kind::Radio(options)) => {
             let code = get(draft);
-            (!code.is_empty()).then(|| option_label(texts, prefix, code).to_owned())?
+            (!code.is_empty()).then(|| option_label(texts, options, code).to_owned())?
         }
         (Binding::Text(get, _), Kind::Input("date", ..)) => {
             crate::locale::date(get(draft).trim(), texts.catalog().locale())
@@ -23,9 +23,9 @@ pub fn answer(texts: Texts, spec: &FieldSpec, draft: &IntakeDraft) -> Option<Str
         // Phone numbers as the clinic writes them, whatever was typed.
         (Binding::Text(get, _), Kind::Input("tel", ..)) => phone_as_written(get(draft).trim()),
         (Binding::Text(get, _), _) => get(draft).trim().to_owned(),
-        (Binding::Codes(get, _), Kind::Checks(_, prefix)) => get(draft)
+        (Binding::Codes(get, _), Kind::Checks(options)) => get(draft)
             .iter()
-            .map(|c| option_label(texts, prefix, c))
+            .map(|c| option_label(texts, options, c))
             .collect::<Vec<_>>()
             .join(", "),
         (Binding::Codes(..), _) => String::new(),

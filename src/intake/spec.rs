@@ -25,9 +25,17 @@ pub fn field_id(path: &str) -> String {
     id
 }
 
-/// The label of a vocabulary code: the text `{prefix}.{code}`, or the code.
-pub fn option_label(texts: Texts, prefix: &str, code: &str) -> &'static str {
-    Msg::from_key(&format!("{prefix}.{code}")).map_or("", |m| texts.t(m))
+/// A question's choices: each code with its words. The words are named
+/// here rather than looked up by key (`{prefix}.{code}`), so the form carries
+/// no table of key names.
+pub type Options = &'static [(&'static str, Msg)];
+
+/// The words of `code` among `options` (empty for a code not listed).
+pub fn option_label(texts: Texts, options: Options, code: &str) -> &'static str {
+    options
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map_or("", |(_, msg)| texts.t(*msg))
 }
 
 /// Text answers other questions depend on (the date of birth decides
@@ -41,10 +49,10 @@ pub enum Kind {
     Input(&'static str, &'static str, Option<&'static str>),
     /// Several lines of text.
     Area,
-    /// One of the codes, labelled by the texts `{prefix}.{code}`.
-    Radio(&'static [&'static str], &'static str),
-    /// Any of the codes.
-    Checks(&'static [&'static str], &'static str),
+    /// One of the choices.
+    Radio(Options),
+    /// Any of the choices.
+    Checks(Options),
     /// One tick box.
     Check,
 }
@@ -128,39 +136,26 @@ impl FieldSpec {
         FieldSpec::new(path, label, Kind::Area, Binding::Text(get, set))
     }
 
-    /// One choice among `codes`.
+    /// One choice among `options`.
     pub const fn radio(
         path: &'static str,
         label: Msg,
-        codes: &'static [&'static str],
-        prefix: &'static str,
+        options: Options,
         get: fn(&IntakeDraft) -> &String,
         set: fn(&mut IntakeDraft, String),
     ) -> FieldSpec {
-        FieldSpec::new(
-            path,
-            label,
-            Kind::Radio(codes, prefix),
-            Binding::Text(get, set),
-        )
+        FieldSpec::new(path, label, Kind::Radio(options), Binding::Text(get, set))
     }
 
-    /// Any of `codes`.
+    /// Any of `options`.
     pub const fn checks(
         path: &'static str,
         label: Msg,
-        codes: &'static [&'static str],
-        prefix: &'static str,
+        options: Options,
         get: fn(&IntakeDraft) -> &Vec<String>,
         set: fn(&mut IntakeDraft) -> &mut Vec<String>,
     ) -> FieldSpec {
-        FieldSpec::new(
-            path,
-            label,
-            Kind::Checks(codes, prefix),
-            Binding::Codes(get, set),
-        )
-        .optional()
+        FieldSpec::new(path, label, Kind::Checks(options), Binding::Codes(get, set)).optional()
     }
 
     /// A tick box.
@@ -296,8 +291,7 @@ mod tests {
         let spec = FieldSpec::checks(
             "visit.goals",
             Msg::FieldGoals,
-            &["reduce_pain"],
-            "goal",
+            &[("reduce_pain", Msg::GoalReducePain)],
             |d| &d.goals,
             |d| &mut d.goals,
         );

@@ -4,7 +4,8 @@
 
 use intake_core::vocab::BodyRegion;
 use intake_core::{Catalog, Step};
-use massage_intake::intake::spec::{option_label, FieldSpec, Kind};
+use massage_intake::intake::figure::region_name;
+use massage_intake::intake::spec::{FieldSpec, Kind};
 use massage_intake::intake::steps::{blocks, title, Block, TYPED_SIGNATURE};
 use massage_intake::text::Texts;
 use serde_json::{json, Value};
@@ -16,9 +17,9 @@ fn question(texts: Texts, spec: &FieldSpec) -> Value {
             "inputType": match ty { "date" | "tel" | "email" | "number" => ty, _ => "text" },
         }),
         Kind::Area => json!({ "type": "comment" }),
-        Kind::Radio(codes, prefix) | Kind::Checks(codes, prefix) => json!({
+        Kind::Radio(options) | Kind::Checks(options) => json!({
             "type": if matches!(spec.kind, Kind::Radio(..)) { "radiogroup" } else { "checkbox" },
-            "choices": codes.iter().map(|c| json!({ "value": c, "text": option_label(texts, prefix, c) })).collect::<Vec<_>>(),
+            "choices": options.iter().map(|(c, words)| json!({ "value": c, "text": texts.t(*words) })).collect::<Vec<_>>(),
         }),
         Kind::Check => json!({ "type": "boolean", "renderAs": "checkbox" }),
     };
@@ -62,7 +63,7 @@ fn elements(texts: Texts, step: Step) -> Vec<Value> {
                     "type": "checkbox",
                     "name": "pain",
                     "title": texts.t(intake_core::Msg::PainIntro),
-                    "choices": BodyRegion::ALL.iter().map(|r| json!({ "value": r.code(), "text": option_label(texts, "region", r.code()) })).collect::<Vec<_>>(),
+                    "choices": BodyRegion::ALL.iter().map(|r| json!({ "value": r.code(), "text": region_name(texts, r.code()) })).collect::<Vec<_>>(),
                 }));
                 out.push(json!({
                     "type": "matrixdropdown",

@@ -3,48 +3,52 @@
 
 use intake_core::{IntakeDraft, Msg};
 
-use super::{FieldSpec, YES_NO};
+use super::{FieldSpec, Options, YES_NO};
 
-pub(super) const CONDITIONS: &[&str] = &[
-    "blood_clots",
-    "varicose_veins",
-    "high_blood_pressure",
-    "heart_condition",
-    "stroke",
-    "disc_injury",
-    "osteoporosis",
-    "arthritis",
-    "fibromyalgia",
-    "fracture",
-    "joint_replacement",
-    "skin_condition",
-    "open_wounds",
-    "cancer_history",
-    "cancer_in_treatment",
-    "diabetes",
-    "recent_surgery_or_injury",
-    "fever_or_contagious",
-    "pregnancy",
-    "headaches",
-    "numbness_or_tingling",
-    "none",
+pub(super) const CONDITIONS: Options = &[
+    ("blood_clots", Msg::ConditionBloodClots),
+    ("varicose_veins", Msg::ConditionVaricoseVeins),
+    ("high_blood_pressure", Msg::ConditionHighBloodPressure),
+    ("heart_condition", Msg::ConditionHeartCondition),
+    ("stroke", Msg::ConditionStroke),
+    ("disc_injury", Msg::ConditionDiscInjury),
+    ("osteoporosis", Msg::ConditionOsteoporosis),
+    ("arthritis", Msg::ConditionArthritis),
+    ("fibromyalgia", Msg::ConditionFibromyalgia),
+    ("fracture", Msg::ConditionFracture),
+    ("joint_replacement", Msg::ConditionJointReplacement),
+    ("skin_condition", Msg::ConditionSkinCondition),
+    ("open_wounds", Msg::ConditionOpenWounds),
+    ("cancer_history", Msg::ConditionCancerHistory),
+    ("cancer_in_treatment", Msg::ConditionCancerInTreatment),
+    ("diabetes", Msg::ConditionDiabetes),
+    (
+        "recent_surgery_or_injury",
+        Msg::ConditionRecentSurgeryOrInjury,
+    ),
+    ("fever_or_contagious", Msg::ConditionFeverOrContagious),
+    ("pregnancy", Msg::ConditionPregnancy),
+    ("headaches", Msg::ConditionHeadaches),
+    ("numbness_or_tingling", Msg::ConditionNumbnessOrTingling),
+    ("none", Msg::ConditionNone),
 ];
-pub(super) const ALLERGENS: &[&str] = &["oils", "lotions", "nuts", "latex", "fragrance", "none"];
+pub(super) const ALLERGENS: Options = &[
+    ("oils", Msg::AllergenOils),
+    ("lotions", Msg::AllergenLotions),
+    ("nuts", Msg::AllergenNuts),
+    ("latex", Msg::AllergenLatex),
+    ("fragrance", Msg::AllergenFragrance),
+    ("none", Msg::AllergenNone),
+];
 
 pub(super) fn has(d: &IntakeDraft, code: &str) -> bool {
     d.conditions.iter().any(|c| c == code)
 }
 
 pub(super) const HEALTH: &[FieldSpec] = &[
-    checks!(
-        "health.conditions",
-        FieldConditions,
-        CONDITIONS,
-        "condition",
-        conditions
-    )
-    .hint(Msg::FieldConditionsHint)
-    .required(),
+    checks!("health.conditions", FieldConditions, CONDITIONS, conditions)
+        .hint(Msg::FieldConditionsHint)
+        .required(),
     text!(
         "health.surgery_or_injury_date",
         FieldSurgeryDate,
@@ -75,7 +79,6 @@ pub const TAKES_MEDICATIONS: &[FieldSpec] = &[radio!(
     "health.takes_medications",
     FieldTakesMedications,
     YES_NO,
-    "answer",
     takes_medications
 )];
 
@@ -84,17 +87,9 @@ pub(super) const HEALTH_AFTER: &[FieldSpec] = &[
         "health.blood_thinners",
         FieldBloodThinners,
         YES_NO,
-        "answer",
         blood_thinners
     ),
-    checks!(
-        "health.allergies",
-        FieldAllergies,
-        ALLERGENS,
-        "allergen",
-        allergies
-    )
-    .required(),
+    checks!("health.allergies", FieldAllergies, ALLERGENS, allergies).required(),
     text!(
         "health.allergies_other",
         FieldAllergiesOther,

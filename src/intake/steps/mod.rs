@@ -3,7 +3,7 @@
 
 use intake_core::{IntakeDraft, Msg, Step};
 
-use super::spec::FieldSpec;
+use super::spec::{FieldSpec, Options};
 
 macro_rules! text {
     ($path:literal, $label:ident, $ty:literal, $auto:literal, $field:ident) => {
@@ -25,12 +25,11 @@ macro_rules! area {
 }
 
 macro_rules! radio {
-    ($path:literal, $label:ident, $codes:expr, $prefix:literal, $field:ident) => {
+    ($path:literal, $label:ident, $options:expr, $field:ident) => {
         FieldSpec::radio(
             $path,
             Msg::$label,
-            $codes,
-            $prefix,
+            $options,
             |d| &d.$field,
             |d, v| d.$field = v,
         )
@@ -38,12 +37,11 @@ macro_rules! radio {
 }
 
 macro_rules! checks {
-    ($path:literal, $label:ident, $codes:expr, $prefix:literal, $field:ident) => {
+    ($path:literal, $label:ident, $options:expr, $field:ident) => {
         FieldSpec::checks(
             $path,
             Msg::$label,
-            $codes,
-            $prefix,
+            $options,
             |d| &d.$field,
             |d| &mut d.$field,
         )
@@ -108,7 +106,7 @@ pub enum Block {
     Signature,
 }
 
-pub(super) const YES_NO: &[&str] = &["yes", "no"];
+pub(super) const YES_NO: Options = &[("yes", Msg::AnswerYes), ("no", Msg::AnswerNo)];
 
 /// The parts of each step, in order.
 pub fn blocks(step: Step) -> &'static [Block] {
@@ -224,26 +222,37 @@ mod tests {
         }
     }
 
+    /// Each choice's words are the text keyed `{prefix}.{code}`, one prefix
+    /// a question, and none is empty: naming the words beside the code
+    /// cannot pair a code with another choice's words.
     #[test]
-    fn every_choice_has_words() {
+    fn every_choice_has_its_own_words() {
         let catalog = intake_core::Catalog::english();
+        let mut lists = 0;
         for (_, spec) in all_specs() {
-            if let super::super::spec::Kind::Radio(codes, prefix)
-            | super::super::spec::Kind::Checks(codes, prefix) = spec.kind
+            if let super::super::spec::Kind::Radio(options)
+            | super::super::spec::Kind::Checks(options) = spec.kind
             {
-                for code in codes {
-                    let key = format!("{prefix}.{code}");
-                    let msg = Msg::from_key(&key).unwrap_or_else(|| panic!("no text {key}"));
-                    assert!(!catalog.text(msg).is_empty(), "{key}");
+                lists += 1;
+                let prefix = options[0].1.key().split_once('.').map(|(p, _)| p);
+                for (code, msg) in options {
+                    assert_eq!(
+                        Some(msg.key()),
+                        prefix.map(|p| format!("{p}.{code}")).as_deref(),
+                        "{}",
+                        spec.path
+                    );
+                    assert!(!catalog.text(*msg).is_empty(), "{}", msg.key());
                 }
             }
         }
+        assert_eq!(lists, 11);
     }
 
     #[test]
     fn the_vocabulary_lists_match_intake_core() {
         use intake_core::vocab::{Allergen, Condition, Goal, Modality, PayerKind, Pressure};
-        let codes = |all: &[&str]| all.iter().map(|c| c.to_string()).collect::<Vec<_>>();
+        let codes = |all: Options| all.iter().map(|(c, _)| c.to_string()).collect::<Vec<_>>();
         assert_eq!(
             codes(CONDITIONS),
             Condition::ALL

@@ -2,9 +2,14 @@
 
 use intake_core::{IntakeDraft, Msg};
 
-use super::FieldSpec;
+use super::{FieldSpec, Options};
 
-pub(super) const RELATIONSHIPS: &[&str] = &["self", "spouse", "parent", "other"];
+pub(super) const RELATIONSHIPS: Options = &[
+    ("self", Msg::RelationshipSelf),
+    ("spouse", Msg::RelationshipSpouse),
+    ("parent", Msg::RelationshipParent),
+    ("other", Msg::RelationshipOther),
+];
 
 pub(super) const INSURANCE: &[FieldSpec] = &[
     text!(
@@ -41,7 +46,6 @@ pub(super) const INSURANCE: &[FieldSpec] = &[
         "payer.health_insurance.subscriber_relationship",
         FieldSubscriberRelationship,
         RELATIONSHIPS,
-        "relationship",
         subscriber_relationship
     )
     .optional(),

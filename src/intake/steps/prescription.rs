@@ -3,7 +3,7 @@
 use intake_core::npi::{parse_npi, NpiError};
 use intake_core::{ErrorCode, Msg};
 
-use super::FieldSpec;
+use super::{FieldSpec, Options};
 
 /// The NPI check as the patient types (shown once they leave the field).
 pub(super) fn npi_live(typed: &str) -> Option<ErrorCode> {
@@ -65,14 +65,17 @@ pub(super) const PRESCRIBER: &[FieldSpec] = &[
     ),
 ];
 
-pub(super) const MODALITIES: &[&str] = &["97124", "97140", "97112"];
+pub(super) const MODALITIES: Options = &[
+    ("97124", Msg::Modality97124),
+    ("97140", Msg::Modality97140),
+    ("97112", Msg::Modality97112),
+];
 
 pub(super) const TREATMENT: &[FieldSpec] = &[
     checks!(
         "prescription.modalities",
         FieldModalities,
         MODALITIES,
-        "modality",
         modalities
     )
     .hint(Msg::FieldModalitiesHint),

@@ -3,28 +3,37 @@
 
 use intake_core::Msg;
 
-use super::{FieldSpec, YES_NO};
+use super::{FieldSpec, Options, YES_NO};
 
-pub(super) const GOALS: &[&str] = &[
-    "reduce_pain",
-    "improve_mobility",
-    "recover_from_injury",
-    "reduce_stress",
-    "sleep_better",
-    "improve_posture",
+pub(super) const GOALS: Options = &[
+    ("reduce_pain", Msg::GoalReducePain),
+    ("improve_mobility", Msg::GoalImproveMobility),
+    ("recover_from_injury", Msg::GoalRecoverFromInjury),
+    ("reduce_stress", Msg::GoalReduceStress),
+    ("sleep_better", Msg::GoalSleepBetter),
+    ("improve_posture", Msg::GoalImprovePosture),
 ];
-pub(super) const PRESSURES: &[&str] = &["light", "medium", "firm", "no_preference"];
-pub(super) const PRIOR: &[&str] = &["never", "occasionally", "regularly"];
-pub(super) const PAYERS: &[&str] = &[
-    "self_pay",
-    "health_insurance",
-    "auto_accident",
-    "workers_comp",
+pub(super) const PRESSURES: Options = &[
+    ("light", Msg::PressureLight),
+    ("medium", Msg::PressureMedium),
+    ("firm", Msg::PressureFirm),
+    ("no_preference", Msg::PressureNoPreference),
+];
+pub(super) const PRIOR: Options = &[
+    ("never", Msg::PriorNever),
+    ("occasionally", Msg::PriorOccasionally),
+    ("regularly", Msg::PriorRegularly),
+];
+pub(super) const PAYERS: Options = &[
+    ("self_pay", Msg::PayerSelfPay),
+    ("health_insurance", Msg::PayerHealthInsurance),
+    ("auto_accident", Msg::PayerAutoAccident),
+    ("workers_comp", Msg::PayerWorkersComp),
 ];
 
 pub(super) const VISIT: &[FieldSpec] = &[
     area!("visit.reason", FieldReason, reason).hint(Msg::FieldReasonHint),
-    checks!("visit.goals", FieldGoals, GOALS, "goal", goals).hint(Msg::FieldGoalsHint),
+    checks!("visit.goals", FieldGoals, GOALS, goals).hint(Msg::FieldGoalsHint),
     text!(
         "visit.goals_other",
         FieldGoalsOther,
@@ -33,14 +42,7 @@ pub(super) const VISIT: &[FieldSpec] = &[
         goals_other
     )
     .optional(),
-    radio!(
-        "visit.pressure",
-        FieldPressure,
-        PRESSURES,
-        "pressure",
-        pressure
-    )
-    .optional(),
+    radio!("visit.pressure", FieldPressure, PRESSURES, pressure).optional(),
     text!(
         "visit.areas_to_avoid",
         FieldAreasToAvoid,
@@ -53,7 +55,6 @@ pub(super) const VISIT: &[FieldSpec] = &[
         "visit.prior_massage",
         FieldPriorMassage,
         PRIOR,
-        "prior",
         prior_massage
     )
     .optional(),
@@ -61,9 +62,8 @@ pub(super) const VISIT: &[FieldSpec] = &[
         "prescription.has_prescription",
         FieldHasPrescription,
         YES_NO,
-        "answer",
         has_prescription
     )
     .hint(Msg::FieldHasPrescriptionHint),
-    radio!("payer.kind", FieldPayerKind, PAYERS, "payer", payer_kind),
+    radio!("payer.kind", FieldPayerKind, PAYERS, payer_kind),
 ];
