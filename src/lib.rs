@@ -9,6 +9,7 @@ pub mod dom;
 pub mod fetch;
 pub mod intake;
 pub mod json;
+pub mod json_writer;
 pub mod kiosk;
 pub mod learn;
 pub mod locale;

@@ -19,7 +19,7 @@ pub fn check(draft: &IntakeDraft, context: &SubmitContext, today: Date) -> Check
     let (submission, report) = draft.validate(context, &Rules::on(today));
     let body = report
         .is_valid()
-        .then(|| serde_json::to_string(&submission).ok())
+        .then(|| crate::json_writer::to_string(&submission))
         .flatten();
     Checked {
         errors: report.errors,

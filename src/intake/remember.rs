@@ -24,7 +24,7 @@ fn storage() -> Option<web_sys::Storage> {
 
 /// Keeps `draft` on this device, with the time.
 pub fn save(draft: &IntakeDraft) {
-    let Ok(text) = serde_json::to_string(&Remembered {
+    let Some(text) = crate::json_writer::to_string(&Remembered {
         saved_at: js_sys::Date::now() as u64,
         draft,
     }) else {
