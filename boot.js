@@ -141,6 +141,7 @@ globalThis.massageIntake = {
     asking = now;
     asking ? addEventListener("beforeunload", ask) : removeEventListener("beforeunload", ask);
   },
+  leavingAsks: () => asking,
   // A language switched to in the form reaches the first view's module too.
   setLang: (lang) => first?.set_language(lang),
   // The form module has no English texts of its own: it takes the first view's.

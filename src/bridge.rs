@@ -47,6 +47,8 @@ extern "C" {
     fn js_event(kind: &str, detail: &Object) -> Result<(), JsValue>;
     #[wasm_bindgen(catch, js_namespace = massageIntake, js_name = guard)]
     fn js_guard(reason: &str, on: bool) -> Result<(), JsValue>;
+    #[wasm_bindgen(catch, js_namespace = massageIntake, js_name = leavingAsks)]
+    fn js_leaving_asks() -> Result<bool, JsValue>;
     #[wasm_bindgen(catch, js_namespace = massageIntake, js_name = setLang)]
     fn js_set_lang(tag: &str) -> Result<(), JsValue>;
     #[wasm_bindgen(catch, js_namespace = massageIntake, js_name = english)]
@@ -148,6 +150,12 @@ pub fn guard(reason: Guard, on: bool) {
         Guard::Answers => "answers",
     };
     let _ = js_guard(reason, on);
+}
+
+/// Whether leaving the page would ask first (see [`guard`]); true when
+/// that cannot be told, so nothing is left on a guess.
+pub fn leaving_asks() -> bool {
+    js_leaving_asks().unwrap_or(true)
 }
 
 /// Tells the first view's module the language the form switched to.

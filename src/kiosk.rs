@@ -8,8 +8,10 @@
 //! A reset stops the form (a submission still on its way keeps going in the
 //! background, out of sight, until it is stored), clears the page's storage
 //! (the outbox of sealed envelopes excepted), removes every trace of the
-//! patient from the page, and shows the first view afresh. The browser's
-//! history gets no entry for any patient, so Back never leads to one.
+//! patient from the page, and loads the page anew, or when a submission is
+//! still on its way or the page's address does not answer, shows the first
+//! view afresh in place. The browser's history gets no entry for any
+//! patient, so Back never leads to one.
 
 use std::cell::{Cell, RefCell};
 
@@ -242,8 +244,47 @@ fn close_dialog() {
     }
 }
 
-/// Clears everything of this patient and shows the first view afresh.
+/// Clears everything of this patient and shows the page afresh.
 pub fn reset() {
+    clear();
+    let Some(restart) = RESTART.with(Cell::get) else {
+        return;
+    };
+    // Nothing of the patient stays in the page's memory either (a wasm
+    // memory never shrinks, and what was freed in it is not wiped): the page
+    // is loaded anew, which also keeps a tablet that runs all day as light
+    // after its hundredth patient as after its first. Not while a
+    // submission is on its way (it lives only in this page) or leaving
+    // would ask, and only when the page's own address answers: a tablet
+    // offline must not show the browser's error page. Otherwise the form
+    // starts afresh in place.
+    if crate::bridge::leaving_asks() {
+        return restart();
+    }
+    let Some(href) = web_sys::window().and_then(|w| w.location().href().ok()) else {
+        return restart();
+    };
+    wasm_bindgen_futures::spawn_local(async move {
+        let answers = crate::fetch::fetch(&href, None, RELOAD_CHECK_MS)
+            .await
+            .is_ok_and(|reply| (200..300).contains(&reply.status));
+        let reloading = answers
+            && !crate::bridge::leaving_asks()
+            && web_sys::window().is_some_and(|w| w.location().reload().is_ok());
+        if !reloading {
+            restart();
+        }
+    });
+}
+
+/// How long the page's address may take to answer before a reset starts
+/// the form afresh in place instead of loading the page anew.
+const RELOAD_CHECK_MS: u32 = 3_000;
+
+/// Clears everything of this patient: the form (a submission on its way
+/// goes on out of sight), the page's storage, its markup, the language
+/// chosen, the history entry's state.
+fn clear() {
     COUNTDOWN.with(|c| c.set(None));
     DONE_SINCE.with(|d| d.set(None));
     FOCUS_BEFORE.with(|f| f.borrow_mut().take());
@@ -274,9 +315,6 @@ pub fn reset() {
             let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&here));
         }
         window.scroll_to_with_x_and_y(0.0, 0.0);
-    }
-    if let Some(restart) = RESTART.with(Cell::get) {
-        restart();
     }
 }
 
@@ -388,7 +426,7 @@ fn try_exit() {
     }
     WRONG.with(|w| w.set((0, 0.0)));
     close_exit();
-    reset();
+    clear();
     if let Some(window) = web_sys::window() {
         let location = window.location();
         let path = location.pathname().unwrap_or_default();

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use intake_e2e::proxy::{Fault, FlakyProxy};
+use intake_e2e::proxy::{Fault, FlakyProxy, Outage};
 use intake_e2e::{Browser, Receiver};
 
 const CANARIES: [&str; 3] = ["Zqkioskgiven", "Zqkioskfamily", "Zqkioskreason"];
@@ -53,6 +53,16 @@ const EVERYTHING: &str = "const values = [...document.querySelectorAll('input, t
     JSON.stringify(Object.entries(localStorage)), JSON.stringify(Object.entries(sessionStorage)),\
     dumps.join('')].join('\\n');";
 
+/// Leaves a mark in the page's memory, to tell later whether the page was
+/// loaded anew.
+async fn mark_page(browser: &Browser) {
+    browser.eval("window.__samePage = true; return true;").await;
+}
+
+async fn same_page(browser: &Browser) -> bool {
+    browser.eval("return window.__samePage === true;").await == true
+}
+
 async fn assert_no_canary(browser: &Browser, when: &str) {
     let everything = browser.eval(EVERYTHING).await;
     let text = everything.as_str().unwrap_or_default();
@@ -95,6 +105,7 @@ async fn an_idle_kiosk_warns_then_clears_everything_for_the_next_patient() {
         .await;
     assert_eq!(backdrop, "rgb(29, 37, 33)", "an opaque backdrop");
     browser.screenshot("kiosk-idle-tablet").await;
+    mark_page(&browser).await;
 
     // Then the reset: a fresh form, nothing of the patient anywhere.
     browser.wait_for("#mi-patient-given-name").await;
@@ -114,6 +125,7 @@ async fn an_idle_kiosk_warns_then_clears_everything_for_the_next_patient() {
     }
     browser.wait_for("#mi-patient-given-name").await;
     assert_no_canary(&browser, "after the reset").await;
+    assert!(!same_page(&browser).await, "the page was loaded anew");
 
     // Back leads out of the kiosk, not to the previous patient; forward
     // returns to a clean form.
@@ -185,6 +197,7 @@ async fn the_thank_you_screen_asks_for_the_tablet_back_then_resets() {
         "the patient is already here: {done}"
     );
     browser.screenshot("kiosk-done-tablet").await;
+    mark_page(&browser).await;
     // Within a few seconds, untouched, it is ready for the next patient.
     for _ in 0..100 {
         if browser
@@ -198,7 +211,53 @@ async fn the_thank_you_screen_asks_for_the_tablet_back_then_resets() {
     }
     browser.wait_for("#mi-patient-given-name").await;
     assert_no_canary(&browser, "after the thank-you screen").await;
+    assert!(!same_page(&browser).await, "the page was loaded anew");
     assert_eq!(receiver.rows().len(), 1);
+    browser.quit().await;
+}
+
+/// With the clinic's server out of reach at the reset, the tablet does not
+/// load the page anew (that would leave the browser's error page on it): the
+/// form starts afresh in place, with nothing of the patient.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_offline_tablet_resets_in_place() {
+    let receiver = Receiver::start(Some(&config(4))).await;
+    let proxy = FlakyProxy::start(receiver.addr, Vec::new()).await;
+    let browser = Browser::start().await;
+    browser.open(&proxy.url("/")).await;
+    browser.wait_for("#mi-patient-given-name").await;
+    type_canaries(&browser).await;
+    browser.click("button[type=submit]").await;
+    browser.wait_for(".mi-hand-back").await;
+    proxy.go_down(Outage::Refused);
+    mark_page(&browser).await;
+    for _ in 0..150 {
+        if browser
+            .eval("return !document.querySelector('.mi-done') && document.getElementById('mi-patient-given-name')?.value === '';")
+            .await
+            == true
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    browser.wait_for("#mi-patient-given-name").await;
+    assert!(same_page(&browser).await, "reset in place");
+    assert_no_canary(&browser, "after the reset offline").await;
+    assert_eq!(receiver.rows().len(), 1);
+    // Back online, the next reset loads the page anew.
+    proxy.heal();
+    browser.type_into("mi-patient-given-name", "Next").await;
+    browser.wait_for("[role=alertdialog]").await;
+    for _ in 0..150 {
+        if !same_page(&browser).await {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    browser.wait_for("#mi-patient-given-name").await;
+    assert!(!same_page(&browser).await, "the page was loaded anew");
+    assert_eq!(browser.csp_violations().await, Vec::<String>::new());
     browser.quit().await;
 }
 
@@ -216,6 +275,7 @@ async fn a_submission_unsent_at_reset_still_arrives_once() {
     type_canaries(&browser).await;
     browser.click("button[type=submit]").await;
     browser.wait_for(".mi-send-retry").await;
+    mark_page(&browser).await;
     // Nobody touches the tablet: it warns, then resets with the submission unsent.
     browser.wait_for("[role=alertdialog]").await;
     // Generous: on a loaded 2-core machine the rebuilt form can take a while.
@@ -230,6 +290,10 @@ async fn a_submission_unsent_at_reset_still_arrives_once() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert_no_canary(&browser, "after the reset").await;
+    assert!(
+        same_page(&browser).await,
+        "the unsent submission lives in this page"
+    );
     assert!(receiver.rows().is_empty());
     // The next patient starts; the receiver comes back.
     browser.type_into("mi-patient-given-name", "Next").await;

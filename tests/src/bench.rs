@@ -327,9 +327,15 @@ pub async fn kiosk_intake(browser: &Browser) {
     until(browser, "document.querySelector('.mi-reference')").await;
 }
 
-/// Waits for the kiosk to reset after the thank-you screen.
+/// Waits for the kiosk to reset after the thank-you screen: the page loaded
+/// anew and ready for the next patient.
 pub async fn kiosk_reset(browser: &Browser) {
-    until(browser, "!document.querySelector('.mi-reference')").await;
+    until(
+        browser,
+        "!document.querySelector('.mi-reference') && document.readyState === 'complete' \
+         && document.querySelector('.mi-learn [data-start], #mi-patient-given-name')",
+    )
+    .await;
 }
 
 /// What the bench found: the table, and the memory figures on their own.
