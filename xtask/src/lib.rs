@@ -11,9 +11,14 @@ use flate2::Compression;
 // The gates below are the sizes measured when they were last set plus 5%:
 // they only move down. One that must move up says here what was added and
 // what it cost. Set on 2026-12-01 (rustc 1.95, wasm-bindgen 0.2.130,
-// wasm-opt 132, terser 5.51.4), when one form module replaced the form and
-// rules pair: first view 63,679 B, form 237,861 B, boot.js 1,629 B, FHIR
-// writer 87,180 B, sealing 32,771 B, embed.js 2,714 B, all 301,540 B.
+// wasm-opt 132, terser 5.51.4), when the choices' words were named beside
+// their codes, the submission was written without serde_json's writer and
+// wasm-opt was told the lowest kilobyte of memory is unused: form 230,879 B,
+// a page that opens on the form 232,522 B, FHIR writer 87,181 B, sealing
+// 32,649 B, embed.js 2,714 B, all 294,816 B. The first view's gate stays as
+// set when one form module replaced the form and rules pair (63,679 B then,
+// 63,937 B now: the kiosk reset that loads the page anew cost it 458 B, the
+// wasm-opt setting took 268 B off).
 
 /// The first view (its wasm + JS and boot.js) must stay under this many gzip
 /// bytes; tests fail above it.
@@ -21,13 +26,13 @@ pub const BUDGET_GZIP_BYTES: u64 = 66_860;
 /// Tests fail when the form module (the form and its rules, what a tap on
 /// "Start" needs) passes this many gzip bytes. It is fetched while the
 /// patient reads the first view.
-pub const FORM_LIMIT_GZIP_BYTES: u64 = 249_750;
+pub const FORM_LIMIT_GZIP_BYTES: u64 = 242_420;
 /// Tests fail when a page that opens on the form (`?view=intake`: the form
 /// module and boot.js, nothing of the first view) passes this many.
-pub const INTAKE_PAGE_LIMIT_GZIP_BYTES: u64 = 251_460;
+pub const INTAKE_PAGE_LIMIT_GZIP_BYTES: u64 = 244_140;
 /// Tests fail when the sealing module (fetched only when the clinic configures
 /// a public key) passes this many gzip bytes.
-pub const SEAL_LIMIT_GZIP_BYTES: u64 = 34_410;
+pub const SEAL_LIMIT_GZIP_BYTES: u64 = 34_280;
 /// Tests fail when the FHIR writer (fetched only when the clinic asks for
 /// FHIR) passes this many gzip bytes.
 pub const FHIR_LIMIT_GZIP_BYTES: u64 = 91_540;
@@ -35,7 +40,7 @@ pub const FHIR_LIMIT_GZIP_BYTES: u64 = 91_540;
 pub const EMBED_LIMIT_GZIP_BYTES: u64 = 2_850;
 /// Tests fail when everything a patient downloads without sealing passes
 /// this many (the first view and the form).
-pub const TOTAL_LIMIT_GZIP_BYTES: u64 = 316_620;
+pub const TOTAL_LIMIT_GZIP_BYTES: u64 = 309_550;
 
 /// One file of the built widget.
 #[derive(Clone, Debug, PartialEq, Eq)]
