@@ -22,6 +22,8 @@ use wasm_bindgen::JsCast;
 
 use crate::markup::escape;
 
+mod exit;
+
 /// The dialog's element id.
 pub const DIALOG_ID: &str = "mi-idle-dialog";
 
@@ -41,16 +43,9 @@ thread_local! {
     static DONE_SINCE: Cell<Option<f64>> = const { Cell::new(None) };
     /// What had the focus before the warning.
     static FOCUS_BEFORE: RefCell<Option<web_sys::HtmlElement>> = const { RefCell::new(None) };
-    /// The staff PIN, when the clinic set one.
-    static EXIT_PIN: RefCell<Option<String>> = const { RefCell::new(None) };
-    /// Wrong PINs in a row, and until when the exit is locked.
-    static WRONG: Cell<(u32, f64)> = const { Cell::new((0, 0.0)) };
     /// What shows the page afresh after a reset.
     static RESTART: Cell<Option<fn()>> = const { Cell::new(None) };
 }
-
-/// The staff exit's dialog id.
-pub const EXIT_ID: &str = "mi-exit-dialog";
 
 fn now() -> f64 {
     js_sys::Date::now()
@@ -74,7 +69,7 @@ pub fn watch(config: &WidgetConfig, restart: fn()) {
         }))
     });
     LAST_ACTIVITY.with(|l| l.set(now()));
-    EXIT_PIN.with(|p| *p.borrow_mut() = config.kiosk_exit_pin.clone());
+    exit::set_pin(config.kiosk_exit_pin.clone());
     if !first {
         return;
     }
@@ -82,7 +77,7 @@ pub fn watch(config: &WidgetConfig, restart: fn()) {
         return;
     };
     if config.kiosk_exit_pin.is_some() {
-        add_staff_button(&document);
+        exit::add_staff_button(&document);
     }
     let activity = Closure::<dyn Fn(web_sys::Event)>::new(|_: web_sys::Event| {
         // While the warning shows, only its button counts.
@@ -192,11 +187,10 @@ fn open_dialog(document: &web_sys::Document, seconds: u32) {
 }
 
 thread_local! {
-    /// One handler for every idle warning of the page's life, and one for
-    /// every staff exit dialog: a handler made per dialog would stay in
-    /// memory after it closed, one more for every patient.
+    /// One handler for every idle warning of the page's life: a handler made
+    /// per dialog would stay in memory after it closed, one more for every
+    /// patient.
     static IDLE_EVENTS: Closure<dyn Fn(web_sys::Event)> = Closure::new(on_idle_event);
-    static EXIT_EVENTS: Closure<dyn Fn(web_sys::Event)> = Closure::new(on_exit_event);
 }
 
 /// A click or key in the idle warning.
@@ -206,19 +200,6 @@ fn on_idle_event(ev: web_sys::Event) {
         // One control in the dialog: the focus stays on it; Escape means "still here".
         ("keydown", Some("Tab")) => ev.prevent_default(),
         ("keydown", Some("Escape")) => close_dialog(),
-        _ => {}
-    }
-}
-
-/// A submit, click or key in the staff exit dialog.
-fn on_exit_event(ev: web_sys::Event) {
-    match (ev.type_().as_str(), key_of(&ev).as_deref()) {
-        ("submit", _) => {
-            ev.prevent_default();
-            try_exit();
-        }
-        ("click", _) if target_id(&ev).as_deref() == Some("mi-exit-cancel") => close_exit(),
-        ("keydown", Some("Escape")) => close_exit(),
         _ => {}
     }
 }
@@ -315,121 +296,5 @@ fn clear() {
             let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&here));
         }
         window.scroll_to_with_x_and_y(0.0, 0.0);
-    }
-}
-
-/// A small "Staff" button in a corner, outside the patient's view of the form.
-fn add_staff_button(document: &web_sys::Document) {
-    let Ok(button) = document.create_element("button") else {
-        return;
-    };
-    button.set_id("mi-staff");
-    button.set_class_name("mi-staff");
-    let _ = button.set_attribute("type", "button");
-    button.set_text_content(Some(crate::locale::english().text(Msg::KioskStaff)));
-    let open = Closure::<dyn Fn()>::new(open_exit);
-    let _ = button.add_event_listener_with_callback("click", open.as_ref().unchecked_ref());
-    open.forget();
-    if let Some(body) = document.body() {
-        let _ = body.append_child(&button);
-    }
-}
-
-fn open_exit() {
-    let Some(document) = document() else {
-        return;
-    };
-    if document.get_element_by_id(EXIT_ID).is_some() {
-        return;
-    }
-    let catalog = crate::locale::english();
-    let Ok(backdrop) = document.create_element("div") else {
-        return;
-    };
-    backdrop.set_id(EXIT_ID);
-    backdrop.set_class_name("mi-dialog-backdrop");
-    backdrop.set_inner_html(&format!(
-        concat!(
-            r#"<form class="mi-dialog" role="dialog" aria-modal="true" aria-labelledby="mi-exit-title">"#,
-            r#"<h2 id="mi-exit-title">{title}</h2>"#,
-            r#"<label for="mi-exit-pin">{pin}</label>"#,
-            r#"<input id="mi-exit-pin" type="password" inputmode="numeric" autocomplete="off" maxlength="8" aria-describedby="mi-exit-error">"#,
-            r#"<p id="mi-exit-error" class="mi-exit-error" role="alert"></p>"#,
-            r#"<button type="submit" class="mi-button mi-button--primary">{leave}</button> "#,
-            r#"<button type="button" class="mi-button" id="mi-exit-cancel">{cancel}</button></form>"#
-        ),
-        title = escape(catalog.text(Msg::KioskExitTitle)),
-        pin = escape(catalog.text(Msg::KioskExitPin)),
-        leave = escape(catalog.text(Msg::KioskExitLeave)),
-        cancel = escape(catalog.text(Msg::KioskExitCancel)),
-    ));
-    EXIT_EVENTS.with(|on| {
-        for kind in ["submit", "click", "keydown"] {
-            let _ = backdrop.add_event_listener_with_callback(kind, on.as_ref().unchecked_ref());
-        }
-    });
-    if let Some(body) = document.body() {
-        let _ = body.append_child(&backdrop);
-    }
-    if let Some(input) = document
-        .get_element_by_id("mi-exit-pin")
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-    {
-        let _ = input.focus();
-    }
-}
-
-fn close_exit() {
-    if let Some(dialog) = document().and_then(|d| d.get_element_by_id(EXIT_ID)) {
-        dialog.remove();
-    }
-}
-
-/// Leaves kiosk mode on the right PIN: everything of the last patient is
-/// cleared, then the page opens as the standalone intake.
-fn try_exit() {
-    let Some(document) = document() else {
-        return;
-    };
-    let catalog = crate::locale::english();
-    let say = |msg: Msg| {
-        if let Some(error) = document.get_element_by_id("mi-exit-error") {
-            error.set_text_content(Some(catalog.text(msg)));
-        }
-    };
-    let (wrong, locked_until) = WRONG.with(Cell::get);
-    if now() < locked_until {
-        return say(Msg::KioskExitLocked);
-    }
-    let typed = document
-        .get_element_by_id("mi-exit-pin")
-        .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
-        .map(|i| i.value())
-        .unwrap_or_default();
-    let right = EXIT_PIN.with(|p| p.borrow().as_deref() == Some(typed.as_str()));
-    if !right {
-        let wrong = wrong + 1;
-        // Five wrong in a row lock the exit for a minute.
-        let until = if wrong >= 5 { now() + 60_000.0 } else { 0.0 };
-        WRONG.with(|w| w.set((if wrong >= 5 { 0 } else { wrong }, until)));
-        if let Some(input) = document
-            .get_element_by_id("mi-exit-pin")
-            .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
-        {
-            input.set_value("");
-        }
-        return say(if wrong >= 5 {
-            Msg::KioskExitLocked
-        } else {
-            Msg::KioskExitWrong
-        });
-    }
-    WRONG.with(|w| w.set((0, 0.0)));
-    close_exit();
-    clear();
-    if let Some(window) = web_sys::window() {
-        let location = window.location();
-        let path = location.pathname().unwrap_or_default();
-        let _ = location.replace(&format!("{path}?mode=standalone"));
     }
 }
