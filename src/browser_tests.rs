@@ -433,6 +433,18 @@ async fn when_the_fhir_writer_cannot_load_the_patient_is_told_and_nothing_is_los
     assert_eq!(input(&root, "mi-patient-given-name").value(), "Ana");
 }
 
+/// What a kiosk reset asks before loading the page anew: the page's own
+/// address answers from its server; a missing page and a closed port do not.
+#[wasm_bindgen_test]
+async fn the_pages_own_address_answers_and_others_do_not() {
+    let here = web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .expect("an address");
+    assert!(crate::fetch::answers(&here, 3_000).await, "{here}");
+    assert!(!crate::fetch::answers("/no-such-page-here", 3_000).await);
+    assert!(!crate::fetch::answers("http://127.0.0.1:9/", 3_000).await);
+}
+
 #[wasm_bindgen_test]
 async fn a_missing_bridge_function_is_an_error_not_a_silence() {
     let saved = js_sys::Reflect::get(&js_sys::global(), &"massageIntake".into())

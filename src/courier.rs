@@ -40,6 +40,16 @@ pub struct Watcher {
     pub hurried: Box<dyn Fn() -> bool>,
 }
 
+impl Watcher {
+    /// Nobody watches: the form was taken down before the send began.
+    pub fn unwatched() -> Watcher {
+        Watcher {
+            report: Box::new(|_| false),
+            hurried: Box::new(|| false),
+        }
+    }
+}
+
 /// Sends `parcel` until the policy says it is done, and tidies the outbox
 /// after it; returns the final word (never [`Next::Retry`]).
 pub async fn deliver(parcel: Parcel, watcher: Watcher) -> Next {

@@ -11,6 +11,8 @@ pub struct Fetched {
     pub status: u16,
     pub retry_after: Option<String>,
     pub body: String,
+    /// The reply came from another address than the one asked.
+    pub redirected: bool,
 }
 
 /// Why no reply came.
@@ -29,7 +31,6 @@ pub async fn fetch(
     body: Option<(&str, &[(&str, &str)])>,
     timeout_ms: u32,
 ) -> Result<Fetched, FetchError> {
-    let window = web_sys::window().ok_or(FetchError::Request)?;
     let init = RequestInit::new();
     if let Some((text, headers)) = body {
         init.set_method("POST");
@@ -40,6 +41,22 @@ pub async fn fetch(
         init.set_headers(&h);
         init.set_body(&text.into());
     }
+    send(url, init, timeout_ms).await
+}
+
+/// Whether `url` answers with a success from its server within
+/// `timeout_ms`: never from the browser's cache, and not through a redirect
+/// (a network's sign-in page answers every address that way).
+pub async fn answers(url: &str, timeout_ms: u32) -> bool {
+    let init = RequestInit::new();
+    init.set_cache(web_sys::RequestCache::NoStore);
+    send(url, init, timeout_ms)
+        .await
+        .is_ok_and(|reply| (200..300).contains(&reply.status) && !reply.redirected)
+}
+
+async fn send(url: &str, init: RequestInit, timeout_ms: u32) -> Result<Fetched, FetchError> {
+    let window = web_sys::window().ok_or(FetchError::Request)?;
     // No cookies or credentials: the endpoint needs none, and a host page's must never travel.
     init.set_credentials(web_sys::RequestCredentials::Omit);
     // An AbortController aborted by a timer: unlike AbortSignal.timeout it
@@ -82,6 +99,7 @@ async fn read(
         .dyn_into()
         .map_err(|_| FetchError::Network)?;
     let status = response.status();
+    let redirected = response.redirected();
     let retry_after = response.headers().get("retry-after").ok().flatten();
     let text = response.text().map_err(|_| FetchError::Network)?;
     let body = JsFuture::from(text)
@@ -93,6 +111,7 @@ async fn read(
         status,
         retry_after,
         body,
+        redirected,
     })
 }
 

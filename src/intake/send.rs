@@ -110,7 +110,12 @@ impl Sender {
                 }))
                 .is_some()
             {
-                // Taken down while sealing: the outbox has the envelope.
+                // Taken down while the parcel was made (a kiosk reset): a
+                // sealed envelope is in the outbox; anything else goes on
+                // out of sight, as a send under way at a reset does.
+                if !parcel.kept {
+                    courier::deliver(parcel, Watcher::unwatched()).await;
+                }
                 return;
             }
             self.clear_errors.run(());
@@ -174,23 +179,39 @@ impl Sender {
         let checked = crate::rules::check(current, &ctx, today());
         let body = match checked.body {
             Some(body) if checked.errors.is_empty() => body,
+            // Valid, yet not written (the writer refuses floats): never a
+            // silent Send.
+            None if checked.errors.is_empty() => {
+                self.fail(Msg::SendRejected, 0);
+                return None;
+            }
             _ => {
                 let _ = self.state.try_set(SendState::Idle);
                 self.show_errors.run(checked.errors);
                 return None;
             }
         };
-        let body = match settings.format {
-            Format::Json => body,
-            Format::Fhir => match crate::bridge::fhir(&body).await {
-                Ok(fhir) => fhir,
-                Err(_) => {
-                    self.fail(Msg::SendRulesUnavailable, 0);
-                    return None;
-                }
-            },
-        };
         let id = ctx.submission_id;
+        // From here the submission is on its way: a kiosk reset meanwhile
+        // keeps the page and the send goes on (see `submit`).
+        crate::unsettled::hold(&id);
+        let body = match settings.format {
+            Format::Json => Some(body),
+            Format::Fhir => crate::bridge::fhir(&body).await.ok(),
+        };
+        let parcel = match body {
+            Some(body) => self.parcel(id.clone(), body, settings).await,
+            None => {
+                self.fail(Msg::SendRulesUnavailable, 0);
+                None
+            }
+        };
+        crate::unsettled::release(&id);
+        parcel
+    }
+
+    /// The parcel of `body`: sealed and kept when the clinic set a key.
+    async fn parcel(self, id: String, body: String, settings: &Settings) -> Option<Parcel> {
         let endpoint = settings.endpoint.as_str().to_owned();
         let timeout_ms = settings.timeout_seconds.saturating_mul(1000);
         let Some(key) = &settings.public_key else {
@@ -203,12 +224,10 @@ impl Sender {
                 timeout_ms,
             });
         };
-        // Sealing may wait for the network: leaving asks already.
-        crate::unsettled::hold(&id);
+        // Sealing may wait for the network; `prepare` holds the page meanwhile.
         let (envelope, kept) = self
             .seal_and_keep(key, &endpoint, &id, &body, settings.format)
             .await;
-        crate::unsettled::release(&id);
         Some(Parcel {
             endpoint,
             id,

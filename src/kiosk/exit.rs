@@ -10,7 +10,7 @@ use intake_core::Msg;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::{clear, document, key_of, now, target_id};
+use super::{clear, document, key_of, now, restart_in_place, target_id};
 use crate::markup::escape;
 
 /// The staff exit's dialog id.
@@ -151,7 +151,11 @@ fn try_exit() {
     }
     WRONG.with(|w| w.set((0, 0.0)));
     close_exit();
+    // Cleared and shown afresh in place first (a reset under way is called
+    // off): should leaving ask, because a submission is still on its way,
+    // and staff choose to stay, the tablet shows the form, not a blank page.
     clear();
+    restart_in_place();
     if let Some(window) = web_sys::window() {
         let location = window.location();
         let path = location.pathname().unwrap_or_default();

@@ -43,6 +43,8 @@ thread_local! {
     static DONE_SINCE: Cell<Option<f64>> = const { Cell::new(None) };
     /// What had the focus before the warning.
     static FOCUS_BEFORE: RefCell<Option<web_sys::HtmlElement>> = const { RefCell::new(None) };
+    /// A reset is under way (its page blank while its address is tried).
+    static RESETTING: Cell<bool> = const { Cell::new(false) };
     /// What shows the page afresh after a reset.
     static RESTART: Cell<Option<fn()>> = const { Cell::new(None) };
 }
@@ -105,6 +107,9 @@ fn tick() {
     let Some(timings) = TIMINGS.with(Cell::get) else {
         return;
     };
+    if RESETTING.with(Cell::get) {
+        return;
+    }
     let Some(document) = document() else {
         return;
     };
@@ -227,35 +232,48 @@ fn close_dialog() {
 
 /// Clears everything of this patient and shows the page afresh.
 pub fn reset() {
-    clear();
-    let Some(restart) = RESTART.with(Cell::get) else {
+    // One reset at a time: the page is blank while its address is tried,
+    // and the watch must not start another over it.
+    if RESETTING.with(|r| r.replace(true)) {
         return;
-    };
+    }
+    clear();
     // Nothing of the patient stays in the page's memory either (a wasm
     // memory never shrinks, and what was freed in it is not wiped): the page
     // is loaded anew, which also keeps a tablet that runs all day as light
     // after its hundredth patient as after its first. Not while a
     // submission is on its way (it lives only in this page) or leaving
-    // would ask, and only when the page's own address answers: a tablet
-    // offline must not show the browser's error page. Otherwise the form
-    // starts afresh in place.
-    if crate::bridge::leaving_asks() {
-        return restart();
-    }
-    let Some(href) = web_sys::window().and_then(|w| w.location().href().ok()) else {
-        return restart();
+    // would ask, and only when the page's own address answers from its
+    // server: a tablet offline must not show the browser's error page.
+    // Otherwise the form starts afresh in place.
+    let href = web_sys::window().and_then(|w| w.location().href().ok());
+    let Some(href) = href.filter(|_| !crate::bridge::leaving_asks()) else {
+        return restart_in_place();
     };
     wasm_bindgen_futures::spawn_local(async move {
-        let answers = crate::fetch::fetch(&href, None, RELOAD_CHECK_MS)
-            .await
-            .is_ok_and(|reply| (200..300).contains(&reply.status));
+        let answers = crate::fetch::answers(&href, RELOAD_CHECK_MS).await;
+        // The staff exit may have taken over meanwhile.
+        if !RESETTING.with(Cell::get) {
+            return;
+        }
         let reloading = answers
             && !crate::bridge::leaving_asks()
             && web_sys::window().is_some_and(|w| w.location().reload().is_ok());
         if !reloading {
-            restart();
+            restart_in_place();
         }
     });
+}
+
+/// Shows the page afresh without loading it anew (the patient's traces are
+/// cleared already).
+fn restart_in_place() {
+    RESETTING.with(|r| r.set(false));
+    // The next patient's idle time starts now, not at the reset.
+    LAST_ACTIVITY.with(|l| l.set(now()));
+    if let Some(restart) = RESTART.with(Cell::get) {
+        restart();
+    }
 }
 
 /// How long the page's address may take to answer before a reset starts

@@ -1,5 +1,6 @@
 //! `cargo xtask bench`'s browser half in its short form: it runs, every
-//! figure is there, and kiosk resets do not grow the wasm memory. Timings are
+//! figure is there, kiosk resets load the page anew and do not grow the wasm
+//! memory. Timings are
 //! printed by the bench only; nothing here depends on one.
 
 use intake_e2e::bench::{run, Options};
@@ -33,6 +34,7 @@ async fn the_bench_runs_and_kiosk_resets_do_not_grow_memory() {
         );
     }
     assert!(report.wasm_after_one > 1_000_000.0, "{report:?}");
+    assert_eq!(report.reloads, 3, "every reset loaded the page anew");
     assert!(
         report.wasm_after_all <= report.wasm_after_one * 1.1,
         "wasm memory grew from {} to {} bytes over 3 kiosk resets",

@@ -216,12 +216,14 @@ async fn the_thank_you_screen_asks_for_the_tablet_back_then_resets() {
     browser.quit().await;
 }
 
-/// With the clinic's server out of reach at the reset, the tablet does not
-/// load the page anew (that would leave the browser's error page on it): the
-/// form starts afresh in place, with nothing of the patient.
+/// With the clinic's server out of reach at the reset (here: every request
+/// hangs), the tablet does not load the page anew (that would leave the
+/// browser's error page on it): after trying its address for 3 seconds, with
+/// the idle watch firing meanwhile (2 seconds) and starting no second reset,
+/// the form starts afresh in place, once, with nothing of the patient.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_offline_tablet_resets_in_place() {
-    let receiver = Receiver::start(Some(&config(4))).await;
+    let receiver = Receiver::start(Some(&config(2))).await;
     let proxy = FlakyProxy::start(receiver.addr, Vec::new()).await;
     let browser = Browser::start().await;
     browser.open(&proxy.url("/")).await;
@@ -229,7 +231,7 @@ async fn an_offline_tablet_resets_in_place() {
     type_canaries(&browser).await;
     browser.click("button[type=submit]").await;
     browser.wait_for(".mi-hand-back").await;
-    proxy.go_down(Outage::Refused);
+    proxy.go_down(Outage::Hung);
     mark_page(&browser).await;
     for _ in 0..150 {
         if browser
@@ -243,6 +245,15 @@ async fn an_offline_tablet_resets_in_place() {
     }
     browser.wait_for("#mi-patient-given-name").await;
     assert!(same_page(&browser).await, "reset in place");
+    // The idle watch waited for the reset: no warning over the fresh form
+    // (its idle time starts now), and one form.
+    assert_eq!(
+        browser
+            .eval("return [document.querySelectorAll('.mi-root').length, !!document.getElementById('mi-idle-dialog')];")
+            .await,
+        serde_json::json!([1, false]),
+        "one fresh form, no warning"
+    );
     assert_no_canary(&browser, "after the reset offline").await;
     assert_eq!(receiver.rows().len(), 1);
     // Back online, the next reset loads the page anew.

@@ -338,10 +338,24 @@ pub async fn kiosk_reset(browser: &Browser) {
     .await;
 }
 
+/// Leaves a mark in the page, for [`reset_reloads`].
+pub async fn mark_page(browser: &Browser) {
+    script(browser, "window.__benchMark = true; return true;").await;
+}
+
+/// Waits for the kiosk to reset after the thank-you screen; true when the
+/// reset loaded the page anew (the mark left by [`mark_page`] is gone).
+pub async fn reset_reloads(browser: &Browser) -> bool {
+    kiosk_reset(browser).await;
+    script(browser, "return window.__benchMark === undefined;").await == Value::Bool(true)
+}
+
 /// What the bench found: the table, and the memory figures on their own.
 #[derive(Clone, Debug, Default)]
 pub struct Report {
     pub lines: Vec<Line>,
+    /// Kiosk resets that loaded the page anew, of `resets`.
+    pub reloads: usize,
     /// wasm memory (all modules) and JS heap, in bytes, after one kiosk reset…
     pub wasm_after_one: f64,
     pub heap_after_one: f64,
@@ -525,21 +539,27 @@ pub async fn run(options: Options) -> Report {
     let browser = Browser::start().await;
     browser.open(&kiosk.url("/?mode=kiosk")).await;
     kiosk_intake(&browser).await;
+    mark_page(&browser).await;
     let (heap_done, wasm_done) = memory(&browser).await;
-    kiosk_reset(&browser).await;
+    let mut reloads = usize::from(reset_reloads(&browser).await);
     let (heap_1, wasm_1) = memory(&browser).await;
     // Also weighed once warm (after 10): V8 compiles and optimises the
     // bindings' functions over the first cycles, and that code is JS heap too.
     let mut warm = None;
     for done in 1..options.resets {
         kiosk_intake(&browser).await;
-        kiosk_reset(&browser).await;
+        mark_page(&browser).await;
+        reloads += usize::from(reset_reloads(&browser).await);
         if done + 1 == WARM_RESETS && options.resets > WARM_RESETS {
             warm = Some(memory(&browser).await.0);
         }
     }
     let (heap_n, wasm_n) = memory(&browser).await;
     browser.quit().await;
+    out.push(line(
+        "kiosk resets that loaded the page anew",
+        format!("{reloads} of {}", options.resets),
+    ));
     let mb = |b: f64| format!("{:.2} MB", b / 1_048_576.0);
     out.push(line(
         "memory after a full intake (JS heap / wasm)",
@@ -639,6 +659,7 @@ pub async fn run(options: Options) -> Report {
         lines: out,
         wasm_after_one: wasm_total(&wasm_1),
         heap_after_one: heap_1,
+        reloads,
         wasm_after_all: wasm_total(&wasm_n),
         heap_after_all: heap_n,
     }
