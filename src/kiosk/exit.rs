@@ -10,7 +10,7 @@ use intake_core::Msg;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::{clear, document, key_of, now, restart_in_place, target_id};
+use super::{clear, document, key_of, now, restart_in_place, show_dialog, target_id};
 use crate::markup::escape;
 
 /// The staff exit's dialog id.
@@ -89,19 +89,14 @@ fn open_exit() {
         cancel = escape(catalog.text(Msg::KioskExitCancel)),
     ));
     EXIT_EVENTS.with(|on| {
-        for kind in ["submit", "click", "keydown"] {
-            let _ = backdrop.add_event_listener_with_callback(kind, on.as_ref().unchecked_ref());
-        }
+        show_dialog(
+            &document,
+            &backdrop,
+            on,
+            &["submit", "click", "keydown"],
+            "mi-exit-pin",
+        );
     });
-    if let Some(body) = document.body() {
-        let _ = body.append_child(&backdrop);
-    }
-    if let Some(input) = document
-        .get_element_by_id("mi-exit-pin")
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-    {
-        let _ = input.focus();
-    }
 }
 
 fn close_exit() {

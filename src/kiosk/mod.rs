@@ -176,19 +176,32 @@ fn open_dialog(document: &web_sys::Document, seconds: u32) {
         escape(catalog.text(Msg::KioskIdleStay)),
     ));
     IDLE_EVENTS.with(|on| {
-        for kind in ["click", "keydown"] {
-            let _ = backdrop.add_event_listener_with_callback(kind, on.as_ref().unchecked_ref());
-        }
+        show_dialog(
+            document,
+            &backdrop,
+            on,
+            &["click", "keydown"],
+            "mi-idle-stay",
+        )
     });
+}
+
+/// Puts a dialog's backdrop in the page with the page's one handler for
+/// `kinds` of event, and focuses the element `focus` in it.
+fn show_dialog(
+    document: &web_sys::Document,
+    backdrop: &web_sys::Element,
+    on: &Closure<dyn Fn(web_sys::Event)>,
+    kinds: &[&str],
+    focus: &str,
+) {
+    for kind in kinds {
+        let _ = backdrop.add_event_listener_with_callback(kind, on.as_ref().unchecked_ref());
+    }
     if let Some(body) = document.body() {
-        let _ = body.append_child(&backdrop);
+        let _ = body.append_child(backdrop);
     }
-    if let Some(button) = document
-        .get_element_by_id("mi-idle-stay")
-        .and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok())
-    {
-        let _ = button.focus();
-    }
+    crate::dom::focus_by_id(focus);
 }
 
 thread_local! {

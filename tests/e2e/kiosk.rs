@@ -53,6 +53,17 @@ const EVERYTHING: &str = "const values = [...document.querySelectorAll('input, t
     JSON.stringify(Object.entries(localStorage)), JSON.stringify(Object.entries(sessionStorage)),\
     dumps.join('')].join('\\n');";
 
+/// Waits up to `tries` tenths of a second for `condition` (a script
+/// expression) to hold in the page; what then holds is for the caller to check.
+async fn until(browser: &Browser, condition: &str, tries: u32) {
+    for _ in 0..tries {
+        if browser.eval(&format!("return !!({condition});")).await == true {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 /// Leaves a mark in the page's memory, to tell later whether the page was
 /// loaded anew.
 async fn mark_page(browser: &Browser) {
@@ -109,20 +120,12 @@ async fn an_idle_kiosk_warns_then_clears_everything_for_the_next_patient() {
 
     // Then the reset: a fresh form, nothing of the patient anywhere.
     browser.wait_for("#mi-patient-given-name").await;
-    for _ in 0..100 {
-        if browser
-            .eval("return !document.getElementById('mi-idle-dialog');")
-            .await
-            == true
-            && browser
-                .eval("return document.getElementById('mi-patient-given-name')?.value === '';")
-                .await
-                == true
-        {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    until(
+        &browser,
+        "!document.getElementById('mi-idle-dialog') && document.getElementById('mi-patient-given-name')?.value === ''",
+        100,
+    )
+    .await;
     browser.wait_for("#mi-patient-given-name").await;
     assert_no_canary(&browser, "after the reset").await;
     assert!(!same_page(&browser).await, "the page was loaded anew");
@@ -199,16 +202,7 @@ async fn the_thank_you_screen_asks_for_the_tablet_back_then_resets() {
     browser.screenshot("kiosk-done-tablet").await;
     mark_page(&browser).await;
     // Within a few seconds, untouched, it is ready for the next patient.
-    for _ in 0..100 {
-        if browser
-            .eval("return !document.querySelector('.mi-done');")
-            .await
-            == true
-        {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    until(&browser, "!document.querySelector('.mi-done')", 100).await;
     browser.wait_for("#mi-patient-given-name").await;
     assert_no_canary(&browser, "after the thank-you screen").await;
     assert!(!same_page(&browser).await, "the page was loaded anew");
@@ -233,16 +227,12 @@ async fn an_offline_tablet_resets_in_place() {
     browser.wait_for(".mi-hand-back").await;
     proxy.go_down(Outage::Hung);
     mark_page(&browser).await;
-    for _ in 0..150 {
-        if browser
-            .eval("return !document.querySelector('.mi-done') && document.getElementById('mi-patient-given-name')?.value === '';")
-            .await
-            == true
-        {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    until(
+        &browser,
+        "!document.querySelector('.mi-done') && document.getElementById('mi-patient-given-name')?.value === ''",
+        150,
+    )
+    .await;
     browser.wait_for("#mi-patient-given-name").await;
     assert!(same_page(&browser).await, "reset in place");
     // The idle watch waited for the reset: no warning over the fresh form
@@ -260,12 +250,7 @@ async fn an_offline_tablet_resets_in_place() {
     proxy.heal();
     browser.type_into("mi-patient-given-name", "Next").await;
     browser.wait_for("[role=alertdialog]").await;
-    for _ in 0..150 {
-        if !same_page(&browser).await {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    until(&browser, "window.__samePage !== true", 150).await;
     browser.wait_for("#mi-patient-given-name").await;
     assert!(!same_page(&browser).await, "the page was loaded anew");
     assert_eq!(browser.csp_violations().await, Vec::<String>::new());
@@ -290,16 +275,12 @@ async fn a_submission_unsent_at_reset_still_arrives_once() {
     // Nobody touches the tablet: it warns, then resets with the submission unsent.
     browser.wait_for("[role=alertdialog]").await;
     // Generous: on a loaded 2-core machine the rebuilt form can take a while.
-    for _ in 0..300 {
-        if browser
-            .eval("return !document.getElementById('mi-idle-dialog') && document.getElementById('mi-patient-given-name')?.value === '';")
-            .await
-            == true
-        {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    until(
+        &browser,
+        "!document.getElementById('mi-idle-dialog') && document.getElementById('mi-patient-given-name')?.value === ''",
+        300,
+    )
+    .await;
     assert_no_canary(&browser, "after the reset").await;
     assert!(
         same_page(&browser).await,
@@ -507,12 +488,7 @@ async fn staff_leave_kiosk_mode_with_the_pin_only() {
         .send_keys("2468\n")
         .await
         .expect("type the PIN");
-    for _ in 0..50 {
-        if browser.eval("return location.search;").await == "?mode=standalone" {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    until(&browser, "location.search === '?mode=standalone'", 50).await;
     assert_eq!(
         browser.eval("return location.search;").await,
         "?mode=standalone"
