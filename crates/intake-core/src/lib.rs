@@ -5,6 +5,7 @@
 //! Nothing here touches the DOM or the network.
 
 pub mod base64;
+pub mod body;
 pub mod config;
 pub mod contact;
 pub mod date;

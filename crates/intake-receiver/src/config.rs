@@ -12,6 +12,9 @@
 //! header_timeout_seconds = 10
 //! max_connections = 512
 //! accept_sealed = true
+//! staff_idle_minutes = 15
+//! staff_max_session_hours = 12
+//! https = true
 //! ```
 //!
 //! A bad value is a start-up error that names its setting.
@@ -90,6 +93,17 @@ pub struct ReceiverConfig {
     /// refused with `sealed_not_expected` otherwise [default: false].
     #[arg(long, env = "INTAKE_ACCEPT_SEALED")]
     pub accept_sealed: Option<bool>,
+    /// The staff inbox signs a staff member out after this many minutes
+    /// without use [default: 15].
+    #[arg(long, env = "INTAKE_STAFF_IDLE_MINUTES")]
+    pub staff_idle_minutes: Option<u64>,
+    /// ...and at the latest this many hours after login [default: 12].
+    #[arg(long, env = "INTAKE_STAFF_MAX_SESSION_HOURS")]
+    pub staff_max_session_hours: Option<u64>,
+    /// The receiver is reached over TLS (a proxy in front of it): the staff
+    /// session cookie is then `Secure` and `__Host-` [default: false].
+    #[arg(long, env = "INTAKE_HTTPS")]
+    pub https: Option<bool>,
 }
 
 /// An origin as a browser sends it, `https://host[:port]` (or `http://`),
@@ -169,6 +183,11 @@ impl ReceiverConfig {
             header_timeout_seconds: over.header_timeout_seconds.or(self.header_timeout_seconds),
             max_connections: over.max_connections.or(self.max_connections),
             accept_sealed: over.accept_sealed.or(self.accept_sealed),
+            staff_idle_minutes: over.staff_idle_minutes.or(self.staff_idle_minutes),
+            staff_max_session_hours: over
+                .staff_max_session_hours
+                .or(self.staff_max_session_hours),
+            https: over.https.or(self.https),
         }
     }
 
@@ -222,6 +241,8 @@ impl ReceiverConfig {
             "rate_limit_per_minute",
             self.rate_limit_per_minute.map(u64::from),
         )?;
+        positive("staff_idle_minutes", self.staff_idle_minutes)?;
+        positive("staff_max_session_hours", self.staff_max_session_hours)?;
         if self.prescription_validity_days.is_some_and(|d| d < 1) {
             return Err("prescription_validity_days: must be 1 or more".to_owned());
         }
@@ -250,6 +271,16 @@ impl ReceiverConfig {
                 .unwrap_or(defaults.header_timeout),
             max_connections: self.max_connections.unwrap_or(defaults.max_connections),
             accept_sealed: self.accept_sealed.unwrap_or(false),
+            staff: crate::staff::StaffSettings {
+                idle: self
+                    .staff_idle_minutes
+                    .map_or(defaults.staff.idle, |m| Duration::from_secs(m * 60)),
+                max: self
+                    .staff_max_session_hours
+                    .map_or(defaults.staff.max, |h| Duration::from_secs(h * 3600)),
+                https: self.https.unwrap_or(false),
+                limits: defaults.staff.limits,
+            },
         })
     }
 }

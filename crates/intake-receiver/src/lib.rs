@@ -13,6 +13,7 @@
 
 pub mod config;
 pub mod export;
+pub mod staff;
 pub mod store;
 
 use std::future::Future;
@@ -104,6 +105,8 @@ pub struct Settings {
     /// Whether the clinic's widget seals submissions: only then are sealed
     /// envelopes (which the receiver cannot check) accepted.
     pub accept_sealed: bool,
+    /// The staff inbox at `/staff/`.
+    pub staff: staff::StaffSettings,
 }
 
 impl Settings {
@@ -123,6 +126,7 @@ impl Settings {
             header_timeout: std::time::Duration::from_secs(10),
             max_connections: 512,
             accept_sealed: false,
+            staff: staff::StaffSettings::default(),
         }
     }
 }
@@ -228,14 +232,19 @@ pub fn app(settings: &Settings) -> Result<Router, rusqlite::Error> {
         .layer(DefaultBodyLimit::max(settings.max_body_bytes))
         .layer(cors(&settings.cors_origins))
         .with_state(AppState {
-            store,
+            store: store.clone(),
             prescription_validity_days: settings.prescription_validity_days,
             max_body_bytes: settings.max_body_bytes,
             body_timeout: settings.body_timeout,
             in_flight: Arc::default(),
             accept_sealed: settings.accept_sealed,
         });
-    let mut router = api;
+    let mut router = api.merge(staff::router(
+        store,
+        settings.staff.clone(),
+        settings.dist.clone(),
+        settings.trusted_proxies.clone(),
+    ));
     // The widget's files are public: a clinic's page may load them (embed.js's
     // inline mode fetches the page, its styles, the first view and the
     // configuration from another origin).
@@ -276,7 +285,8 @@ pub fn app(settings: &Settings) -> Result<Router, rusqlite::Error> {
             guard_static,
         ))
         .layer(middleware::from_fn(cache_control))
-        .layer(SetResponseHeaderLayer::overriding(
+        // The staff inbox sets its own, stricter policy.
+        .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_str(&content_security_policy(&settings.frame_ancestors))
                 .unwrap_or(HeaderValue::from_static(CONTENT_SECURITY_POLICY)),

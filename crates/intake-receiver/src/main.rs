@@ -52,6 +52,24 @@ enum Command {
         #[arg(long)]
         db: Option<PathBuf>,
     },
+    /// Staff accounts for the inbox at /staff/.
+    Staff {
+        #[command(subcommand)]
+        action: StaffAction,
+        /// The SQLite file [default: the configured database].
+        #[arg(long, global = true)]
+        db: Option<PathBuf>,
+    },
+    /// Print the staff inbox's audit trail (time, account, action,
+    /// reference), tab-separated, oldest first.
+    Audit {
+        /// The first day to include (YYYY-MM-DD, UTC).
+        #[arg(long)]
+        since: String,
+        /// The SQLite file to read [default: the configured database].
+        #[arg(long)]
+        db: Option<PathBuf>,
+    },
     /// Make the clinic's key pair for sealed submissions: the private key
     /// goes to a new file (readable by its owner only), the public key to
     /// standard output, for the widget's `public_key` setting.
@@ -60,6 +78,17 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+}
+
+#[derive(Subcommand, Debug)]
+enum StaffAction {
+    /// Add an account: asks for its password twice at a terminal, or reads
+    /// it from the first line of standard input.
+    Add { name: String },
+    /// Remove an account and end its sessions.
+    Remove { name: String },
+    /// List the accounts.
+    List,
 }
 
 fn main() -> ExitCode {
@@ -110,6 +139,8 @@ fn main() -> ExitCode {
             )
         }
         Some(Command::Keygen { out }) => keygen(&out),
+        Some(Command::Staff { action, db }) => staff(&db.unwrap_or_else(|| config.db()), action),
+        Some(Command::Audit { since, db }) => audit(&db.unwrap_or_else(|| config.db()), &since),
     }
 }
 
@@ -145,6 +176,98 @@ fn write_out(
                     done.failed
                 );
                 return ExitCode::FAILURE;
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("intake-receiver: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The new account's password: asked twice at a terminal, else the first
+/// line of standard input.
+fn new_password() -> Result<String, String> {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password: ").map_err(|e| e.to_string())?;
+        let second = rpassword::prompt_password("Again: ").map_err(|e| e.to_string())?;
+        if first != second {
+            return Err("the two passwords differ; nothing was changed".to_owned());
+        }
+        return Ok(first);
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|e| e.to_string())?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+fn open_store(db: &std::path::Path) -> Result<intake_receiver::Store, ExitCode> {
+    intake_receiver::Store::open(db).map_err(|e| {
+        eprintln!("intake-receiver: cannot open {}: {e}", db.display());
+        ExitCode::FAILURE
+    })
+}
+
+fn staff(db: &std::path::Path, action: StaffAction) -> ExitCode {
+    use intake_receiver::staff::accounts;
+    let store = match open_store(db) {
+        Ok(store) => store,
+        Err(code) => return code,
+    };
+    let done = match action {
+        StaffAction::Add { name } => accounts::check_name(&name)
+            .and_then(|()| new_password())
+            .and_then(|password| store.with(|conn| accounts::add(conn, &name, &password)))
+            .map(|()| eprintln!("intake-receiver: account `{name}` added")),
+        StaffAction::Remove { name } => match store.with(|conn| accounts::remove(conn, &name)) {
+            Ok(true) => {
+                eprintln!("intake-receiver: account `{name}` removed, its sessions ended");
+                Ok(())
+            }
+            Ok(false) => Err(format!("there is no account named `{name}`")),
+            Err(e) => Err(e.to_string()),
+        },
+        StaffAction::List => store
+            .with(accounts::list)
+            .map(|list| {
+                for (name, created) in list {
+                    println!("{name}\t{created}");
+                }
+            })
+            .map_err(|e| e.to_string()),
+    };
+    match done {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("intake-receiver: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn audit(db: &std::path::Path, since: &str) -> ExitCode {
+    if intake_core::Date::parse(since).is_none() {
+        eprintln!("intake-receiver: --since {since}: use a date like 2026-11-01");
+        return ExitCode::FAILURE;
+    }
+    let store = match open_store(db) {
+        Ok(store) => store,
+        Err(code) => return code,
+    };
+    match store.with(|conn| intake_receiver::staff::accounts::events(conn, since)) {
+        Ok(events) => {
+            for e in events {
+                println!(
+                    "{}\t{}\t{}\t{}",
+                    e.at,
+                    e.account,
+                    e.action,
+                    e.reference.as_deref().unwrap_or("-")
+                );
             }
             ExitCode::SUCCESS
         }

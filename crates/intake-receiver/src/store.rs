@@ -48,6 +48,8 @@ impl Store {
                 body          TEXT NOT NULL
             ) STRICT;",
         )?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        crate::staff::accounts::migrate(&conn)?;
         Ok(Store {
             conn: Arc::new(Mutex::new(conn)),
             path: path.to_owned(),
@@ -89,6 +91,53 @@ impl Store {
         })
     }
 
+    /// Runs `f` on the database connection (one at a time).
+    pub fn with<T>(&self, f: impl FnOnce(&Connection) -> T) -> T {
+        let conn = self
+            .conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        f(&conn)
+    }
+
+    /// Stored submissions received from `since` up to `until` (both
+    /// `YYYY-MM-DD`, UTC, inclusive; either may be open), newest first, at
+    /// most `limit`.
+    pub fn recent(
+        &self,
+        since: Option<&str>,
+        until: Option<&str>,
+        limit: u32,
+    ) -> rusqlite::Result<Vec<Row>> {
+        self.with(|conn| {
+            let mut stmt = conn.prepare(
+                "SELECT s.reference, s.received_at, s.body, r.account, r.at
+                 FROM submissions s LEFT JOIN reviews r ON r.reference = s.reference
+                 WHERE s.received_at >= ?1 AND substr(s.received_at, 1, 10) <= ?2
+                 ORDER BY s.received_at DESC, s.reference LIMIT ?3",
+            )?;
+            let rows = stmt.query_map(
+                params![since.unwrap_or(""), until.unwrap_or("9999-12-31"), limit],
+                Row::read,
+            )?;
+            rows.collect()
+        })
+    }
+
+    /// The submission stored under `reference`.
+    pub fn by_reference(&self, reference: &str) -> rusqlite::Result<Option<Row>> {
+        self.with(|conn| {
+            conn.query_row(
+                "SELECT s.reference, s.received_at, s.body, r.account, r.at
+                 FROM submissions s LEFT JOIN reviews r ON r.reference = s.reference
+                 WHERE s.reference = ?1",
+                params![reference],
+                Row::read,
+            )
+            .optional()
+        })
+    }
+
     /// How many submissions are stored.
     pub fn count(&self) -> rusqlite::Result<u64> {
         let conn = self
@@ -97,6 +146,30 @@ impl Store {
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         let n: i64 = conn.query_row("SELECT count(*) FROM submissions", [], |row| row.get(0))?;
         Ok(u64::try_from(n).unwrap_or(0))
+    }
+}
+
+/// One stored submission as staff read it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Row {
+    pub reference: String,
+    pub received_at: String,
+    /// The submission's JSON, or a sealed envelope's.
+    pub body: String,
+    /// Who marked it reviewed, and when.
+    pub reviewed: Option<(String, String)>,
+}
+
+impl Row {
+    fn read(row: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
+        let by: Option<String> = row.get(3)?;
+        let at: Option<String> = row.get(4)?;
+        Ok(Row {
+            reference: row.get(0)?,
+            received_at: row.get(1)?,
+            body: row.get(2)?,
+            reviewed: by.zip(at),
+        })
     }
 }
 
