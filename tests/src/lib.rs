@@ -50,6 +50,8 @@ pub struct Receiver {
     pub addr: std::net::SocketAddr,
     /// The SQLite file it stores into.
     pub db: PathBuf,
+    /// The widget configuration it serves, when one was given.
+    widget_config: Option<PathBuf>,
     _dir: tempfile::TempDir,
     shutdown: Option<oneshot::Sender<()>>,
 }
@@ -76,6 +78,7 @@ impl Receiver {
             std::fs::write(&file, text).expect("write widget config");
             settings.widget_config = Some(file);
         }
+        let served_config = settings.widget_config.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -91,9 +94,20 @@ impl Receiver {
             base: format!("http://{addr}"),
             addr,
             db,
+            widget_config: served_config,
             _dir: dir,
             shutdown: Some(tx),
         }
+    }
+
+    /// Serves `text` as the widget's configuration from now on (as a clinic
+    /// editing its file would); the receiver must have started with one.
+    pub fn set_widget_config(&self, text: &str) {
+        let file = self
+            .widget_config
+            .as_ref()
+            .expect("started with a widget configuration");
+        std::fs::write(file, text).expect("write widget config");
     }
 
     /// The URL of `path` on this receiver.

@@ -55,7 +55,11 @@ pub struct FlakyProxy {
     pub attempts: Arc<AtomicU32>,
     faults: Arc<Mutex<VecDeque<Fault>>>,
     trouble: Arc<Mutex<Trouble>>,
+    seen: Seen,
 }
+
+/// Every request that reached the proxy: its request line and its body.
+type Seen = Arc<Mutex<Vec<(String, Vec<u8>)>>>;
 
 const SUBMISSIONS: &str = "/api/v1/submissions";
 
@@ -72,9 +76,12 @@ impl FlakyProxy {
         let counter = attempts.clone();
         let queue = faults.clone();
         let now = trouble.clone();
+        let seen = Seen::default();
+        let record = seen.clone();
         tokio::spawn(async move {
             while let Ok((client, _)) = listener.accept().await {
                 let (faults, counter, now) = (faults.clone(), counter.clone(), now.clone());
+                let record = record.clone();
                 tokio::spawn(async move {
                     match outage(&now) {
                         Some(Outage::Refused) => drop(client),
@@ -85,7 +92,7 @@ impl FlakyProxy {
                             drop(client);
                         }
                         None => {
-                            let _ = handle(client, upstream, faults, counter, now).await;
+                            let _ = handle(client, upstream, faults, counter, now, record).await;
                         }
                     }
                 });
@@ -96,7 +103,13 @@ impl FlakyProxy {
             attempts,
             faults: queue,
             trouble,
+            seen,
         }
+    }
+
+    /// Every request so far: its request line (`POST /path HTTP/1.1`) and body.
+    pub fn requests(&self) -> Vec<(String, Vec<u8>)> {
+        self.seen.lock().map(|s| s.clone()).unwrap_or_default()
     }
 
     /// The receiver is reachable again: the faults not yet used are dropped,
@@ -200,8 +213,13 @@ async fn handle(
     faults: Arc<Mutex<VecDeque<Fault>>>,
     attempts: Arc<AtomicU32>,
     trouble: Arc<Mutex<Trouble>>,
+    seen: Seen,
 ) -> std::io::Result<()> {
     let (head, body) = read_request(&mut client).await?;
+    if let Ok(mut seen) = seen.lock() {
+        let line = head.lines().next().unwrap_or("").to_owned();
+        seen.push((line, body.clone()));
+    }
     let path = head.split(' ').nth(1).unwrap_or("");
     let blocked = trouble
         .lock()

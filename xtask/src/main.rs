@@ -198,6 +198,13 @@ fn setup(browser: Browser) -> Result {
             "the browser tests need Chromium and chromedriver",
         )?;
     }
+    if browser == Browser::Needed && output("pdftotext", &["-v"]).is_none() {
+        // pdftotext -v prints to stderr and succeeds; absent, `output` is None.
+        apt_install(
+            &["poppler-utils"],
+            "the staff inbox's print test reads the printed PDF with pdftotext",
+        )?;
+    }
     if browser == Browser::Needed {
         fhir_schema()?;
         axe_core()?;
@@ -356,11 +363,66 @@ fn dist() -> Result<BundleSizes> {
     println!(
         "wrote {languages} languages to dist/locales/ (fetched only when a patient needs one)"
     );
+    staff_bundle(&root().join("dist"))?;
     let files = precompress(&root().join("dist")).map_err(|e| e.to_string())?;
     println!("precompressed {files} files (.br, .gz) for the receiver to send as they are");
     let sizes = measure(&root().join("dist")).map_err(|e| e.to_string())?;
     print_sizes(&sizes);
     Ok(sizes)
+}
+
+/// The staff inbox (`dist/staff/`): its page, script and styles from
+/// `staff/`, and the `intake-staff` module that opens sealed intakes and
+/// draws the chart, built and bound here (it is no part of the widget, so
+/// trunk does not build it and no size gate counts it).
+fn staff_bundle(dist: &Path) -> Result {
+    let out = dist.join("staff");
+    std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
+    run(cargo().args([
+        "build",
+        "--release",
+        "--package",
+        "intake-staff",
+        "--lib",
+        "--target",
+        WASM_TARGET,
+    ]))?;
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target"));
+    let wasm = target
+        .join(WASM_TARGET)
+        .join("release")
+        .join("intake_staff.wasm");
+    run(Command::new("wasm-bindgen")
+        .arg("--target")
+        .arg("web")
+        .arg("--no-typescript")
+        .arg("--out-dir")
+        .arg(&out)
+        .arg(&wasm))?;
+    let bound = out.join("intake_staff_bg.wasm");
+    run(Command::new("wasm-opt")
+        .args([
+            "-Oz",
+            "--enable-reference-types",
+            "--enable-bulk-memory",
+            "--enable-nontrapping-float-to-int",
+            "--enable-sign-ext",
+            "--enable-mutable-globals",
+        ])
+        .arg(&bound)
+        .arg("-o")
+        .arg(&bound))?;
+    for file in ["index.html", "staff.js", "staff.css"] {
+        std::fs::copy(root().join("staff").join(file), out.join(file))
+            .map_err(|e| format!("staff/{file}: {e}"))?;
+    }
+    println!(
+        "built the staff inbox into dist/staff/ ({} bytes of wasm)",
+        file_len(&bound)
+    );
+    Ok(())
 }
 
 /// Each module's wasm gets short import and export names (binaryen's
@@ -522,12 +584,14 @@ fn demo(args: &[String]) -> Result {
         .ok_or("--port leaves no room for the demo site")?;
     let widget = format!("http://127.0.0.1:{port}");
     let site = format!("http://127.0.0.1:{site_port}");
+    let password = demo_staff_account(&receiver)?;
     serve_demo_site(site_port, &widget)?;
     println!("\nmassage-intake demo");
     println!("  intake page:  {widget}/");
     println!("  kiosk mode:   {widget}/?mode=kiosk");
     println!("  clinic site:  {site}/  (both embeds, on another origin)");
     println!("  submissions:  POST {widget}/api/v1/submissions -> data/intake.sqlite3");
+    println!("  staff inbox:  {widget}/staff/  (account `demo`, password `{password}`)");
     println!("  stop with Ctrl-C\n");
     run(Command::new(receiver).current_dir(root()).args([
         "--addr",
@@ -539,6 +603,46 @@ fn demo(args: &[String]) -> Result {
         "--frame-ancestor",
         &site,
     ]))
+}
+
+/// A staff account `demo` in the demo's database with a new random password
+/// (made again at each start, which ends its old sessions); the password.
+fn demo_staff_account(receiver: &Path) -> Result<String> {
+    use std::io::{Read, Write};
+    let mut bytes = [0u8; 15];
+    std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| f.read_exact(&mut bytes))
+        .map_err(|e| format!("no randomness for the demo password: {e}"))?;
+    const LETTERS: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    let password: String = bytes
+        .iter()
+        .map(|b| char::from(LETTERS[usize::from(*b) % LETTERS.len()]))
+        .collect();
+    let db = ["--db", "data/intake.sqlite3"];
+    // Gone already on a first run: that failure is expected.
+    let _ = Command::new(receiver)
+        .current_dir(root())
+        .args(["staff", "remove", "demo"])
+        .args(db)
+        .stderr(std::process::Stdio::null())
+        .status();
+    let mut add = Command::new(receiver)
+        .current_dir(root())
+        .args(["staff", "add", "demo"])
+        .args(db)
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("intake-receiver staff add: {e}"))?;
+    if let Some(mut stdin) = add.stdin.take() {
+        writeln!(stdin, "{password}").map_err(|e| format!("intake-receiver staff add: {e}"))?;
+    }
+    let status = add
+        .wait()
+        .map_err(|e| format!("intake-receiver staff add: {e}"))?;
+    if !status.success() {
+        return Err("could not make the demo's staff account".to_owned());
+    }
+    Ok(password)
 }
 
 /// Serves `demo/site/index.html`, a clinic's website embedding the widget at
@@ -617,6 +721,8 @@ fn test(e2e_runs: u32) -> Result {
             "massage-intake",
             "--package",
             "intake-fhir",
+            "--package",
+            "intake-staff",
             "--target",
             WASM_TARGET,
             "--all-targets",

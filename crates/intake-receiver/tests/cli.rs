@@ -343,3 +343,67 @@ fn export_prints_what_was_stored() {
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("exported 1 submission"));
 }
+
+/// Runs the binary with `stdin` as its standard input: (success, stdout, stderr).
+fn run_with_input(args: &[&str], stdin: &str) -> (bool, String, String) {
+    use std::io::Write;
+    let mut child = Command::new(BIN)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start intake-receiver");
+    if let Some(mut input) = child.stdin.take() {
+        input.write_all(stdin.as_bytes()).expect("write stdin");
+    }
+    let out = child.wait_with_output().expect("wait");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn staff_accounts_are_added_listed_and_removed_and_the_audit_trail_printed() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("intake.sqlite3");
+    let db = db.to_string_lossy().into_owned();
+    let add = |name: &str, password: &str| {
+        run_with_input(
+            &["staff", "add", name, "--db", &db],
+            &format!("{password}\n"),
+        )
+    };
+    let (ok, _, err) = add("ana", "short");
+    assert!(!ok && err.contains("at least 12"), "{err}");
+    let (ok, _, err) = add("Ana Lima", "a long enough password");
+    assert!(!ok && err.contains("not an account name"), "{err}");
+    let (ok, _, err) = add("ana", "a long enough password");
+    assert!(ok, "{err}");
+    let (ok, _, err) = add("ana", "another long password");
+    assert!(!ok && err.contains("exists"), "{err}");
+    let stored = intake_receiver::Store::open(std::path::Path::new(&db))
+        .expect("store")
+        .with(|c| intake_receiver::staff::accounts::password_hash(c, "ana"))
+        .expect("query")
+        .expect("ana's hash");
+    assert!(stored.starts_with("$argon2id$") && !stored.contains("long enough"));
+    let (ok, listed, _) = run_with_input(&["staff", "list", "--db", &db], "");
+    assert!(ok && listed.starts_with("ana\t"), "{listed}");
+    let (ok, _, err) = run_with_input(&["staff", "remove", "ana", "--db", &db], "");
+    assert!(ok, "{err}");
+    let (ok, _, err) = run_with_input(&["staff", "remove", "ana", "--db", &db], "");
+    assert!(!ok && err.contains("no account"), "{err}");
+    intake_receiver::Store::open(std::path::Path::new(&db))
+        .expect("store")
+        .with(|c| intake_receiver::staff::accounts::record(c, "ben", "view", Some("MI-AAAA-BBBB")))
+        .expect("record");
+    let (ok, trail, _) = run_with_input(&["audit", "--since", "2000-01-01", "--db", &db], "");
+    assert!(ok);
+    let fields: Vec<&str> = trail.trim_end().split('\t').collect();
+    assert_eq!(fields[1..], ["ben", "view", "MI-AAAA-BBBB"], "{trail}");
+    let (ok, _, err) = run_with_input(&["audit", "--since", "last week", "--db", &db], "");
+    assert!(!ok && err.contains("use a date"), "{err}");
+}

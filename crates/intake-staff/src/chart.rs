@@ -29,6 +29,22 @@ fn word(english: &Catalog, prefix: &str, code: &str) -> String {
         .map_or_else(|| code.to_owned(), |m| english.text(m).to_owned())
 }
 
+/// An RFC 3339 UTC time as a person reads it, to the minute
+/// (`2026-11-27 14:05 UTC`); anything else as it is.
+pub fn when(timestamp: &str) -> String {
+    let b = timestamp.as_bytes();
+    let shaped = b.len() >= 17
+        && b[10] == b'T'
+        && b[13] == b':'
+        && timestamp.ends_with('Z')
+        && Date::parse(&timestamp[..10]).is_some();
+    if shaped {
+        format!("{} {} UTC", &timestamp[..10], &timestamp[11..16])
+    } else {
+        timestamp.to_owned()
+    }
+}
+
 fn yes_no(answer: Option<bool>) -> &'static str {
     match answer {
         Some(true) => "Yes",
@@ -103,16 +119,16 @@ fn head(h: &mut Html, s: &Submission, receipt: &Receipt<'_>) {
         .zip(on)
         .map(|(born, on)| format!(" (age {})", born.age_on(on)))
         .unwrap_or_default();
-    h.raw("<header class=\"chart-head\"><h2 id=\"chart-name\">")
+    h.raw("<header class=\"chart-head\"><h1 id=\"chart-name\">")
         .text(&name)
-        .raw("</h2>");
+        .raw("</h1>");
     h.pairs(&[
         ("Date of birth", Some(format!("{}{age}", p.date_of_birth))),
         ("Phone", Some(p.phone.clone())),
         ("Email", p.email.as_ref().map(|e| e.as_str().to_owned())),
         ("Reference", Some(receipt.reference.to_owned())),
-        ("Submitted", Some(s.submitted_at.clone())),
-        ("Received", Some(receipt.received_at.to_owned())),
+        ("Submitted", Some(when(&s.submitted_at))),
+        ("Received", Some(when(receipt.received_at))),
         (
             "From",
             Some(format!(
@@ -136,10 +152,10 @@ fn mode_code(s: &Submission) -> &'static str {
 
 fn section(h: &mut Html, id: &str, title: &str) {
     h.raw(&format!(
-        "<section class=\"part part-{id}\" aria-labelledby=\"h-{id}\"><h3 id=\"h-{id}\">"
+        "<section class=\"part part-{id}\" aria-labelledby=\"h-{id}\"><h2 id=\"h-{id}\">"
     ))
     .text(title)
-    .raw("</h3>");
+    .raw("</h2>");
 }
 
 fn safety(h: &mut Html, s: &Submission, english: &Catalog) {
@@ -267,7 +283,8 @@ fn figure(h: &mut Html, s: &Submission, english: &Catalog, shapes: &[Shape], sid
     for ((_, _, x, y, w, hgt), intensity) in &marked {
         let (cx, cy) = (x + w / 2, y + hgt / 2 + 6);
         h.raw(&format!(
-            "<text class=\"pain-number\" x=\"{cx}\" y=\"{cy}\" text-anchor=\"middle\">{intensity}</text>"
+            "<text class=\"pain-number\" data-band=\"{band}\" x=\"{cx}\" y=\"{cy}\" text-anchor=\"middle\" aria-hidden=\"true\">{intensity}</text>",
+            band = intensity_class(*intensity)
         ));
     }
     h.raw("</svg><figcaption>")
@@ -649,7 +666,11 @@ fn signature(h: &mut Html, sig: &Signature) {
             h.el("p", "warning", "No signature.");
         }
     }
-    h.el("p", "signed-at", &format!("Signed {}", sig.signed_at));
+    h.el(
+        "p",
+        "signed-at",
+        &format!("Signed {}", when(&sig.signed_at)),
+    );
     h.raw("</div>");
 }
 
@@ -671,6 +692,14 @@ mod tests {
             received_at: "2026-11-20T15:04:05.123Z",
             sealed: false,
         }
+    }
+
+    #[test]
+    fn times_read_to_the_minute_in_utc_and_odd_ones_stay_as_they_are() {
+        assert_eq!(when("2026-11-27T14:05:09.120Z"), "2026-11-27 14:05 UTC");
+        assert_eq!(when("2026-11-27T14:05:09Z"), "2026-11-27 14:05 UTC");
+        assert_eq!(when("yesterday"), "yesterday");
+        assert_eq!(when("2026-13-27T14:05:09Z"), "2026-13-27T14:05:09Z");
     }
 
     #[test]
