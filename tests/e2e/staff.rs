@@ -314,6 +314,39 @@ async fn staff_read_print_and_hand_over_plain_and_sealed_intakes_with_an_audit_t
     })
     .await;
 
+    // By flag: only the example has any.
+    browser
+        .eval("const f = document.getElementById('flag'); f.selectedIndex = 1; f.dispatchEvent(new Event('change'));")
+        .await;
+    until("one flagged", async || {
+        browser
+            .eval("return document.querySelectorAll('table.list tbody tr').length;")
+            .await
+            == 1
+    })
+    .await;
+    assert!(text_of(&browser, "table.list tbody")
+        .await
+        .contains(&documented));
+    browser
+        .eval("const f = document.getElementById('flag'); f.selectedIndex = 0; f.dispatchEvent(new Event('change'));")
+        .await;
+    // By date, asked of the receiver: nothing from next year on.
+    browser
+        .eval("const d = document.getElementById('since'); d.value = '2099-01-01'; d.dispatchEvent(new Event('change'));")
+        .await;
+    until_text(&browser, "main", |t| t.contains("No intakes in this range")).await;
+    browser
+        .eval("const d = document.getElementById('since'); d.value = ''; d.dispatchEvent(new Event('change'));")
+        .await;
+    until("all three back", async || {
+        browser
+            .eval("return document.querySelectorAll('table.list tbody tr').length;")
+            .await
+            == 3
+    })
+    .await;
+
     let plain_link = format!("#/s/{plain}");
     tab_to(&browser, &plain_link).await;
     press_enter(&browser).await;

@@ -617,7 +617,7 @@ fn consent(record: Option<&ConsentRecord>) -> Option<String> {
     Some(match record {
         Some(r) => format!(
             "Accepted {} (version {})",
-            r.accepted_at,
+            when(&r.accepted_at),
             r.version.as_str()
         ),
         None => "Not given".to_owned(),
@@ -802,6 +802,7 @@ mod tests {
         s.health.allergies.clear();
         let html = chart_html(&s, &receipt());
         assert_eq!(html.matches("Not answered").count(), 4, "{html}");
+        assert!(!html.contains("T14:03"), "times read as times: {html}");
     }
 
     #[test]
