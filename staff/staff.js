@@ -26,6 +26,10 @@ const state = {
   opened: new Map(),
   filters: { since: "", until: "", flag: "", search: "" },
   idleTimer: 0,
+  lastCall: 0,
+  more: false,
+  limit: 0,
+  printing: false,
 };
 
 /** An element with attributes and children (strings become text). */
@@ -65,6 +69,7 @@ async function api(method, path, body) {
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (method !== "GET" && state.session) headers["X-CSRF-Token"] = state.session.csrf;
   let response;
+  state.lastCall = Date.now();
   try {
     response = await fetch(path, {
       method,
@@ -102,6 +107,11 @@ async function audit(action, reference) {
 
 function touch() {
   if (!state.session) return;
+  // Use of the page keeps the receiver's session alive too.
+  if (Date.now() - state.lastCall > 60_000) {
+    state.lastCall = Date.now();
+    api("GET", "/staff/api/session").catch(() => {});
+  }
   window.clearTimeout(state.idleTimer);
   state.idleTimer = window.setTimeout(() => {
     forget(`Signed out after ${Math.round(state.session.idle_seconds / 60)} minutes without use.`);
@@ -236,8 +246,15 @@ function keyPanel(after) {
     }
     input.value = "";
     try {
-      state.key = new Key(text);
+      const key = new Key(text);
       text = "";
+      const sealedTo = new Set(state.items.filter((i) => i.sealed && i.key_id).map((i) => i.key_id));
+      if (sealedTo.size && !sealedTo.has(key.id())) {
+        const id = key.id();
+        key.free();
+        throw new Error(`This key (${id}) opens none of the sealed intakes listed, which were sealed to ${[...sealedTo].join(", ")}. Choose the clinic's private key file, not its public key.`);
+      }
+      state.key = key;
       announce(`The clinic's key ${state.key.id()} is loaded.`);
       after();
     } catch (e) {
@@ -274,19 +291,30 @@ function badges(codes) {
   return el("ul", { class: "badges" }, codes.map((code) => el("li", { class: `badge badge-${code}` }, badge(code))));
 }
 
+/** The bound of a local day as a UTC instant: its start, or with `after` the next day's. */
+function dayBound(value, after) {
+  const [y, m, d] = value.split("-").map(Number);
+  if (!y || !m || !d) return "";
+  return new Date(y, m - 1, d + (after ? 1 : 0)).toISOString();
+}
+
 async function fetchList() {
   const query = new URLSearchParams();
-  if (state.filters.since) query.set("since", state.filters.since);
-  if (state.filters.until) query.set("until", state.filters.until);
+  // Days as the staff member's own calendar has them, as the list shows times.
+  if (state.filters.since) query.set("since", dayBound(state.filters.since, false));
+  if (state.filters.until) query.set("until", dayBound(state.filters.until, true));
   const response = await api("GET", `/staff/api/submissions?${query}`);
   const body = await json(response);
   if (!response.ok) {
-    throw new Error(body.error === "dates_are_yyyy_mm_dd" ? "Choose dates as year, month and day." : "The list could not be loaded. Try again in a moment.");
+    throw new Error(body.error === "dates_are_yyyy_mm_dd" ? "Choose dates as month, day and year." : "The list could not be loaded. Try again in a moment.");
   }
   state.items = body.items || [];
-  // Rows of sealed intakes become readable once the key is loaded.
+  state.more = Boolean(body.more);
+  state.limit = body.limit || state.items.length;
+  // Rows of sealed intakes become readable once the key is loaded (those
+  // with a photo are opened with their chart).
   if (state.key) {
-    for (const item of state.items.filter((i) => i.sealed)) {
+    for (const item of state.items.filter((i) => i.sealed && i.envelope)) {
       try {
         const summary = JSON.parse(row(await openSealed(item.reference, item.envelope)));
         Object.assign(item, summary, { readable: true });
@@ -298,21 +326,29 @@ async function fetchList() {
   }
 }
 
+/** Lower case without accents: "Renée" finds "renee". */
+function folded(text) {
+  return String(text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+}
+
 function matches(item) {
   const { flag, search } = state.filters;
   if (flag && !(item.flags || []).includes(flag)) return false;
-  if (!search) return true;
-  const needle = search.trim().toLowerCase();
-  const haystack = [item.reference, item.given_name, item.family_name, `${item.given_name} ${item.family_name}`]
-    .filter(Boolean).join(" ").toLowerCase();
+  const needle = folded(search).trim().replace(/\s+/g, " ");
+  if (!needle) return true;
+  const haystack = [
+    item.reference,
+    `${item.given_name || ""} ${item.family_name || ""}`,
+    `${item.family_name || ""}, ${item.given_name || ""}`,
+  ].map(folded).join("\n");
   return haystack.includes(needle);
 }
 
 function listRow(item) {
   const sealedUnread = item.sealed && !item.readable;
-  const name = sealedUnread
-    ? el("span", { class: "sealed" }, item.problem || "Sealed: load the clinic key to read")
-    : `${item.family_name}, ${item.given_name}`;
+  const unread = item.problem
+    || (item.envelope ? "Sealed: load the clinic key to read" : "Sealed, with a photo: open it to read");
+  const name = sealedUnread ? el("span", { class: "sealed" }, unread) : `${item.family_name}, ${item.given_name}`;
   const status = item.reviewed
     ? el("span", { class: "status reviewed" }, `Reviewed by ${item.reviewed.by}`)
     : el("span", { class: "status new" }, "New");
@@ -333,50 +369,84 @@ function flagChoices() {
   return [...seen].sort();
 }
 
-function renderList(problem = "") {
+/** The count, the notice of older intakes, and the table, for the filters as they are. */
+function results() {
   const shown = state.items.filter(matches);
+  const total = `${shown.length} of ${state.items.length} intake${state.items.length === 1 ? "" : "s"}`;
+  const parts = [el("p", { id: "count", class: "count" }, total)];
+  if (state.more) {
+    parts.push(el("p", { class: "notice" }, `Only the newest ${state.limit} intakes in these dates are listed: choose dates to find older ones.`));
+  }
+  const typed = state.filters.search.trim().toUpperCase();
+  if (REFERENCE.test(typed) && !shown.some((i) => i.reference === typed)) {
+    parts.push(el("p", { class: "notice" }, "Not in this list: ", el("a", { href: `#/s/${typed}` }, `open ${typed}`)));
+  }
+  if (state.items.length) {
+    parts.push(el("table", { class: "list" },
+      el("caption", { class: "visually-hidden" }, "Intakes, newest first"),
+      el("thead", {}, el("tr", {}, ["Reference", "Received", "Patient", "Date of birth", "From", "Language", "Flags", "Status"].map((h) => el("th", { scope: "col" }, h)))),
+      el("tbody", {}, shown.map(listRow))));
+  } else {
+    parts.push(el("p", { class: "empty" }, "No intakes in this range yet."));
+  }
+  return { parts, total };
+}
+
+function renderList(problem = "") {
   const since = el("input", { id: "since", type: "date", value: state.filters.since });
   const until = el("input", { id: "until", type: "date", value: state.filters.until });
   const flag = el("select", { id: "flag" },
     el("option", { value: "" }, "Any flag"),
     flagChoices().map((code) => el("option", { value: code, selected: code === state.filters.flag }, badge(code))));
   const search = el("input", { id: "search", type: "search", value: state.filters.search, autocomplete: "off" });
-  const body = el("tbody", {}, shown.map(listRow));
-  const count = el("p", { id: "count", class: "count" }, `${shown.length} of ${state.items.length} intake${state.items.length === 1 ? "" : "s"}`);
+  const found = el("div", { id: "results" });
+  const alert = el("p", { id: "list-problem", class: "problem", role: "alert" }, problem);
+  const refresh = () => {
+    const { parts, total } = results();
+    found.replaceChildren(...parts);
+    return total;
+  };
   const refilter = () => {
     state.filters.flag = flag.value;
     state.filters.search = search.value;
-    const now = state.items.filter(matches);
-    body.replaceChildren(...now.map(listRow));
-    count.textContent = `${now.length} of ${state.items.length} intake${state.items.length === 1 ? "" : "s"}`;
-    announce(count.textContent);
+    announce(refresh());
   };
   flag.addEventListener("change", refilter);
   search.addEventListener("input", refilter);
-  const redate = async () => {
-    state.filters.since = since.value;
-    state.filters.until = until.value;
-    await list();
+  // A date applies when the staff member leaves the field or presses Enter,
+  // not at each digit (a year half typed is a valid date too).
+  const redate = async (input) => {
+    const key = input.id;
+    if (state.filters[key] === input.value) return;
+    state.filters[key] = input.value;
+    alert.textContent = "";
+    try {
+      await fetchList();
+      announce(refresh());
+    } catch (e) {
+      if (!(e instanceof Ended)) alert.textContent = e.message;
+    }
   };
-  since.addEventListener("change", redate);
-  until.addEventListener("change", redate);
-  const table = shown.length || state.items.length
-    ? el("table", { class: "list" },
-      el("caption", { class: "visually-hidden" }, "Intakes, newest first"),
-      el("thead", {}, el("tr", {}, ["Reference", "Received", "Patient", "Date of birth", "From", "Language", "Flags", "Status"].map((h) => el("th", { scope: "col" }, h)))),
-      body)
-    : el("p", { class: "empty" }, "No intakes in this range yet.");
+  for (const input of [since, until]) {
+    input.addEventListener("blur", () => redate(input));
+    input.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") {
+        event.preventDefault();
+        redate(input);
+      }
+    });
+  }
+  refresh();
   show(
     el("h1", {}, "Intakes"),
-    problem ? el("p", { class: "problem", role: "alert" }, problem) : null,
+    alert,
     keyPanel(() => list()),
     el("form", { class: "filters", role: "search", "aria-label": "Find intakes", onsubmit: (e) => e.preventDefault() },
       el("div", {}, el("label", { for: "since" }, "Received from"), since),
       el("div", {}, el("label", { for: "until" }, "to"), until),
       el("div", {}, el("label", { for: "flag" }, "Flag"), flag),
       el("div", { class: "grow" }, el("label", { for: "search" }, "Name or reference"), search)),
-    count,
-    table);
+    found);
 }
 
 async function list() {
@@ -462,7 +532,15 @@ async function summary(reference) {
   });
   const tools = el("nav", { class: "toolbar", "aria-label": "Intake" },
     back,
-    act("print", "Print", async () => { await audit("print", reference); window.print(); }),
+    act("print", "Print", async () => {
+      await audit("print", reference);
+      state.printing = true;
+      try {
+        window.print();
+      } finally {
+        state.printing = false;
+      }
+    }),
     act("download-fhir", "Download FHIR JSON", async () => {
       const text = fhir(submission);
       await audit("download_fhir", reference);
@@ -477,8 +555,29 @@ async function summary(reference) {
   // The chart's markup is written by the wasm module, every value escaped;
   // the patient's name is its heading, which takes the focus.
   sheet.innerHTML = html;
+  // Times in the reader's own time zone (the chart writes them in UTC).
+  for (const node of sheet.querySelectorAll("time[datetime]")) {
+    const at = new Date(node.getAttribute("datetime"));
+    if (!Number.isNaN(at.getTime())) {
+      node.textContent = at.toLocaleString("en-US", { year: "numeric", month: "short", day: "numeric", hour: "numeric", minute: "2-digit", timeZoneName: "short" });
+    }
+  }
+  state.showing = reference;
   show(tools, problem, reviewed, sheet);
 }
+
+// Printing with the browser's own command (Ctrl+P) is recorded too.
+window.addEventListener("beforeprint", () => {
+  const match = location.hash.match(/^#\/s\/(.+)$/);
+  if (!state.session || state.printing || !match || state.showing !== match[1]) return;
+  fetch("/staff/api/audit", {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "X-CSRF-Token": state.session.csrf },
+    body: JSON.stringify({ action: "print", reference: match[1] }),
+    credentials: "same-origin",
+    keepalive: true,
+  }).catch(() => {});
+});
 
 // ---- where we are --------------------------------------------------------
 

@@ -333,11 +333,11 @@ async fn staff_read_print_and_hand_over_plain_and_sealed_intakes_with_an_audit_t
         .await;
     // By date, asked of the receiver: nothing from next year on.
     browser
-        .eval("const d = document.getElementById('since'); d.value = '2099-01-01'; d.dispatchEvent(new Event('change'));")
+        .eval("const d = document.getElementById('since'); d.focus(); d.value = '2099-01-01'; d.blur();")
         .await;
     until_text(&browser, "main", |t| t.contains("No intakes in this range")).await;
     browser
-        .eval("const d = document.getElementById('since'); d.value = ''; d.dispatchEvent(new Event('change'));")
+        .eval("const d = document.getElementById('since'); d.focus(); d.value = ''; d.blur();")
         .await;
     until("all three back", async || {
         browser
@@ -369,6 +369,23 @@ async fn staff_read_print_and_hand_over_plain_and_sealed_intakes_with_an_audit_t
 
     // The clinic's key, chosen from a file: the sealed row becomes readable.
     let key_dir = tempfile::tempdir().expect("key folder");
+    // Another clinic's key first (or the public key): said plainly, not kept.
+    let wrong_file = key_dir.path().join("other.key");
+    std::fs::write(&wrong_file, KeyPair::derive(&[22; 32]).private_base64()).expect("key file");
+    browser
+        .wait_for("#key-file")
+        .await
+        .send_keys(wrong_file.to_string_lossy())
+        .await
+        .expect("choose the wrong key file");
+    until_text(&browser, "#key-status", |t| {
+        t.contains("opens none of the sealed intakes")
+    })
+    .await;
+    assert!(
+        browser.exists("#key-file").await,
+        "the wrong key is not loaded"
+    );
     let key_file = key_dir.path().join("clinic.key");
     std::fs::write(&key_file, format!("{}\n", keys.private_base64())).expect("key file");
     browser

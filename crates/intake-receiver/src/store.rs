@@ -100,9 +100,10 @@ impl Store {
         f(&conn)
     }
 
-    /// Stored submissions received from `since` up to `until` (both
-    /// `YYYY-MM-DD`, UTC, inclusive; either may be open), newest first, at
-    /// most `limit`.
+    /// Stored submissions received from `since` up to `until`, newest first,
+    /// at most `limit`. Each bound is a day (`YYYY-MM-DD`, UTC, inclusive) or
+    /// an instant (RFC 3339 UTC; `until` then exclusive), so a page can ask
+    /// for its own local days; either may be open.
     pub fn recent(
         &self,
         since: Option<&str>,
@@ -113,7 +114,9 @@ impl Store {
             let mut stmt = conn.prepare(
                 "SELECT s.reference, s.received_at, s.body, r.account, r.at
                  FROM submissions s LEFT JOIN reviews r ON r.reference = s.reference
-                 WHERE s.received_at >= ?1 AND substr(s.received_at, 1, 10) <= ?2
+                 WHERE s.received_at >= ?1
+                   AND ((length(?2) = 10 AND substr(s.received_at, 1, 10) <= ?2)
+                     OR (length(?2) > 10 AND s.received_at < ?2))
                  ORDER BY s.received_at DESC, s.reference LIMIT ?3",
             )?;
             let rows = stmt.query_map(

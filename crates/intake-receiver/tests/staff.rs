@@ -184,6 +184,8 @@ impl Inbox {
             ("POST", "/staff/api/audit".to_owned()),
             ("POST", "/staff/api/logout".to_owned()),
             ("GET", "/staff/api/accounts".to_owned()),
+            ("GET", "/staff/api".to_owned()),
+            ("GET", "/staff/api/".to_owned()),
             ("DELETE", "/staff/api/audit".to_owned()),
         ]
     }
@@ -548,7 +550,20 @@ async fn a_staff_visit_is_audited_in_order_without_patient_data_in_the_trail_or_
     let body: Value =
         serde_json::from_str(detail.json()["body"].as_str().unwrap_or("")).expect("body");
     assert_eq!(body["patient"]["given_name"], "Zyxcanary");
-    for action in ["key_use", "print", "download_fhir", "download_json"] {
+    let not_sealed = inbox
+        .post(
+            "/staff/api/audit",
+            Some(&cookie),
+            Some(&csrf),
+            json!({ "action": "key_use", "reference": reference }),
+        )
+        .await;
+    assert_eq!(
+        not_sealed.status,
+        StatusCode::BAD_REQUEST,
+        "no key opens a plain intake"
+    );
+    for action in ["print", "download_fhir", "download_json"] {
         let reply = inbox
             .post(
                 "/staff/api/audit",
@@ -602,7 +617,6 @@ async fn a_staff_visit_is_audited_in_order_without_patient_data_in_the_trail_or_
         ("ana".into(), "login".into(), None),
         ("ana".into(), "list".into(), None),
         ("ana".into(), "view".into(), r()),
-        ("ana".into(), "key_use".into(), r()),
         ("ana".into(), "print".into(), r()),
         ("ana".into(), "download_fhir".into(), r()),
         ("ana".into(), "download_json".into(), r()),
@@ -661,8 +675,17 @@ async fn the_inbox_page_has_its_own_strict_policy_and_the_widget_keeps_its_own()
             .and_then(|v| v.to_str().ok()),
         Some("no-store")
     );
-    let bare = inbox.get("/staff", None).await;
-    assert_eq!(bare.status, StatusCode::PERMANENT_REDIRECT);
+    for other in ["/staff", "/staff/index.html"] {
+        let moved = inbox.get(other, None).await;
+        assert_eq!(moved.status, StatusCode::PERMANENT_REDIRECT, "{other}");
+        assert_eq!(
+            moved
+                .headers
+                .get(header::LOCATION)
+                .and_then(|v| v.to_str().ok()),
+            Some("/staff/")
+        );
+    }
     let widget = inbox.get("/", None).await;
     assert_eq!(
         widget
@@ -675,4 +698,90 @@ async fn the_inbox_page_has_its_own_strict_policy_and_the_widget_keeps_its_own()
     let missing = without.get("/staff/", None).await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert!(missing.body.contains("--dist"), "{}", missing.body);
+}
+
+#[tokio::test]
+async fn the_list_is_bounded_by_days_or_instants_and_leaves_large_envelopes_to_the_chart() {
+    let inbox = Inbox::new(|_| {}).await;
+    let store = Store::open(&inbox.db).expect("store");
+    let envelope = |id: &str, padding: usize| {
+        json!({
+            "schema": intake_core::sealed::SEALED_SCHEMA,
+            "submission_id": id,
+            "key_id": "k-test",
+            "suite": "x",
+            "content_type": "application/json",
+            "enc": "AAAA",
+            "ciphertext": "A".repeat(padding),
+        })
+        .to_string()
+    };
+    store
+        .insert(
+            "11111111-1111-4111-8111-111111111111",
+            &envelope("11111111-1111-4111-8111-111111111111", 100),
+        )
+        .expect("small");
+    store
+        .insert(
+            "22222222-2222-4222-8222-222222222222",
+            &envelope("22222222-2222-4222-8222-222222222222", 300_000),
+        )
+        .expect("large");
+    let (cookie, _) = inbox.login().await;
+    let list = inbox.get("/staff/api/submissions", Some(&cookie)).await;
+    let items = list.json()["items"].as_array().cloned().unwrap_or_default();
+    assert_eq!(items.len(), 3);
+    assert_eq!(list.json()["more"], false);
+    let sealed: Vec<&Value> = items.iter().filter(|i| i["sealed"] == true).collect();
+    assert_eq!(sealed.len(), 2);
+    assert!(sealed.iter().all(|i| i["key_id"] == "k-test"));
+    assert_eq!(
+        sealed.iter().filter(|i| i["envelope"].is_string()).count(),
+        1,
+        "only the small envelope comes with the list"
+    );
+    assert!(list.body.len() < 10_000, "{} bytes", list.body.len());
+    let received = items[0]["received_at"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let day = &received[..10];
+    for (query, expected) in [
+        (format!("since={day}&until={day}"), 3),
+        (format!("until={day}"), 3),
+        ("since=2099-01-01".to_owned(), 0),
+        ("until=2000-01-01T00:00:00.000Z".to_owned(), 0),
+        (
+            "since=2000-01-01T00:00:00.000Z&until=2099-01-01T00:00:00.000Z".to_owned(),
+            3,
+        ),
+    ] {
+        let reply = inbox
+            .get(&format!("/staff/api/submissions?{query}"), Some(&cookie))
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{query}");
+        assert_eq!(
+            reply.json()["items"].as_array().map(Vec::len),
+            Some(expected),
+            "{query}"
+        );
+    }
+    let bad = inbox
+        .get("/staff/api/submissions?since=yesterday", Some(&cookie))
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    let detail = inbox
+        .get(
+            &format!(
+                "/staff/api/submissions/{}",
+                intake_receiver::store::reference_for("22222222-2222-4222-8222-222222222222")
+            ),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(detail.status, StatusCode::OK);
+    assert!(detail.json()["body"]
+        .as_str()
+        .is_some_and(|b| b.len() > 300_000));
 }

@@ -8,9 +8,9 @@ use intake_core::submission::{Attachment, ConsentRecord, Signature};
 use intake_core::vocab::{
     Flag, FlagCode, Modality, PayerKind, Severity, SignatureMethod, SubscriberRelationship,
 };
-use intake_core::{Catalog, Date, Msg, Submission};
+use intake_core::{Catalog, Date, Msg, Rules, Submission};
 
-use crate::html::{escape, Html};
+use crate::html::{escape, time, Html};
 
 /// What the receiver knows of a submission besides its content.
 #[derive(Clone, Copy, Debug)]
@@ -99,6 +99,9 @@ pub fn chart_html(s: &Submission, receipt: &Receipt<'_>) -> String {
     let mut h = Html::default();
     h.raw("<article class=\"chart\" aria-labelledby=\"chart-name\">");
     head(&mut h, s, receipt);
+    if receipt.sealed {
+        broken_rules(&mut h, s, receipt.received_at);
+    }
     safety(&mut h, s, &english);
     visit(&mut h, s, &english);
     pain(&mut h, s, &english);
@@ -117,29 +120,83 @@ fn head(h: &mut Html, s: &Submission, receipt: &Receipt<'_>) {
     let on = Date::of_timestamp(&s.submitted_at);
     let age = Date::parse(&p.date_of_birth)
         .zip(on)
-        .map(|(born, on)| format!(" (age {})", born.age_on(on)))
+        .map(|(born, on)| born.age_on(on))
+        .filter(|age| (0..=130).contains(age))
+        .map(|age| format!(" (age {age})"))
         .unwrap_or_default();
     h.raw("<header class=\"chart-head\"><h1 id=\"chart-name\">")
         .text(&name)
         .raw("</h1>");
-    h.pairs(&[
-        ("Date of birth", Some(format!("{}{age}", p.date_of_birth))),
-        ("Phone", Some(p.phone.clone())),
-        ("Email", p.email.as_ref().map(|e| e.as_str().to_owned())),
-        ("Reference", Some(receipt.reference.to_owned())),
-        ("Submitted", Some(when(&s.submitted_at))),
-        ("Received", Some(when(receipt.received_at))),
+    let text = |t: String| Some(escape(&t));
+    h.pairs_markup(&[
+        ("Date of birth", text(format!("{}{age}", p.date_of_birth))),
+        ("Phone", text(p.phone.clone())),
+        ("Email", p.email.as_ref().map(|e| escape(e.as_str()))),
+        ("Reference", text(receipt.reference.to_owned())),
+        (
+            "Submitted",
+            Some(time(&s.submitted_at, &when(&s.submitted_at))),
+        ),
+        (
+            "Received",
+            Some(time(receipt.received_at, &when(receipt.received_at))),
+        ),
         (
             "From",
-            Some(format!(
-                "{}, language {}{}",
+            text(format!(
+                "{}, in {}{}",
                 mode_name(mode_code(s)),
-                s.locale,
+                language_name(&s.locale),
                 if receipt.sealed { ", sealed" } else { "" }
             )),
         ),
     ]);
     h.raw("</header>");
+}
+
+/// What in `s` breaks the rules the receiver checks plain submissions with,
+/// as of the day after it arrived (`field (code)`). Only a sealed intake can:
+/// the receiver could not read it to refuse it.
+pub fn rule_problems(s: &Submission, received_at: &str) -> Vec<String> {
+    let Some(day) = Date::parse(received_at.get(..10).unwrap_or("")) else {
+        return vec!["received at an unreadable time".to_owned()];
+    };
+    let today = Date::from_days_since_epoch(day.days_since_epoch() + 1);
+    s.validate(&Rules::on(today))
+        .errors
+        .iter()
+        .map(|e| format!("{} ({})", e.path, e.code.as_str()))
+        .collect()
+}
+
+fn broken_rules(h: &mut Html, s: &Submission, received_at: &str) {
+    let problems = rule_problems(s, received_at);
+    if problems.is_empty() {
+        return;
+    }
+    section(h, "problems", "Not as the intake form sends it");
+    h.el(
+        "p",
+        "warning",
+        "This sealed intake breaks the form's rules, so it did not come from the clinic's form as it is: check these answers with the patient.",
+    );
+    h.raw("<ul class=\"problems\">");
+    for problem in problems.iter().take(20) {
+        h.el("li", "", problem);
+    }
+    if problems.len() > 20 {
+        h.el("li", "", &format!("and {} more", problems.len() - 20));
+    }
+    h.raw("</ul></section>");
+}
+
+fn language_name(tag: &str) -> &str {
+    match tag {
+        "en" => "English",
+        "es" => "Spanish",
+        "pt" => "Portuguese",
+        other => other,
+    }
 }
 
 fn mode_code(s: &Submission) -> &'static str {
@@ -666,11 +723,9 @@ fn signature(h: &mut Html, sig: &Signature) {
             h.el("p", "warning", "No signature.");
         }
     }
-    h.el(
-        "p",
-        "signed-at",
-        &format!("Signed {}", when(&sig.signed_at)),
-    );
+    h.raw("<p class=\"signed-at\">Signed ")
+        .raw(&time(&sig.signed_at, &when(&sig.signed_at)))
+        .raw("</p>");
     h.raw("</div>");
 }
 
@@ -762,6 +817,41 @@ mod tests {
                 p.region.code()
             );
         }
+    }
+
+    #[test]
+    fn a_sealed_intake_that_breaks_the_rules_says_so_at_the_top() {
+        let mut s = example();
+        s.pain[0].intensity = 99;
+        s.patient.date_of_birth = "2030-01-01".into();
+        let sealed = Receipt {
+            sealed: true,
+            ..receipt()
+        };
+        let html = chart_html(&s, &sealed);
+        let warning = html
+            .find("Not as the intake form sends it")
+            .expect("a warning");
+        assert!(warning < html.find("Safety before treatment").unwrap_or(0));
+        assert!(html.contains("pain[0].intensity (out_of_range)"), "{html}");
+        assert!(html.contains("date_in_future"), "{html}");
+        assert!(!html.contains("(age -"), "no negative age");
+        let plain = chart_html(&example(), &sealed);
+        assert!(
+            !plain.contains("Not as the intake form"),
+            "a good one has no warning"
+        );
+    }
+
+    #[test]
+    fn times_are_time_elements_the_page_can_show_in_local_time() {
+        let html = chart_html(&example(), &receipt());
+        assert!(
+            html.contains(
+                "<time datetime=\"2026-11-20T15:04:05.123Z\">2026-11-20 15:04 UTC</time>"
+            ),
+            "{html}"
+        );
     }
 
     #[test]

@@ -16,6 +16,16 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// A `<time>` element: `datetime` the instant as sent, the text `shown`;
+/// the page writes it again in the reader's own time zone.
+pub fn time(datetime: &str, shown: &str) -> String {
+    format!(
+        "<time datetime=\"{}\">{}</time>",
+        escape(datetime),
+        escape(shown)
+    )
+}
+
 /// A page being written.
 #[derive(Default)]
 pub struct Html(String);
@@ -52,6 +62,24 @@ impl Html {
         for (label, value) in pairs {
             if let Some(value) = value {
                 self.el("dt", "", label).el("dd", "", value);
+            }
+        }
+        self.raw("</dl>")
+    }
+
+    /// A definition list of label and markup pairs whose markup is given;
+    /// the markup must come from [`escape`] or [`time`].
+    pub fn pairs_markup(&mut self, pairs: &[(&str, Option<String>)]) -> &mut Html {
+        if pairs.iter().all(|(_, v)| v.is_none()) {
+            return self;
+        }
+        self.raw("<dl class=\"pairs\">");
+        for (label, markup) in pairs {
+            if let Some(markup) = markup {
+                self.el("dt", "", label)
+                    .raw("<dd>")
+                    .raw(markup)
+                    .raw("</dd>");
             }
         }
         self.raw("</dl>")

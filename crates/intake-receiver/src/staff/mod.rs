@@ -117,6 +117,8 @@ pub fn router(
         )
         .route("/staff/api/audit", post(record).fallback(unknown))
         .route("/staff/api/{*rest}", any(unknown))
+        .route("/staff/api", any(unknown))
+        .route("/staff/api/", any(unknown))
         .layer(middleware::from_fn(same_origin));
     Router::new()
         .route(
@@ -124,6 +126,11 @@ pub fn router(
             get(|| async { axum::response::Redirect::permanent("/staff/") }),
         )
         .route("/staff/", get(page))
+        // The page only ever under its own headers, never as a plain file.
+        .route(
+            "/staff/index.html",
+            get(|| async { axum::response::Redirect::permanent("/staff/") }),
+        )
         .merge(api)
         .layer(middleware::from_fn(staff_headers))
         .with_state(staff)
@@ -440,8 +447,9 @@ struct Range {
     until: Option<String>,
 }
 
-fn is_day(text: &str) -> bool {
-    intake_core::Date::parse(text).is_some()
+/// A day (`YYYY-MM-DD`) or a UTC instant (`2026-12-01T05:00:00.000Z`).
+fn is_bound(text: &str) -> bool {
+    intake_core::Date::parse(text).is_some() || intake_core::date::is_utc_timestamp(text)
 }
 
 /// What the list shows of a stored row: for a plain submission its patient,
@@ -455,11 +463,15 @@ fn list_item(row: &Row) -> Value {
         .as_ref()
         .map(|(by, at)| json!({ "by": by, "at": at }));
     if sealed {
+        // A large envelope (a photo) is not sent with the list: it is
+        // fetched when its chart is opened.
+        let small = row.body.len() <= LIST_ENVELOPE_BYTES;
         return json!({
             "reference": row.reference,
             "received_at": row.received_at,
             "sealed": true,
-            "envelope": row.body,
+            "key_id": body.get("key_id"),
+            "envelope": if small { Value::from(row.body.as_str()) } else { Value::Null },
             "reviewed": reviewed,
         });
     }
@@ -488,6 +500,10 @@ fn list_item(row: &Row) -> Value {
 /// The newest this many submissions in the range are listed.
 pub const LIST_LIMIT: u32 = 200;
 
+/// A sealed envelope larger than this (one with a photo) is left out of the
+/// list and fetched with its chart.
+pub const LIST_ENVELOPE_BYTES: usize = 64 * 1024;
+
 async fn list(
     State(staff): State<Staff>,
     headers: HeaderMap,
@@ -500,14 +516,14 @@ async fn list(
     if [&range.since, &range.until]
         .into_iter()
         .flatten()
-        .any(|d| !is_day(d))
+        .any(|d| !is_bound(d))
     {
         return refuse(StatusCode::BAD_REQUEST, "dates_are_yyyy_mm_dd");
     }
     let store = staff.store.clone();
     let (since, until) = (range.since.clone(), range.until.clone());
     let rows = match tokio::task::spawn_blocking(move || {
-        store.recent(since.as_deref(), until.as_deref(), LIST_LIMIT)
+        store.recent(since.as_deref(), until.as_deref(), LIST_LIMIT + 1)
     })
     .await
     {
@@ -517,8 +533,13 @@ async fn list(
     if let Err(response) = staff.audit(&session.account, "list", None).await {
         return response;
     }
-    let items: Vec<Value> = rows.iter().map(list_item).collect();
-    Json(json!({ "items": items, "limit": LIST_LIMIT })).into_response()
+    let more = rows.len() > LIST_LIMIT as usize;
+    let items: Vec<Value> = rows
+        .iter()
+        .take(LIST_LIMIT as usize)
+        .map(list_item)
+        .collect();
+    Json(json!({ "items": items, "limit": LIST_LIMIT, "more": more })).into_response()
 }
 
 async fn find(staff: &Staff, reference: String) -> Result<Row, Response> {
@@ -623,6 +644,9 @@ async fn record(
         Ok(row) => row,
         Err(response) => return response,
     };
+    if action == "key_use" && !list_item(&row)["sealed"].as_bool().unwrap_or(false) {
+        return refuse(StatusCode::BAD_REQUEST, "not_sealed");
+    }
     match staff
         .audit(&session.account, action, Some(row.reference))
         .await
