@@ -28,6 +28,8 @@ const state = {
   idleTimer: 0,
   lastCall: 0,
   more: false,
+  // The last list without a search was cut short: searches go to the receiver.
+  wide: false,
   limit: 0,
   printing: false,
 };
@@ -303,6 +305,9 @@ async function fetchList() {
   // Days as the staff member's own calendar has them, as the list shows times.
   if (state.filters.since) query.set("since", dayBound(state.filters.since, false));
   if (state.filters.until) query.set("until", dayBound(state.filters.until, true));
+  // When the dates hold more than the list shows, a search asks the receiver.
+  const search = state.filters.search.trim();
+  if (search && state.wide) query.set("q", search);
   const response = await api("GET", `/staff/api/submissions?${query}`);
   const body = await json(response);
   if (!response.ok) {
@@ -310,6 +315,7 @@ async function fetchList() {
   }
   state.items = body.items || [];
   state.more = Boolean(body.more);
+  if (!query.has("q")) state.wide = state.more;
   state.limit = body.limit || state.items.length;
   // Rows of sealed intakes become readable once the key is loaded (those
   // with a photo are opened with their chart).
@@ -375,7 +381,9 @@ function results() {
   const total = `${shown.length} of ${state.items.length} intake${state.items.length === 1 ? "" : "s"}`;
   const parts = [el("p", { id: "count", class: "count" }, total)];
   if (state.more) {
-    parts.push(el("p", { class: "notice" }, `Only the newest ${state.limit} intakes in these dates are listed: choose dates to find older ones.`));
+    parts.push(el("p", { class: "notice" }, state.filters.search.trim()
+      ? `Showing the newest ${state.limit} matches: choose dates to find older ones.`
+      : `Only the newest ${state.limit} intakes in these dates are listed: search by name or reference, or choose dates, to find older ones.`));
   }
   const typed = state.filters.search.trim().toUpperCase();
   if (REFERENCE.test(typed) && !shown.some((i) => i.reference === typed)) {
@@ -406,10 +414,21 @@ function renderList(problem = "") {
     found.replaceChildren(...parts);
     return total;
   };
+  let asking = 0;
   const refilter = () => {
     state.filters.flag = flag.value;
     state.filters.search = search.value;
     announce(refresh());
+    if (!state.wide) return;
+    window.clearTimeout(asking);
+    asking = window.setTimeout(async () => {
+      try {
+        await fetchList();
+        announce(refresh());
+      } catch (e) {
+        if (!(e instanceof Ended)) alert.textContent = e.message;
+      }
+    }, 400);
   };
   flag.addEventListener("change", refilter);
   search.addEventListener("input", refilter);

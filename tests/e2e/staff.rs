@@ -566,3 +566,37 @@ fn events(db: &Path) -> Vec<(String, String)> {
         .map(|e| (e.action, e.reference.unwrap_or_default()))
         .collect()
 }
+
+#[tokio::test]
+async fn a_search_finds_an_intake_older_than_the_newest_two_hundred() {
+    let receiver = Receiver::start(None).await;
+    let store = Store::open(&receiver.db).expect("the receiver's database");
+    store
+        .with(|c| accounts::add(c, "frontdesk", PASSWORD))
+        .expect("a staff account");
+    let mut body: Value =
+        serde_json::from_str(include_str!("../../docs/example-submission.json")).expect("example");
+    for i in 0..205 {
+        let id = format!("{i:08x}-0000-4000-8000-000000000000");
+        body["submission_id"] = json!(id);
+        body["patient"]["family_name"] = json!(if i == 0 { "Müller" } else { "Costa" });
+        store.insert(&id, &body.to_string()).expect("insert");
+    }
+    let browser = Browser::start().await;
+    browser.open(&receiver.url("/staff/")).await;
+    browser.type_into("name", "frontdesk").await;
+    browser.type_into("password", PASSWORD).await;
+    press_enter(&browser).await;
+    until_text(&browser, "#results", |t| t.contains("Only the newest 200")).await;
+    assert!(!text_of(&browser, "table.list").await.contains("Müller"));
+    browser.type_into("search", "muller").await;
+    until_text(&browser, "table.list tbody", |t| t.contains("Müller, Ana")).await;
+    assert_eq!(
+        browser
+            .eval("return document.querySelectorAll('table.list tbody tr').length;")
+            .await,
+        1
+    );
+    check_axe(&browser, "the list with its notice").await;
+    browser.quit().await;
+}

@@ -127,6 +127,42 @@ impl Store {
         })
     }
 
+    /// Like [`Store::recent`], but only the rows `wanted` keeps, looked for
+    /// through the whole range: the newest `limit` of them.
+    pub fn find_recent(
+        &self,
+        since: Option<&str>,
+        until: Option<&str>,
+        wanted: impl Fn(&Row) -> bool,
+        limit: usize,
+    ) -> rusqlite::Result<Vec<Row>> {
+        self.with(|conn| {
+            let mut stmt = conn.prepare(
+                "SELECT s.reference, s.received_at, s.body, r.account, r.at
+                 FROM submissions s LEFT JOIN reviews r ON r.reference = s.reference
+                 WHERE s.received_at >= ?1
+                   AND ((length(?2) = 10 AND substr(s.received_at, 1, 10) <= ?2)
+                     OR (length(?2) > 10 AND s.received_at < ?2))
+                 ORDER BY s.received_at DESC, s.reference",
+            )?;
+            let rows = stmt.query_map(
+                params![since.unwrap_or(""), until.unwrap_or("9999-12-31")],
+                Row::read,
+            )?;
+            let mut found = Vec::new();
+            for row in rows {
+                let row = row?;
+                if wanted(&row) {
+                    found.push(row);
+                    if found.len() >= limit {
+                        break;
+                    }
+                }
+            }
+            Ok(found)
+        })
+    }
+
     /// The submission stored under `reference`.
     pub fn by_reference(&self, reference: &str) -> rusqlite::Result<Option<Row>> {
         self.with(|conn| {

@@ -785,3 +785,40 @@ async fn the_list_is_bounded_by_days_or_instants_and_leaves_large_envelopes_to_t
         .as_str()
         .is_some_and(|b| b.len() > 300_000));
 }
+
+#[tokio::test]
+async fn a_search_reaches_past_the_newest_two_hundred() {
+    let inbox = Inbox::new(|_| {}).await;
+    let store = Store::open(&inbox.db).expect("store");
+    let mut body = submission();
+    for i in 0..205 {
+        let id = format!("{i:08x}-0000-4000-8000-000000000000");
+        body["submission_id"] = json!(id);
+        body["patient"]["family_name"] = json!(if i == 3 { "Müller" } else { "Costa" });
+        store.insert(&id, &body.to_string()).expect("insert");
+    }
+    let (cookie, _) = inbox.login().await;
+    let list = inbox.get("/staff/api/submissions", Some(&cookie)).await;
+    assert_eq!(list.json()["items"].as_array().map(Vec::len), Some(200));
+    assert_eq!(list.json()["more"], true, "206 stored, 200 listed");
+    let oldest = intake_receiver::store::reference_for("00000000-0000-4000-8000-000000000000");
+    for (query, expected) in [
+        ("zyxcanary muller", 1),
+        ("MULLER, zyxcanary", 1),
+        (oldest.to_lowercase().as_str(), 1),
+        ("nobody at all", 0),
+    ] {
+        let url = format!(
+            "/staff/api/submissions?q={}",
+            query.replace(' ', "%20").replace(',', "%2C")
+        );
+        let reply = inbox.get(&url, Some(&cookie)).await;
+        assert_eq!(reply.status, StatusCode::OK, "{query}");
+        assert_eq!(
+            reply.json()["items"].as_array().map(Vec::len),
+            Some(expected),
+            "{query}: {}",
+            reply.body.len()
+        );
+    }
+}

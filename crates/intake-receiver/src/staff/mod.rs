@@ -445,6 +445,56 @@ async fn unknown(State(staff): State<Staff>, headers: HeaderMap) -> Response {
 struct Range {
     since: Option<String>,
     until: Option<String>,
+    /// A name (either order, accents ignored) or a reference, looked for
+    /// through the whole range, not only its newest rows.
+    q: Option<String>,
+}
+
+/// Lower case, accents dropped, spaces collapsed: "Renée  MÜLLER" reads
+/// "renee muller". Latin letters as Spanish, Portuguese and English names
+/// use them.
+pub fn folded(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars().flat_map(char::to_lowercase) {
+        let base = match c {
+            'á' | 'à' | 'â' | 'ã' | 'ä' | 'å' => 'a',
+            'ç' => 'c',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'í' | 'ì' | 'î' | 'ï' => 'i',
+            'ñ' => 'n',
+            'ó' | 'ò' | 'ô' | 'õ' | 'ö' => 'o',
+            'ú' | 'ù' | 'û' | 'ü' => 'u',
+            'ý' | 'ÿ' => 'y',
+            '\u{300}'..='\u{36f}' => continue,
+            c if c.is_whitespace() => ' ',
+            c => c,
+        };
+        if base == ' ' && (out.is_empty() || out.ends_with(' ')) {
+            continue;
+        }
+        out.push(base);
+    }
+    out.trim_end().to_owned()
+}
+
+/// Whether a stored row is what `query` looks for: its reference, or a
+/// plain submission's patient by name ("ana silva", "silva, ana").
+fn is_found(row: &Row, query: &str) -> bool {
+    let query = folded(query);
+    if query.is_empty() || folded(&row.reference).contains(&query) {
+        return true;
+    }
+    let Ok(body) = serde_json::from_str::<Value>(&row.body) else {
+        return false;
+    };
+    let name = |key: &str| {
+        body.pointer(&format!("/patient/{key}"))
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_owned()
+    };
+    let (given, family) = (name("given_name"), name("family_name"));
+    folded(&format!("{given} {family}\n{family}, {given}")).contains(&query)
 }
 
 /// A day (`YYYY-MM-DD`) or a UTC instant (`2026-12-01T05:00:00.000Z`).
@@ -522,8 +572,15 @@ async fn list(
     }
     let store = staff.store.clone();
     let (since, until) = (range.since.clone(), range.until.clone());
-    let rows = match tokio::task::spawn_blocking(move || {
-        store.recent(since.as_deref(), until.as_deref(), LIST_LIMIT + 1)
+    let query = range.q.clone().filter(|q| !q.trim().is_empty());
+    let rows = match tokio::task::spawn_blocking(move || match query {
+        Some(query) => store.find_recent(
+            since.as_deref(),
+            until.as_deref(),
+            |row| is_found(row, &query),
+            LIST_LIMIT as usize + 1,
+        ),
+        None => store.recent(since.as_deref(), until.as_deref(), LIST_LIMIT + 1),
     })
     .await
     {
@@ -669,6 +726,13 @@ mod tests {
         );
         assert_eq!(cookie(&headers, "mi_staff"), Some("abc"));
         assert_eq!(cookie(&headers, "mi"), None);
+    }
+
+    #[test]
+    fn names_are_folded_for_search() {
+        assert_eq!(folded("  Renée   MÜLLER "), "renee muller");
+        assert_eq!(folded("João Gonçalves"), "joao goncalves");
+        assert_eq!(folded("Nun\u{303}ez"), "nunez", "a combining tilde too");
     }
 
     #[test]
