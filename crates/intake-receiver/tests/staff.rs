@@ -360,33 +360,41 @@ async fn the_session_cookie_is_http_only_strict_and_secure_over_tls() {
 
 #[tokio::test]
 async fn an_idle_session_ends_and_so_does_an_old_one() {
-    let idle = Inbox::new(|s| s.staff.idle = Duration::from_millis(700)).await;
+    // Generous margins: a loaded machine must not make a live session look
+    // idle or old before its time.
+    let idle = Inbox::new(|s| s.staff.idle = Duration::from_millis(2000)).await;
     let (cookie, _) = idle.login().await;
     assert_eq!(
         idle.get("/staff/api/session", Some(&cookie)).await.status,
         StatusCode::OK
     );
-    tokio::time::sleep(Duration::from_millis(900)).await;
+    tokio::time::sleep(Duration::from_millis(2500)).await;
     assert_eq!(
         idle.get("/staff/api/submissions", Some(&cookie))
             .await
             .status,
         StatusCode::UNAUTHORIZED
     );
+    let max = Duration::from_millis(4000);
     let old = Inbox::new(|s| {
         s.staff.idle = Duration::from_secs(60);
-        s.staff.max = Duration::from_millis(1500);
+        s.staff.max = max;
     })
     .await;
     let (cookie, _) = old.login().await;
+    let started = std::time::Instant::now();
     for _ in 0..3 {
-        tokio::time::sleep(Duration::from_millis(400)).await;
+        tokio::time::sleep(Duration::from_millis(500)).await;
         assert_eq!(
             old.get("/staff/api/session", Some(&cookie)).await.status,
             StatusCode::OK
         );
     }
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(
+        started.elapsed() < Duration::from_millis(3500),
+        "too slow a machine for this test's margins"
+    );
+    tokio::time::sleep(max.saturating_sub(started.elapsed()) + Duration::from_millis(300)).await;
     assert_eq!(
         old.get("/staff/api/session", Some(&cookie)).await.status,
         StatusCode::UNAUTHORIZED,
