@@ -5,20 +5,7 @@
 use intake_core::{Catalog, Msg};
 
 /// Escapes text for element content and double-quoted attributes.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use intake_core::text::escape_html as escape;
 
 /// A sentence with `{clinic}` filled and `{phone}` as a link that dials it.
 pub fn tel_sentence(

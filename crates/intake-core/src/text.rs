@@ -90,3 +90,21 @@ pub type Line = Text<120>;
 pub type Ident = Text<40>;
 /// A paragraph the patient writes.
 pub type Paragraph = Text<1000>;
+
+/// `text` for HTML element content and double-quoted attributes: the five
+/// characters that mean something there replaced. The widget's markup and
+/// the staff inbox's chart both write through it.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}

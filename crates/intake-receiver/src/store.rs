@@ -110,21 +110,8 @@ impl Store {
         until: Option<&str>,
         limit: u32,
     ) -> rusqlite::Result<Vec<Row>> {
-        self.with(|conn| {
-            let mut stmt = conn.prepare(
-                "SELECT s.reference, s.received_at, s.body, r.account, r.at
-                 FROM submissions s LEFT JOIN reviews r ON r.reference = s.reference
-                 WHERE s.received_at >= ?1
-                   AND ((length(?2) = 10 AND substr(s.received_at, 1, 10) <= ?2)
-                     OR (length(?2) > 10 AND s.received_at < ?2))
-                 ORDER BY s.received_at DESC, s.reference LIMIT ?3",
-            )?;
-            let rows = stmt.query_map(
-                params![since.unwrap_or(""), until.unwrap_or("9999-12-31"), limit],
-                Row::read,
-            )?;
-            rows.collect()
-        })
+        // Rows are read one at a time: the search stops at the limit.
+        self.find_recent(since, until, |_| true, limit as usize)
     }
 
     /// Like [`Store::recent`], but only the rows `wanted` keeps, looked for

@@ -1,20 +1,6 @@
 //! Writing HTML by hand, safely: every text goes through [`escape`].
 
-/// `text` with the five characters that mean something in HTML replaced.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use intake_core::text::escape_html as escape;
 
 /// A `<time>` element: `datetime` the instant as sent, the text `shown`;
 /// the page writes it again in the reader's own time zone.
@@ -55,16 +41,11 @@ impl Html {
 
     /// A definition list of the pairs whose value is given.
     pub fn pairs(&mut self, pairs: &[(&str, Option<String>)]) -> &mut Html {
-        if pairs.iter().all(|(_, v)| v.is_none()) {
-            return self;
-        }
-        self.raw("<dl class=\"pairs\">");
-        for (label, value) in pairs {
-            if let Some(value) = value {
-                self.el("dt", "", label).el("dd", "", value);
-            }
-        }
-        self.raw("</dl>")
+        let escaped: Vec<(&str, Option<String>)> = pairs
+            .iter()
+            .map(|(label, value)| (*label, value.as_deref().map(escape)))
+            .collect();
+        self.pairs_markup(&escaped)
     }
 
     /// A definition list of label and markup pairs whose markup is given;

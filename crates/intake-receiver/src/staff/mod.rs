@@ -502,16 +502,27 @@ fn is_bound(text: &str) -> bool {
     intake_core::Date::parse(text).is_some() || intake_core::date::is_utc_timestamp(text)
 }
 
+/// Whether a stored body is a sealed envelope.
+fn is_sealed(body: &str) -> bool {
+    serde_json::from_str::<Value>(body).is_ok_and(|b| {
+        b.get("schema").and_then(Value::as_str) == Some(intake_core::sealed::SEALED_SCHEMA)
+    })
+}
+
+/// Who marked a row reviewed, and when, as the API says it.
+fn reviewed_json(row: &Row) -> Value {
+    row.reviewed
+        .as_ref()
+        .map_or(Value::Null, |(by, at)| json!({ "by": by, "at": at }))
+}
+
 /// What the list shows of a stored row: for a plain submission its patient,
 /// mode, language and flags; a sealed one as it came (the page opens it).
 fn list_item(row: &Row) -> Value {
     let body: Value = serde_json::from_str(&row.body).unwrap_or(Value::Null);
     let sealed =
         body.get("schema").and_then(Value::as_str) == Some(intake_core::sealed::SEALED_SCHEMA);
-    let reviewed = row
-        .reviewed
-        .as_ref()
-        .map(|(by, at)| json!({ "by": by, "at": at }));
+    let reviewed = reviewed_json(row);
     if sealed {
         // A large envelope (a photo) is not sent with the list: it is
         // fetched when its chart is opened.
@@ -630,13 +641,12 @@ async fn detail(
     {
         return response;
     }
-    let item = list_item(&row);
     Json(json!({
         "reference": row.reference,
         "received_at": row.received_at,
-        "sealed": item["sealed"],
+        "sealed": is_sealed(&row.body),
+        "reviewed": reviewed_json(&row),
         "body": row.body,
-        "reviewed": item["reviewed"],
     }))
     .into_response()
 }
@@ -701,7 +711,7 @@ async fn record(
         Ok(row) => row,
         Err(response) => return response,
     };
-    if action == "key_use" && !list_item(&row)["sealed"].as_bool().unwrap_or(false) {
+    if action == "key_use" && !is_sealed(&row.body) {
         return refuse(StatusCode::BAD_REQUEST, "not_sealed");
     }
     match staff
