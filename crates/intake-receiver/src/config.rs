@@ -4,7 +4,8 @@
 //!
 //! ```toml
 //! addr = "127.0.0.1:8080"
-//! db = "/var/lib/massage-intake/intake.sqlite3"
+//! database_url = "sqlite:/var/lib/massage-intake/intake.sqlite3"
+//! # or: database_url = "postgres://intake@db.internal/intake"
 //! dist = "/srv/massage-intake/dist"
 //! cors_origins = ["https://harbor-massage.example"]
 //! rate_limit_per_minute = 30
@@ -15,6 +16,13 @@
 //! staff_idle_minutes = 15
 //! staff_max_session_hours = 12
 //! https = true
+//!
+//! # More clinics, each with its own endpoints, sites, sealing and staff.
+//! [[clinics]]
+//! id = "riverside"
+//! path = "/clinics/riverside"
+//! cors_origins = ["https://riverside-massage.example"]
+//! accept_sealed = true
 //! ```
 //!
 //! A bad value is a start-up error that names its setting.
@@ -26,7 +34,71 @@ use std::time::Duration;
 use clap::Args;
 use serde::Deserialize;
 
-use crate::Settings;
+use crate::{Clinic, Database, Settings};
+
+/// One more clinic, as the TOML file describes it (`[[clinics]]`).
+#[derive(Deserialize, Debug, Default, Clone, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ClinicConfig {
+    /// Lower-case letters, digits and `-`.
+    pub id: String,
+    /// Where its endpoints are [default: /clinics/{id}].
+    pub path: Option<String>,
+    #[serde(default)]
+    pub cors_origins: Vec<String>,
+    pub accept_sealed: Option<bool>,
+}
+
+/// Paths the receiver serves itself, which no clinic's path may take.
+const RESERVED_PATHS: &[&str] = &["/api", "/fhir", "/staff", "/schema", "/healthz"];
+
+impl ClinicConfig {
+    fn clinic(&self) -> Result<Clinic, String> {
+        let id = self.id.trim();
+        let fine_id = !id.is_empty()
+            && id.len() <= 40
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if !fine_id {
+            return Err(format!(
+                "clinics: `{id}` is not a clinic id: use 1 to 40 lower-case letters, digits or `-`"
+            ));
+        }
+        let path = self
+            .path
+            .as_deref()
+            .map(|p| p.trim().trim_end_matches('/').to_owned())
+            .unwrap_or_else(|| format!("/clinics/{id}"));
+        let fine_path = path.len() > 1
+            && path.starts_with('/')
+            && !path.contains("//")
+            && path.bytes().all(|b| {
+                b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'/')
+            })
+            && !RESERVED_PATHS
+                .iter()
+                .any(|r| path == *r || path.starts_with(&format!("{r}/")));
+        if !fine_path {
+            return Err(format!(
+                "clinics.{id}.path: `{path}` is not a path like /clinics/{id} (lower case, not under {})",
+                RESERVED_PATHS.join(", ")
+            ));
+        }
+        let cors_origins = self
+            .cors_origins
+            .iter()
+            .filter(|o| !o.trim().is_empty())
+            .map(|o| origin(&format!("clinics.{id}.cors_origins"), o))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Clinic {
+            id: id.to_owned(),
+            path,
+            cors_origins,
+            accept_sealed: self.accept_sealed.unwrap_or(false),
+        })
+    }
+}
 
 /// Every setting, each optional so that sources can be layered.
 #[derive(Args, Deserialize, Debug, Default, Clone, PartialEq, Eq)]
@@ -35,9 +107,18 @@ pub struct ReceiverConfig {
     /// Address to listen on [default: 127.0.0.1:8080].
     #[arg(long, env = "INTAKE_ADDR")]
     pub addr: Option<SocketAddr>,
-    /// SQLite file that holds the submissions, created if missing [default: data/intake.sqlite3].
+    /// SQLite file that holds the submissions, created if missing
+    /// [default: data/intake.sqlite3]; the same as `--database-url sqlite:PATH`.
     #[arg(long, env = "INTAKE_DB")]
     pub db: Option<PathBuf>,
+    /// Where submissions are kept: `sqlite:PATH`, or
+    /// `postgres://user:password@host:port/database` for a database that
+    /// several receivers share.
+    #[arg(long, env = "INTAKE_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// Connections to PostgreSQL this receiver keeps at most [default: 16].
+    #[arg(long, env = "INTAKE_DATABASE_POOL_SIZE")]
+    pub database_pool_size: Option<usize>,
     /// Folder of the built widget to serve at `/` (e.g. `dist`).
     #[arg(long, env = "INTAKE_DIST")]
     pub dist: Option<PathBuf>,
@@ -104,6 +185,10 @@ pub struct ReceiverConfig {
     /// session cookie is then `Secure` and `__Host-` [default: false].
     #[arg(long, env = "INTAKE_HTTPS")]
     pub https: Option<bool>,
+    /// More clinics (the TOML file's `[[clinics]]` only).
+    #[arg(skip)]
+    #[serde(default)]
+    pub clinics: Vec<ClinicConfig>,
 }
 
 /// An origin as a browser sends it, `https://host[:port]` (or `http://`),
@@ -154,9 +239,27 @@ impl ReceiverConfig {
 
     /// `self` with every setting `over` gives replacing it.
     pub fn overlay(self, over: ReceiverConfig) -> ReceiverConfig {
+        let over_names_database = over.db.is_some() || over.database_url.is_some();
         ReceiverConfig {
             addr: over.addr.or(self.addr),
-            db: over.db.or(self.db),
+            // A database named by the higher layer replaces the lower's,
+            // whichever way each names it.
+            db: if over_names_database {
+                over.db
+            } else {
+                self.db
+            },
+            database_url: if over_names_database {
+                over.database_url
+            } else {
+                self.database_url
+            },
+            database_pool_size: over.database_pool_size.or(self.database_pool_size),
+            clinics: if over.clinics.is_empty() {
+                self.clinics
+            } else {
+                over.clinics
+            },
             dist: over.dist.or(self.dist),
             widget_config: over.widget_config.or(self.widget_config),
             max_body_bytes: over.max_body_bytes.or(self.max_body_bytes),
@@ -197,17 +300,24 @@ impl ReceiverConfig {
             .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080)))
     }
 
-    /// The database file.
-    pub fn db(&self) -> PathBuf {
-        self.db
-            .clone()
-            .unwrap_or_else(|| PathBuf::from("data/intake.sqlite3"))
+    /// The database: `database_url`, else `db`, else the default file.
+    pub fn database(&self) -> Result<Database, String> {
+        match (&self.database_url, &self.db) {
+            (Some(_), Some(_)) => Err(
+                "database_url and db both name a database: keep one (db = PATH is sqlite:PATH)"
+                    .to_owned(),
+            ),
+            (Some(url), None) => Database::parse(url),
+            (None, Some(path)) => Ok(Database::Sqlite(path.clone())),
+            (None, None) => Ok(Database::Sqlite(PathBuf::from("data/intake.sqlite3"))),
+        }
     }
 
     /// The receiver's settings, defaults filled in, or what is wrong with
     /// one, named as in the file.
     pub fn settings(&self) -> Result<Settings, String> {
-        let defaults = Settings::new(self.db());
+        let database = self.database()?;
+        let defaults = Settings::new(database.clone());
         let origins = |setting: &str, list: &[String]| -> Result<Vec<String>, String> {
             list.iter()
                 .filter(|o| !o.trim().is_empty())
@@ -243,14 +353,36 @@ impl ReceiverConfig {
         )?;
         positive("staff_idle_minutes", self.staff_idle_minutes)?;
         positive("staff_max_session_hours", self.staff_max_session_hours)?;
+        positive(
+            "database_pool_size",
+            self.database_pool_size.map(|v| v as u64),
+        )?;
+        let clinics = self
+            .clinics
+            .iter()
+            .map(ClinicConfig::clinic)
+            .collect::<Result<Vec<_>, _>>()?;
+        for (i, clinic) in clinics.iter().enumerate() {
+            if let Some(other) = clinics[..i]
+                .iter()
+                .find(|c| c.id == clinic.id || c.path == clinic.path)
+            {
+                return Err(format!(
+                    "clinics: `{}` and `{}` have the same id or path",
+                    other.id, clinic.id
+                ));
+            }
+        }
         if self.prescription_validity_days.is_some_and(|d| d < 1) {
             return Err("prescription_validity_days: must be 1 or more".to_owned());
         }
-        if let Some(dist) = &self.dist {
-            crate::db_outside_dist(&self.db(), dist)?;
+        if let (Some(dist), Some(db)) = (&self.dist, database.sqlite_path()) {
+            crate::db_outside_dist(db, dist)?;
         }
         Ok(Settings {
-            db: self.db(),
+            db: database,
+            db_pool_size: self.database_pool_size.unwrap_or(defaults.db_pool_size),
+            clinics,
             dist: self.dist.clone(),
             widget_config: self.widget_config.clone(),
             max_body_bytes: self.max_body_bytes.unwrap_or(defaults.max_body_bytes),
@@ -307,7 +439,7 @@ mod tests {
         let settings = merged.settings().expect("valid settings");
         assert_eq!(
             settings.db,
-            PathBuf::from("/var/lib/intake.sqlite3"),
+            Database::Sqlite(PathBuf::from("/var/lib/intake.sqlite3")),
             "the file fills what flags leave out"
         );
         assert_eq!(settings.cors_origins, ["https://clinic.example"]);
@@ -329,7 +461,7 @@ mod tests {
         assert_eq!(
             (s.db, s.body_timeout, s.prescription_validity_days),
             (
-                PathBuf::from("data/intake.sqlite3"),
+                Database::Sqlite(PathBuf::from("data/intake.sqlite3")),
                 Duration::from_secs(10),
                 365
             )
@@ -391,5 +523,78 @@ mod tests {
                 "::1".parse().expect("ip")
             ]
         );
+    }
+
+    #[test]
+    fn a_database_url_names_sqlite_or_postgres_and_a_higher_layer_replaces_it() {
+        let file = ReceiverConfig::from_toml(r#"db = "/var/lib/intake.sqlite3""#).expect("valid");
+        let flags = ReceiverConfig {
+            database_url: Some("postgres://intake@127.0.0.1:5432/intake".to_owned()),
+            ..ReceiverConfig::default()
+        };
+        let settings = file.clone().overlay(flags).settings().expect("valid");
+        assert!(matches!(settings.db, Database::Postgres(_)), "{:?}", settings.db);
+        let both = ReceiverConfig::from_toml(
+            r#"db = "a.sqlite3"
+               database_url = "sqlite:b.sqlite3""#,
+        )
+        .expect("parses");
+        let err = both.settings().expect_err("two databases");
+        assert!(err.starts_with("database_url and db"), "{err}");
+        let err = ReceiverConfig::from_toml(r#"database_url = "mysql://x/y""#)
+            .expect("parses")
+            .settings()
+            .expect_err("not a database we keep");
+        assert!(err.starts_with("database_url"), "{err}");
+    }
+
+    #[test]
+    fn clinics_are_read_from_the_file_and_each_bad_one_is_named() {
+        let settings = ReceiverConfig::from_toml(
+            r#"[[clinics]]
+               id = "riverside"
+               cors_origins = ["https://riverside.example/"]
+               accept_sealed = true
+               [[clinics]]
+               id = "north-end"
+               path = "/north/"
+            "#,
+        )
+        .expect("parses")
+        .settings()
+        .expect("valid");
+        assert_eq!(
+            settings.clinics,
+            [
+                Clinic {
+                    id: "riverside".to_owned(),
+                    path: "/clinics/riverside".to_owned(),
+                    cors_origins: vec!["https://riverside.example".to_owned()],
+                    accept_sealed: true,
+                },
+                Clinic {
+                    id: "north-end".to_owned(),
+                    path: "/north".to_owned(),
+                    cors_origins: Vec::new(),
+                    accept_sealed: false,
+                },
+            ]
+        );
+        for (file, named) in [
+            ("[[clinics]]\nid = \"River Side\"", "clinics: `River Side`"),
+            ("[[clinics]]\nid = \"a\"\npath = \"/staff/a\"", "clinics.a.path"),
+            ("[[clinics]]\nid = \"a\"\npath = \"nope\"", "clinics.a.path"),
+            (
+                "[[clinics]]\nid = \"a\"\ncors_origins = [\"*\"]",
+                "clinics.a.cors_origins",
+            ),
+            ("[[clinics]]\nid = \"a\"\n[[clinics]]\nid = \"a\"", "clinics: `a`"),
+            ("[[clinics]]\nid = \"a\"\ncolour = 1", "unknown field"),
+        ] {
+            let err = ReceiverConfig::from_toml(file)
+                .and_then(|c| c.settings())
+                .expect_err(file);
+            assert!(err.contains(named), "{file}: {err}");
+        }
     }
 }

@@ -4,12 +4,12 @@
 //! ones with the clinic's private key.
 
 use std::io::Write;
-use std::path::Path;
 
 use intake_core::sealed::{open, Envelope, KeyPair, SEALED_SCHEMA};
 use intake_core::{Date, Rules, Submission};
-use rusqlite::{params, Connection, OpenFlags};
 use serde_json::Value;
+
+use crate::store::{self, Database};
 
 /// Output formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -75,12 +75,12 @@ pub struct Exported {
 /// Writes every submission received on or after `since` (`YYYY-MM-DD`, UTC)
 /// to `out`; returns how many. Sealed submissions are left out.
 pub fn export(
-    db: &Path,
+    db: impl Into<Database>,
     since: &str,
     format: Format,
     out: &mut dyn Write,
 ) -> Result<usize, String> {
-    export_opening(db, since, format, None, out, &mut std::io::sink()).map(|e| e.written)
+    export_opening(db, None, since, format, None, out, &mut std::io::sink()).map(|e| e.written)
 }
 
 /// The submission in a sealed envelope, opened with `keys` and checked.
@@ -127,10 +127,12 @@ fn unseal(body: &Value, keys: &KeyPair, received_at: &str) -> Result<Value, Stri
     serde_json::to_value(&submission).map_err(|e| e.to_string())
 }
 
-/// [`export`], opening sealed submissions with `keys` when given; a sealed
-/// submission that cannot be opened is named on `problems` and the rest go on.
+/// [`export`] of one clinic's submissions (`None`: every clinic's),
+/// opening sealed submissions with `keys` when given; a sealed submission
+/// that cannot be opened is named on `problems` and the rest go on.
 pub fn export_opening(
-    db: &Path,
+    db: impl Into<Database>,
+    clinic: Option<&str>,
     since: &str,
     format: Format,
     keys: Option<&KeyPair>,
@@ -142,20 +144,18 @@ pub fn export_opening(
             "--since takes a date like 2026-11-01, not `{since}`"
         ));
     }
-    let conn = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .map_err(|e| format!("cannot open {}: {e}", db.display()))?;
-    let mut stmt = conn
-        .prepare("SELECT reference, received_at, body FROM submissions WHERE received_at >= ?1 ORDER BY received_at, reference")
-        .map_err(|e| e.to_string())?;
-    let rows = stmt
-        .query_map(params![since], |row| {
-            Ok((
-                row.get::<_, String>(0)?,
-                row.get::<_, String>(1)?,
-                row.get::<_, String>(2)?,
-            ))
-        })
-        .map_err(|e| e.to_string())?;
+    let db = db.into();
+    if let Some(path) = db.sqlite_path() {
+        // Reading never makes a database: a mistyped path is an error.
+        if !path.exists() {
+            return Err(format!("cannot open {}: no such file", path.display()));
+        }
+    }
+    let (clinic, day) = (clinic.map(str::to_owned), since.to_owned());
+    let rows = store::blocking(&db, move |store| async move {
+        store.received_since(clinic.as_deref(), &day).await
+    })
+    .map_err(|e| format!("cannot read {}: {e}", db.describe()))?;
     let mut csv = (format == Format::Csv).then(|| {
         csv::WriterBuilder::new()
             .terminator(csv::Terminator::CRLF)
@@ -171,7 +171,7 @@ pub fn export_opening(
     }
     let mut done = Exported::default();
     for row in rows {
-        let (reference, received_at, body) = row.map_err(|e| e.to_string())?;
+        let (reference, received_at, body) = (row.reference, row.received_at, row.body);
         let mut submission: Value = serde_json::from_str(&body)
             .map_err(|e| format!("{reference}: stored body is not JSON ({e})"))?;
         if submission["schema"] == SEALED_SCHEMA {

@@ -1,11 +1,11 @@
 //! The reference receiver: accepts submissions from the widget, validates them
 //! with the same `intake-core` rules the widget uses, stores each one once in
-//! SQLite, and serves the built widget.
+//! SQLite or PostgreSQL, and serves the built widget.
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
 //! use intake_receiver::{serve, Settings};
-//! let settings = Settings::new("data/intake.sqlite3".into());
+//! let settings = Settings::new(std::path::PathBuf::from("data/intake.sqlite3"));
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
 //! serve(listener, settings, std::future::pending()).await
 //! # }
@@ -38,7 +38,7 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
-pub use store::{Store, Stored};
+pub use store::{Database, Store, StoreError, Stored};
 
 /// The Content-Security-Policy the widget is served with: no inline script,
 /// no eval, nothing loaded from elsewhere.
@@ -71,11 +71,32 @@ pub fn content_security_policy(frame_ancestors: &[String]) -> String {
 /// The submissions endpoint.
 pub const SUBMISSIONS_PATH: &str = "/api/v1/submissions";
 
+/// One more clinic a receiver serves, besides the default one: its own
+/// endpoints under `path`, the sites that may post to them, whether its
+/// widget seals, and its own staff (accounts made with `--clinic`). Its
+/// submissions are stored with its id and seen by its staff only.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Clinic {
+    /// Letters, digits and `-`; names it in the database and the command line.
+    pub id: String,
+    /// Where its endpoints are: `{path}/api/v1/submissions` and
+    /// `{path}/fhir/QuestionnaireResponse` (default `/clinics/{id}`).
+    pub path: String,
+    /// Origins whose pages may post its submissions from the browser.
+    pub cors_origins: Vec<String>,
+    /// Whether its widget seals submissions.
+    pub accept_sealed: bool,
+}
+
 /// How the receiver runs.
 #[derive(Clone, Debug)]
 pub struct Settings {
-    /// The SQLite file.
-    pub db: PathBuf,
+    /// The database: a SQLite file or a PostgreSQL URL.
+    pub db: Database,
+    /// Connections to PostgreSQL this receiver keeps at most.
+    pub db_pool_size: usize,
+    /// Clinics served besides the default one.
+    pub clinics: Vec<Clinic>,
     /// The built widget (`dist/`), served at `/` when set.
     pub dist: Option<PathBuf>,
     /// A widget configuration served at `/intake.config.json` instead of the
@@ -111,9 +132,11 @@ pub struct Settings {
 
 impl Settings {
     /// Defaults: no static files, a 2 MB body limit (room for a prescription photo).
-    pub fn new(db: PathBuf) -> Settings {
+    pub fn new(db: impl Into<Database>) -> Settings {
         Settings {
-            db,
+            db: db.into(),
+            db_pool_size: store::postgres::DEFAULT_POOL_SIZE,
+            clinics: Vec::new(),
             dist: None,
             widget_config: None,
             max_body_bytes: 2 * 1024 * 1024,
@@ -134,6 +157,8 @@ impl Settings {
 #[derive(Clone)]
 struct AppState {
     store: Store,
+    /// The clinic whose endpoint this is (`""`: the default).
+    clinic: Arc<str>,
     prescription_validity_days: i64,
     max_body_bytes: usize,
     body_timeout: std::time::Duration,
@@ -192,21 +217,48 @@ pub const FHIR_RESPONSES_PATH: &str = "/fhir/QuestionnaireResponse";
 pub const FHIR_QUESTIONNAIRE_PATH: &str = "/fhir/Questionnaire/massage-intake-1";
 
 /// Opens the database and builds the router.
-pub fn app(settings: &Settings) -> Result<Router, rusqlite::Error> {
-    let store = Store::open(&settings.db)?;
-    let mut submissions = post(submit);
-    let mut fhir_responses = post(submit_fhir);
-    if let Some(per_minute) = settings.rate_limit_per_minute {
-        let limiter = RateLimiter {
-            per_minute,
-            trusted_proxies: Arc::new(settings.trusted_proxies.clone()),
-            seen: Arc::default(),
-        };
-        submissions =
-            submissions.route_layer(middleware::from_fn_with_state(limiter.clone(), rate_limit));
-        fhir_responses =
-            fhir_responses.route_layer(middleware::from_fn_with_state(limiter, rate_limit));
-    }
+pub async fn app(settings: &Settings) -> Result<Router, StoreError> {
+    let store = match &settings.db {
+        Database::Postgres(url) => {
+            Store::Postgres(store::postgres::Postgres::open(url, settings.db_pool_size).await?)
+        }
+        sqlite => Store::open(sqlite).await?,
+    };
+    Ok(router(settings, store))
+}
+
+/// The router on an open store.
+pub fn router(settings: &Settings, store: Store) -> Router {
+    let limiter = settings.rate_limit_per_minute.map(|per_minute| RateLimiter {
+        per_minute,
+        trusted_proxies: Arc::new(settings.trusted_proxies.clone()),
+        seen: Arc::default(),
+    });
+    let in_flight: Arc<Mutex<HashSet<String>>> = Arc::default();
+    let endpoints = |prefix: &str, clinic: &str, origins: &[String], accept_sealed: bool| {
+        let mut submissions = post(submit);
+        let mut fhir_responses = post(submit_fhir);
+        if let Some(limiter) = &limiter {
+            submissions = submissions
+                .route_layer(middleware::from_fn_with_state(limiter.clone(), rate_limit));
+            fhir_responses = fhir_responses
+                .route_layer(middleware::from_fn_with_state(limiter.clone(), rate_limit));
+        }
+        Router::new()
+            .route(&format!("{prefix}{SUBMISSIONS_PATH}"), submissions)
+            .route(&format!("{prefix}{FHIR_RESPONSES_PATH}"), fhir_responses)
+            .layer(DefaultBodyLimit::max(settings.max_body_bytes))
+            .layer(cors(origins))
+            .with_state(AppState {
+                store: store.clone(),
+                clinic: Arc::from(clinic),
+                prescription_validity_days: settings.prescription_validity_days,
+                max_body_bytes: settings.max_body_bytes,
+                body_timeout: settings.body_timeout,
+                in_flight: in_flight.clone(),
+                accept_sealed,
+            })
+    };
     let questionnaire = Arc::new(
         intake_core::fhir_questionnaire::questionnaire()
             .map_err(|problems| {
@@ -214,31 +266,32 @@ pub fn app(settings: &Settings) -> Result<Router, rusqlite::Error> {
             })
             .unwrap_or(Value::Null),
     );
-    let api = Router::new()
-        .route(SUBMISSIONS_PATH, submissions)
-        .route(FHIR_RESPONSES_PATH, fhir_responses)
-        .route(
-            FHIR_QUESTIONNAIRE_PATH,
-            get(move || {
-                let questionnaire = questionnaire.clone();
-                async move { fhir_json(StatusCode::OK, &questionnaire) }
-            }),
-        )
-        .route("/healthz", get(|| async { "ok" }))
-        .route(
-            SCHEMA_PATH,
-            get(|| async { Json(intake_core::schema::submission_schema()) }),
-        )
-        .layer(DefaultBodyLimit::max(settings.max_body_bytes))
-        .layer(cors(&settings.cors_origins))
-        .with_state(AppState {
-            store: store.clone(),
-            prescription_validity_days: settings.prescription_validity_days,
-            max_body_bytes: settings.max_body_bytes,
-            body_timeout: settings.body_timeout,
-            in_flight: Arc::default(),
-            accept_sealed: settings.accept_sealed,
-        });
+    let mut api = endpoints(
+        "",
+        "",
+        &settings.cors_origins,
+        settings.accept_sealed,
+    )
+    .route(
+        FHIR_QUESTIONNAIRE_PATH,
+        get(move || {
+            let questionnaire = questionnaire.clone();
+            async move { fhir_json(StatusCode::OK, &questionnaire) }
+        }),
+    )
+    .route("/healthz", get(|| async { "ok" }))
+    .route(
+        SCHEMA_PATH,
+        get(|| async { Json(intake_core::schema::submission_schema()) }),
+    );
+    for clinic in &settings.clinics {
+        api = api.merge(endpoints(
+            &clinic.path,
+            &clinic.id,
+            &clinic.cors_origins,
+            clinic.accept_sealed,
+        ));
+    }
     let mut router = api.merge(staff::router(
         store,
         settings.staff.clone(),
@@ -273,7 +326,7 @@ pub fn app(settings: &Settings) -> Result<Router, rusqlite::Error> {
                 .precompressed_gzip(),
         ));
     }
-    Ok(router
+    router
         .layer(middleware::from_fn_with_state(
             Served {
                 root: settings
@@ -299,7 +352,7 @@ pub fn app(settings: &Settings) -> Result<Router, rusqlite::Error> {
             header::REFERRER_POLICY,
             HeaderValue::from_static("no-referrer"),
         ))
-        .layer(middleware::from_fn(log_request)))
+        .layer(middleware::from_fn(log_request))
 }
 
 /// Whether a path names a file or folder whose name begins with `.` (also
@@ -440,11 +493,11 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     use hyper_util::rt::{TokioIo, TokioTimer};
-    if let Some(dist) = &settings.dist {
-        db_outside_dist(&settings.db, dist).map_err(std::io::Error::other)?;
+    if let (Some(dist), Some(db)) = (&settings.dist, settings.db.sqlite_path()) {
+        db_outside_dist(db, dist).map_err(std::io::Error::other)?;
     }
-    let router = app(&settings).map_err(|e| {
-        std::io::Error::other(format!("cannot open {}: {e}", settings.db.display()))
+    let router = app(&settings).await.map_err(|e| {
+        std::io::Error::other(format!("cannot open {}: {e}", settings.db.describe()))
     })?;
     let slots = Arc::new(tokio::sync::Semaphore::new(settings.max_connections.max(1)));
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
@@ -857,20 +910,15 @@ async fn accept_sealed(state: AppState, headers: &HeaderMap, body: &[u8]) -> Res
 
 /// Stores a checked body under its key and answers with its reference.
 async fn store(state: AppState, key: String, canonical: String) -> Response {
-    let store = state.store.clone();
-    let stored = tokio::task::spawn_blocking(move || store.insert(&key, &canonical)).await;
-    match stored {
-        Ok(Ok(Stored::Created { reference } | Stored::Repeat { reference })) => {
+    match state.store.insert(&state.clinic, &key, canonical).await {
+        Ok(Stored::Created { reference } | Stored::Repeat { reference }) => {
             (StatusCode::CREATED, Json(json!({ "reference": reference }))).into_response()
         }
-        Ok(Ok(Stored::Conflict)) => {
-            error(StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused")
-        }
-        Ok(Err(e)) => {
+        Ok(Stored::Conflict) => error(StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused"),
+        Err(e) => {
             tracing::error!(error = %e, "storing a submission failed");
             error(StatusCode::SERVICE_UNAVAILABLE, "storage_unavailable")
         }
-        Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "internal"),
     }
 }
 

@@ -7,9 +7,9 @@ use clap::{Parser, Subcommand};
 use intake_core::sealed::KeyPair;
 use intake_receiver::config::ReceiverConfig;
 use intake_receiver::export::{export_opening, Format};
-use intake_receiver::serve;
+use intake_receiver::{serve, store, Database};
 
-/// Receives massage-intake submissions, stores them in SQLite and serves the widget.
+/// Receives massage-intake submissions, stores them in SQLite or PostgreSQL and serves the widget.
 #[derive(Parser, Debug)]
 #[command(version, about)]
 struct Cli {
@@ -33,9 +33,12 @@ enum Command {
         since: String,
         #[arg(long, value_enum, default_value = "jsonl")]
         format: Format,
-        /// The SQLite file to read [default: the configured database].
+        /// The database to read, a SQLite file or a URL [default: the configured database].
         #[arg(long)]
         db: Option<PathBuf>,
+        /// Only this clinic's submissions (`default` for the default clinic's) [default: all].
+        #[arg(long)]
+        clinic: Option<String>,
     },
     /// Like export, and opens the sealed submissions with the clinic's
     /// private key; one that cannot be opened is named and the rest go on.
@@ -48,15 +51,18 @@ enum Command {
         since: String,
         #[arg(long, value_enum, default_value = "jsonl")]
         format: Format,
-        /// The SQLite file to read [default: the configured database].
+        /// The database to read, a SQLite file or a URL [default: the configured database].
         #[arg(long)]
         db: Option<PathBuf>,
+        /// Only this clinic's submissions (`default` for the default clinic's) [default: all].
+        #[arg(long)]
+        clinic: Option<String>,
     },
     /// Staff accounts for the inbox at /staff/.
     Staff {
         #[command(subcommand)]
         action: StaffAction,
-        /// The SQLite file [default: the configured database].
+        /// The database, a SQLite file or a URL [default: the configured database].
         #[arg(long, global = true)]
         db: Option<PathBuf>,
     },
@@ -66,9 +72,12 @@ enum Command {
         /// The first day to include (YYYY-MM-DD, UTC).
         #[arg(long)]
         since: String,
-        /// The SQLite file to read [default: the configured database].
+        /// The database to read, a SQLite file or a URL [default: the configured database].
         #[arg(long)]
         db: Option<PathBuf>,
+        /// Only this clinic's trail (`default` for the default clinic's) [default: all].
+        #[arg(long)]
+        clinic: Option<String>,
     },
     /// Make the clinic's key pair for sealed submissions: the private key
     /// goes to a new file (readable by its owner only), the public key to
@@ -84,7 +93,13 @@ enum Command {
 enum StaffAction {
     /// Add an account: asks for its password twice at a terminal, or reads
     /// it from the first line of standard input.
-    Add { name: String },
+    Add {
+        name: String,
+        /// The clinic whose submissions it reads (an id from `[[clinics]]`)
+        /// [default: the default clinic].
+        #[arg(long)]
+        clinic: Option<String>,
+    },
     /// Remove an account and end its sessions.
     Remove { name: String },
     /// List the accounts.
@@ -107,16 +122,49 @@ fn main() -> ExitCode {
         },
     };
     let config = file.overlay(cli.settings);
-    match cli.command {
-        None | Some(Command::Serve) => run(config),
-        Some(Command::Export { since, format, db }) => {
-            write_out(&db.unwrap_or_else(|| config.db()), &since, format, None)
+    // A subcommand's own `--db` (a file or a URL), else the configured one.
+    let database = |db: Option<PathBuf>| -> Result<Database, ExitCode> {
+        db.map_or_else(
+            || config.database(),
+            |db| Database::parse(&db.to_string_lossy()),
+        )
+            .map_err(|e| {
+                eprintln!("intake-receiver: {e}");
+                ExitCode::FAILURE
+            })
+    };
+    // `default` names the default clinic, whose id is empty.
+    let clinic_id = |clinic: Option<String>| -> Result<Option<String>, ExitCode> {
+        let known: Vec<String> = config.clinics.iter().map(|c| c.id.clone()).collect();
+        match clinic.as_deref() {
+            None => Ok(None),
+            Some("default") => Ok(Some(String::new())),
+            Some(id) if known.iter().any(|k| k == id) => Ok(Some(id.to_owned())),
+            Some(id) => {
+                eprintln!(
+                    "intake-receiver: --clinic {id}: no such clinic in the configuration (known: default{})",
+                    known.iter().map(|k| format!(", {k}")).collect::<String>()
+                );
+                Err(ExitCode::FAILURE)
+            }
         }
+    };
+    let (database, clinic_id) = (&database, &clinic_id);
+    let outcome = || -> Result<ExitCode, ExitCode> {
+        Ok(match cli.command {
+        None | Some(Command::Serve) => run(config.clone()),
+        Some(Command::Export {
+            since,
+            format,
+            db,
+            clinic,
+        }) => write_out(&database(db)?, clinic_id(clinic)?.as_deref(), &since, format, None),
         Some(Command::Open {
             key,
             since,
             format,
             db,
+            clinic,
         }) => {
             let keys = match std::fs::read_to_string(&key)
                 .ok()
@@ -128,26 +176,41 @@ fn main() -> ExitCode {
                         "intake-receiver: {} is not a private key file made by `intake-receiver keygen`",
                         key.display()
                     );
-                    return ExitCode::FAILURE;
+                    return Err(ExitCode::FAILURE);
                 }
             };
             write_out(
-                &db.unwrap_or_else(|| config.db()),
+                &database(db)?,
+                clinic_id(clinic)?.as_deref(),
                 &since,
                 format,
                 Some(&keys),
             )
         }
         Some(Command::Keygen { out }) => keygen(&out),
-        Some(Command::Staff { action, db }) => staff(&db.unwrap_or_else(|| config.db()), action),
-        Some(Command::Audit { since, db }) => audit(&db.unwrap_or_else(|| config.db()), &since),
-    }
+        Some(Command::Staff { action, db }) => {
+            let action = match action {
+                StaffAction::Add { name, clinic } => StaffAction::Add {
+                    name,
+                    clinic: Some(clinic_id(clinic)?.unwrap_or_default()),
+                },
+                other => other,
+            };
+            staff(&database(db)?, action)
+        }
+        Some(Command::Audit { since, db, clinic }) => {
+            audit(&database(db)?, clinic_id(clinic)?.as_deref(), &since)
+        }
+        })
+    };
+    outcome().unwrap_or_else(|code| code)
 }
 
 /// Exports (opening sealed submissions when given keys), reporting counts
 /// and problems on standard error; fails when any could not be opened.
 fn write_out(
-    db: &std::path::Path,
+    db: &Database,
+    clinic: Option<&str>,
     since: &str,
     format: Format,
     keys: Option<&KeyPair>,
@@ -156,6 +219,7 @@ fn write_out(
     let stderr = std::io::stderr();
     match export_opening(
         db,
+        clinic,
         since,
         format,
         keys,
@@ -205,37 +269,40 @@ fn new_password() -> Result<String, String> {
     Ok(line.trim_end_matches(['\r', '\n']).to_owned())
 }
 
-fn open_store(db: &std::path::Path) -> Result<intake_receiver::Store, ExitCode> {
-    intake_receiver::Store::open(db).map_err(|e| {
-        eprintln!("intake-receiver: cannot open {}: {e}", db.display());
-        ExitCode::FAILURE
-    })
-}
-
-fn staff(db: &std::path::Path, action: StaffAction) -> ExitCode {
+fn staff(db: &Database, action: StaffAction) -> ExitCode {
     use intake_receiver::staff::accounts;
-    let store = match open_store(db) {
-        Ok(store) => store,
-        Err(code) => return code,
-    };
     let done = match action {
-        StaffAction::Add { name } => accounts::check_name(&name)
+        StaffAction::Add { name, clinic } => accounts::check_name(&name)
             .and_then(|()| new_password())
-            .and_then(|password| store.with(|conn| accounts::add(conn, &name, &password)))
+            .and_then(|password| {
+                let name = name.clone();
+                let clinic = clinic.unwrap_or_default();
+                store::blocking(db, move |store| async move {
+                    Ok(store.add_account(&clinic, &name, &password).await)
+                })
+                .map_err(|e| e.to_string())?
+            })
             .map(|()| eprintln!("intake-receiver: account `{name}` added")),
-        StaffAction::Remove { name } => match store.with(|conn| accounts::remove(conn, &name)) {
-            Ok(true) => {
-                eprintln!("intake-receiver: account `{name}` removed, its sessions ended");
-                Ok(())
+        StaffAction::Remove { name } => {
+            let gone = name.clone();
+            match store::blocking(db, move |store| async move { store.remove_account(&gone).await }) {
+                Ok(true) => {
+                    eprintln!("intake-receiver: account `{name}` removed, its sessions ended");
+                    Ok(())
+                }
+                Ok(false) => Err(format!("there is no account named `{name}`")),
+                Err(e) => Err(e.to_string()),
             }
-            Ok(false) => Err(format!("there is no account named `{name}`")),
-            Err(e) => Err(e.to_string()),
-        },
-        StaffAction::List => store
-            .with(accounts::list)
+        }
+        StaffAction::List => store::blocking(db, |store| async move { store.accounts().await })
             .map(|list| {
-                for (name, created) in list {
-                    println!("{name}\t{created}");
+                for account in list {
+                    // The default clinic's accounts print as they always did.
+                    if account.clinic.is_empty() {
+                        println!("{}\t{}", account.name, account.created_at);
+                    } else {
+                        println!("{}\t{}\t{}", account.name, account.created_at, account.clinic);
+                    }
                 }
             })
             .map_err(|e| e.to_string()),
@@ -249,16 +316,15 @@ fn staff(db: &std::path::Path, action: StaffAction) -> ExitCode {
     }
 }
 
-fn audit(db: &std::path::Path, since: &str) -> ExitCode {
+fn audit(db: &Database, clinic: Option<&str>, since: &str) -> ExitCode {
     if intake_core::Date::parse(since).is_none() {
         eprintln!("intake-receiver: --since {since}: use a date like 2026-11-01");
         return ExitCode::FAILURE;
     }
-    let store = match open_store(db) {
-        Ok(store) => store,
-        Err(code) => return code,
-    };
-    match store.with(|conn| intake_receiver::staff::accounts::events(conn, since)) {
+    let (clinic, day) = (clinic.map(str::to_owned), since.to_owned());
+    match store::blocking(db, move |store| async move {
+        store.events(clinic.as_deref(), &day).await
+    }) {
         Ok(events) => {
             for e in events {
                 println!(
@@ -272,7 +338,7 @@ fn audit(db: &std::path::Path, since: &str) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("intake-receiver: {e}");
+            eprintln!("intake-receiver: cannot read {}: {e}", db.describe());
             ExitCode::FAILURE
         }
     }
@@ -341,7 +407,7 @@ async fn run(config: ReceiverConfig) -> ExitCode {
     let addr = listener.local_addr().unwrap_or(addr);
     eprintln!(
         "intake-receiver: listening on http://{addr} (database {})",
-        settings.db.display()
+        settings.db.describe()
     );
     if settings.dist.is_some() {
         eprintln!("intake-receiver: intake page at http://{addr}/");

@@ -1,9 +1,12 @@
-//! The receiver's HTTP contract, request by request, against a real SQLite file.
+//! The receiver's HTTP contract, request by request, against a real SQLite
+//! file (or, under `INTAKE_TEST_DATABASE=postgres`, a real PostgreSQL database).
+
+mod common;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use http_body_util::BodyExt;
-use intake_receiver::{app, Settings, Store};
+use intake_receiver::{app, Database, Settings};
 use serde_json::{json, Value};
 use tower::ServiceExt;
 
@@ -20,23 +23,23 @@ fn submission() -> Value {
 
 struct Fixture {
     router: axum::Router,
-    db: std::path::PathBuf,
+    db: Database,
     _dir: tempfile::TempDir,
 }
 
 impl Fixture {
-    fn new() -> Fixture {
-        Fixture::with(|_| {})
+    async fn new() -> Fixture {
+        Fixture::with(|_| {}).await
     }
 
     /// A fixture with `change` applied to its settings.
-    fn with(change: impl FnOnce(&mut Settings)) -> Fixture {
+    async fn with(change: impl FnOnce(&mut Settings)) -> Fixture {
         let dir = tempfile::tempdir().expect("temp dir");
-        let db = dir.path().join("intake.sqlite3");
+        let db = common::database(dir.path());
         let mut settings = Settings::new(db.clone());
         settings.max_body_bytes = 4096;
         change(&mut settings);
-        let router = app(&settings).expect("app");
+        let router = app(&settings).await.expect("app");
         Fixture {
             router,
             db,
@@ -45,9 +48,7 @@ impl Fixture {
     }
 
     fn rows(&self) -> u64 {
-        Store::open(&self.db)
-            .and_then(|s| s.count())
-            .expect("count")
+        common::count(&self.db)
     }
 
     async fn post(
@@ -92,7 +93,7 @@ impl Fixture {
 
 #[tokio::test]
 async fn a_valid_submission_is_created_once_and_repeats_get_the_same_reply() {
-    let f = Fixture::new();
+    let f = Fixture::new().await;
     let (status, first, _) = f.post_json(&submission()).await;
     assert_eq!(status, StatusCode::CREATED);
     let reference = first["reference"].as_str().expect("a reference").to_owned();
@@ -104,7 +105,7 @@ async fn a_valid_submission_is_created_once_and_repeats_get_the_same_reply() {
 
 #[tokio::test]
 async fn the_same_key_with_a_different_body_is_refused() {
-    let f = Fixture::new();
+    let f = Fixture::new().await;
     assert_eq!(f.post_json(&submission()).await.0, StatusCode::CREATED);
     let mut other = submission();
     other["patient"]["family_name"] = json!("Other");
@@ -121,7 +122,7 @@ async fn the_same_key_with_a_different_body_is_refused() {
 
 #[tokio::test]
 async fn invalid_fields_are_listed_with_path_and_code() {
-    let f = Fixture::new();
+    let f = Fixture::new().await;
     let mut bad = submission();
     bad["patient"]["phone"] = json!("401-555-01");
     bad["patient"]["given_name"] = json!("  ");
@@ -142,7 +143,7 @@ async fn invalid_fields_are_listed_with_path_and_code() {
 
 #[tokio::test]
 async fn unknown_and_missing_fields_are_named_by_path() {
-    let f = Fixture::new();
+    let f = Fixture::new().await;
     let mut extra = submission();
     extra["patient"]["ssn"] = json!("000-00-0000");
     let (status, body, text) = f.post_json(&extra).await;
@@ -198,7 +199,7 @@ async fn unknown_and_missing_fields_are_named_by_path() {
 
 #[tokio::test]
 async fn malformed_json_is_a_bad_request() {
-    let f = Fixture::new();
+    let f = Fixture::new().await;
     let trailing = format!("{} {{}}", submission());
     for body in ["{\"schema\": ", "not json", trailing.as_str()] {
         let (status, reply, _) = f
@@ -215,7 +216,7 @@ async fn malformed_json_is_a_bad_request() {
 
 #[tokio::test]
 async fn only_json_is_accepted() {
-    let f = Fixture::new();
+    let f = Fixture::new().await;
     for ct in [
         None,
         Some("text/plain"),
@@ -243,7 +244,7 @@ async fn only_json_is_accepted() {
 
 #[tokio::test]
 async fn the_idempotency_key_must_be_there_be_a_uuid_and_match_the_id() {
-    let f = Fixture::new();
+    let f = Fixture::new().await;
     let body = submission().to_string();
     let (status, reply, _) = f.post(Some("application/json"), None, body.clone()).await;
     assert_eq!(
@@ -269,7 +270,7 @@ async fn the_idempotency_key_must_be_there_be_a_uuid_and_match_the_id() {
 
 #[tokio::test]
 async fn a_body_over_the_limit_is_refused() {
-    let f = Fixture::new();
+    let f = Fixture::new().await;
     let mut big = submission();
     big["patient"]["family_name"] = json!("x".repeat(5000));
     let (status, reply, _) = f.post_json(&big).await;
@@ -282,7 +283,7 @@ async fn a_body_over_the_limit_is_refused() {
 
 #[tokio::test]
 async fn error_replies_never_echo_what_was_submitted() {
-    let f = Fixture::new();
+    let f = Fixture::new().await;
     let mut bad = submission();
     bad["patient"]["phone"] = json!("canary-phone-Zyx");
     bad["patient"]["extra"] = json!("Zyxcanary-extra");
@@ -309,7 +310,7 @@ async fn error_replies_never_echo_what_was_submitted() {
 
 #[tokio::test]
 async fn health_is_reported() {
-    let f = Fixture::new();
+    let f = Fixture::new().await;
     let response = f
         .router
         .clone()
@@ -350,7 +351,7 @@ async fn the_schema_is_served_and_the_committed_copy_is_current() {
         "docs/massage-intake-2.schema.json is stale: run UPDATE_DOCS=1 cargo test"
     );
 
-    let f = Fixture::new();
+    let f = Fixture::new().await;
     let response = f
         .router
         .clone()
@@ -403,10 +404,9 @@ fn id(n: u8) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_second_request_with_a_key_still_in_flight_gets_409() {
-    let f = Fixture::new();
-    // Hold SQLite's write lock so the first request stays in flight.
-    let blocker = rusqlite::Connection::open(&f.db).expect("open");
-    blocker.execute_batch("BEGIN IMMEDIATE").expect("lock");
+    let f = Fixture::new().await;
+    // Hold the database's write lock so the first request stays in flight.
+    let blocker = common::hold_writes(&f.db);
     let router = f.router.clone();
     let first = tokio::spawn(async move {
         let request = json_post(ID)
@@ -420,7 +420,7 @@ async fn a_second_request_with_a_key_still_in_flight_gets_409() {
         (status, body["error"].as_str()),
         (StatusCode::CONFLICT, Some("in_flight"))
     );
-    blocker.execute_batch("ROLLBACK").expect("unlock");
+    blocker.release();
     assert_eq!(first.await.expect("first"), StatusCode::CREATED);
     assert_eq!(f.rows(), 1);
     let (status, _, _) = f.post_json(&submission()).await;
@@ -435,7 +435,7 @@ async fn a_second_request_with_a_key_still_in_flight_gets_409() {
 async fn a_body_that_trickles_in_gets_408_and_nothing_is_stored() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let dir = tempfile::tempdir().expect("temp dir");
-    let db = dir.path().join("intake.sqlite3");
+    let db = common::database(dir.path());
     let mut settings = Settings::new(db.clone());
     settings.body_timeout = std::time::Duration::from_millis(300);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -464,12 +464,12 @@ async fn a_body_that_trickles_in_gets_408_and_nothing_is_stored() {
     );
     assert!(reply.starts_with("HTTP/1.1 408"), "{reply}");
     assert!(reply.contains("body_timeout"), "{reply}");
-    assert_eq!(Store::open(&db).and_then(|s| s.count()).expect("count"), 0);
+    assert_eq!(common::count(&db), 0);
 }
 
 #[tokio::test]
 async fn only_listed_origins_get_cors_headers() {
-    let f = Fixture::with(|s| s.cors_origins = vec!["https://harbor-massage.example".into()]);
+    let f = Fixture::with(|s| s.cors_origins = vec!["https://harbor-massage.example".into()]).await;
     let post = |origin: &'static str| {
         json_post(ID)
             .header(header::ORIGIN, origin)
@@ -528,7 +528,7 @@ async fn only_listed_origins_get_cors_headers() {
 
 #[tokio::test]
 async fn the_rate_limit_is_off_by_default_and_answers_429_when_set() {
-    let open = Fixture::new();
+    let open = Fixture::new().await;
     for n in 0..5 {
         let (status, _, _) = open
             .post(
@@ -539,7 +539,7 @@ async fn the_rate_limit_is_off_by_default_and_answers_429_when_set() {
             .await;
         assert_eq!(status, StatusCode::CREATED);
     }
-    let limited = Fixture::with(|s| s.rate_limit_per_minute = Some(2));
+    let limited = Fixture::with(|s| s.rate_limit_per_minute = Some(2)).await;
     let mut statuses = Vec::new();
     let mut retry_after = None;
     for n in 0..3 {
@@ -575,7 +575,8 @@ async fn behind_a_trusted_proxy_each_client_address_has_its_own_limit() {
     let f = Fixture::with(|s| {
         s.rate_limit_per_minute = Some(1);
         s.trusted_proxies = vec!["10.0.0.1".parse().expect("ip")];
-    });
+    })
+    .await;
     for (n, client) in ["203.0.113.7", "203.0.113.8", "203.0.113.7"]
         .into_iter()
         .enumerate()
@@ -606,7 +607,7 @@ async fn behind_a_trusted_proxy_each_client_address_has_its_own_limit() {
 
 #[tokio::test]
 async fn staff_export_as_json_lines_and_csv() {
-    let f = Fixture::new();
+    let f = Fixture::new().await;
     for n in [1u8, 2] {
         let (status, _, _) = f
             .post(
@@ -680,7 +681,7 @@ async fn staff_export_as_json_lines_and_csv() {
 
 #[tokio::test]
 async fn the_csv_export_cannot_run_formulas_and_reads_back_to_every_value() {
-    let f = Fixture::new();
+    let f = Fixture::new().await;
     let hostile = [
         (
             "/patient/given_name",
@@ -763,7 +764,7 @@ async fn the_csv_export_cannot_run_formulas_and_reads_back_to_every_value() {
 #[tokio::test]
 async fn only_the_configured_sites_may_frame_the_widget() {
     let policy_of = |settings_change: fn(&mut Settings)| async move {
-        let f = Fixture::with(settings_change);
+        let f = Fixture::with(settings_change).await;
         let response = f
             .router
             .clone()

@@ -18,7 +18,7 @@ struct Site {
 
 /// A built widget with one hashed wasm file (with its .br and .gz), the page
 /// and embed.js (plain only).
-fn site() -> Site {
+async fn site() -> Site {
     let dir = tempfile::tempdir().expect("temp dir");
     let dist = dir.path().join("dist");
     std::fs::create_dir(&dist).expect("dist");
@@ -35,7 +35,7 @@ fn site() -> Site {
     let mut settings = Settings::new(dir.path().join("intake.sqlite3"));
     settings.dist = Some(dist);
     Site {
-        router: app(&settings).expect("app"),
+        router: app(&settings).await.expect("app"),
         wasm,
         _dir: dir,
     }
@@ -77,7 +77,7 @@ fn header_of(headers: &axum::http::HeaderMap, name: header::HeaderName) -> &str 
 
 #[tokio::test]
 async fn brotli_then_gzip_then_plain_each_decoding_to_the_same_file() {
-    let site = site();
+    let site = site().await;
     let path = format!("/{WASM}");
     let (status, headers, body) = get(&site, &path, "gzip, deflate, br").await;
     assert_eq!(status, StatusCode::OK);
@@ -115,7 +115,7 @@ async fn brotli_then_gzip_then_plain_each_decoding_to_the_same_file() {
 
 #[tokio::test]
 async fn hashed_files_are_kept_for_a_year_the_rest_is_checked_each_time() {
-    let site = site();
+    let site = site().await;
     let (_, headers, _) = get(&site, &format!("/{WASM}"), "br").await;
     assert_eq!(
         header_of(&headers, header::CACHE_CONTROL),

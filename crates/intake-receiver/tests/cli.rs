@@ -368,8 +368,8 @@ fn run_with_input(args: &[&str], stdin: &str) -> (bool, String, String) {
 #[test]
 fn staff_accounts_are_added_listed_and_removed_and_the_audit_trail_printed() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let db = dir.path().join("intake.sqlite3");
-    let db = db.to_string_lossy().into_owned();
+    let database = common::database(dir.path());
+    let db = common::db_arg(&database);
     let add = |name: &str, password: &str| {
         run_with_input(
             &["staff", "add", name, "--db", &db],
@@ -384,11 +384,11 @@ fn staff_accounts_are_added_listed_and_removed_and_the_audit_trail_printed() {
     assert!(ok, "{err}");
     let (ok, _, err) = add("ana", "another long password");
     assert!(!ok && err.contains("exists"), "{err}");
-    let stored = intake_receiver::Store::open(std::path::Path::new(&db))
-        .expect("store")
-        .with(|c| intake_receiver::staff::accounts::password_hash(c, "ana"))
-        .expect("query")
-        .expect("ana's hash");
+    let stored = intake_receiver::store::blocking(&database, |store| async move {
+        store.password_hash("ana").await
+    })
+    .expect("query")
+    .expect("ana's hash");
     assert!(stored.starts_with("$argon2id$") && !stored.contains("long enough"));
     let (ok, listed, _) = run_with_input(&["staff", "list", "--db", &db], "");
     assert!(ok && listed.starts_with("ana\t"), "{listed}");
@@ -396,14 +396,39 @@ fn staff_accounts_are_added_listed_and_removed_and_the_audit_trail_printed() {
     assert!(ok, "{err}");
     let (ok, _, err) = run_with_input(&["staff", "remove", "ana", "--db", &db], "");
     assert!(!ok && err.contains("no account"), "{err}");
-    intake_receiver::Store::open(std::path::Path::new(&db))
-        .expect("store")
-        .with(|c| intake_receiver::staff::accounts::record(c, "ben", "view", Some("MI-AAAA-BBBB")))
-        .expect("record");
-    let (ok, trail, _) = run_with_input(&["audit", "--since", "2000-01-01", "--db", &db], "");
+    // An account of another clinic: named in the configuration, listed with it.
+    let config = dir.path().join("receiver.toml");
+    std::fs::write(&config, "[[clinics]]\nid = \"riverside\"\n").expect("config");
+    let config = config.to_string_lossy().into_owned();
+    let (ok, _, err) = run_with_input(
+        &["staff", "add", "rita", "--clinic", "riverside", "--db", &db, "--config", &config],
+        "a long enough password\n",
+    );
+    assert!(ok, "{err}");
+    let (ok, _, err) = run_with_input(
+        &["staff", "add", "otto", "--clinic", "nowhere", "--db", &db, "--config", &config],
+        "a long enough password\n",
+    );
+    assert!(!ok && err.contains("--clinic nowhere: no such clinic"), "{err}");
+    let (ok, listed, _) = run_with_input(&["staff", "list", "--db", &db], "");
+    assert!(ok && listed.starts_with("rita\t") && listed.trim_end().ends_with("\triverside"), "{listed}");
+    intake_receiver::store::blocking(&database, |store| async move {
+        store.record("", "ben", "view", Some("MI-AAAA-BBBB")).await?;
+        store.record("riverside", "rita", "view", Some("MI-CCCC-DDDD")).await
+    })
+    .expect("record");
+    let (ok, trail, _) = run_with_input(
+        &["audit", "--since", "2000-01-01", "--db", &db, "--clinic", "default"],
+        "",
+    );
     assert!(ok);
     let fields: Vec<&str> = trail.trim_end().split('\t').collect();
     assert_eq!(fields[1..], ["ben", "view", "MI-AAAA-BBBB"], "{trail}");
+    let (ok, trail, _) = run_with_input(
+        &["audit", "--since", "2000-01-01", "--db", &db, "--clinic", "riverside", "--config", &config],
+        "",
+    );
+    assert!(ok && trail.lines().count() == 1 && trail.contains("\trita\tview\tMI-CCCC-DDDD"), "{trail}");
     let (ok, _, err) = run_with_input(&["audit", "--since", "last week", "--db", &db], "");
     assert!(!ok && err.contains("use a date"), "{err}");
 }

@@ -2,12 +2,14 @@
 //! submissions endpoint (by content type) and at `/fhir/QuestionnaireResponse`,
 //! and the intake's `Questionnaire`.
 
+mod common;
+
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use http_body_util::BodyExt;
 use intake_core::fhir::to_questionnaire_response;
 use intake_core::Submission;
-use intake_receiver::{app, Settings, Store, FHIR_QUESTIONNAIRE_PATH, FHIR_RESPONSES_PATH};
+use intake_receiver::{app, Database, Settings, Store, FHIR_QUESTIONNAIRE_PATH, FHIR_RESPONSES_PATH};
 use serde_json::{json, Value};
 use tower::ServiceExt;
 
@@ -23,7 +25,7 @@ fn response_of(s: &Submission) -> Value {
 
 struct Fixture {
     router: axum::Router,
-    db: std::path::PathBuf,
+    db: Database,
     _dir: tempfile::TempDir,
 }
 
@@ -34,10 +36,10 @@ struct Reply {
 }
 
 impl Fixture {
-    fn new() -> Fixture {
+    async fn new() -> Fixture {
         let dir = tempfile::tempdir().expect("temp dir");
-        let db = dir.path().join("intake.sqlite3");
-        let router = app(&Settings::new(db.clone())).expect("app");
+        let db = common::database(dir.path());
+        let router = app(&Settings::new(db.clone())).await.expect("app");
         Fixture {
             router,
             db,
@@ -47,16 +49,10 @@ impl Fixture {
 
     /// The stored submissions' JSON.
     fn stored(&self) -> Vec<Value> {
-        let conn = rusqlite::Connection::open(&self.db).expect("open");
-        let mut stmt = conn
-            .prepare("SELECT body FROM submissions ORDER BY rowid")
-            .expect("prepare");
-        let rows = stmt
-            .query_map([], |r| r.get::<_, String>(0))
-            .expect("query")
-            .map(|r| serde_json::from_str(&r.expect("row")).expect("json"))
-            .collect();
-        rows
+        common::bodies(&self.db)
+            .iter()
+            .map(|body| serde_json::from_str(body).expect("json"))
+            .collect()
     }
 
     async fn send(&self, request: Request<Body>) -> Reply {
@@ -98,7 +94,7 @@ impl Fixture {
 
 #[tokio::test]
 async fn the_submissions_endpoint_takes_a_questionnaire_response_by_content_type() {
-    let f = Fixture::new();
+    let f = Fixture::new().await;
     let submission = example();
     let reply = f
         .post(
@@ -135,7 +131,7 @@ async fn the_submissions_endpoint_takes_a_questionnaire_response_by_content_type
 
 #[tokio::test]
 async fn the_fhir_endpoint_takes_a_response_without_an_idempotency_key() {
-    let f = Fixture::new();
+    let f = Fixture::new().await;
     let qr = response_of(&example());
     let first = f
         .post(FHIR_RESPONSES_PATH, "application/fhir+json", None, &qr)
@@ -160,7 +156,7 @@ async fn the_fhir_endpoint_takes_a_response_without_an_idempotency_key() {
 
 #[tokio::test]
 async fn a_response_that_is_not_the_intake_s_is_refused_naming_where() {
-    let f = Fixture::new();
+    let f = Fixture::new().await;
     let mut other = response_of(&example());
     other["questionnaire"] = json!("http://example.org/fhir/Questionnaire/phq-9");
     let reply = f
@@ -192,7 +188,7 @@ async fn a_response_that_is_not_the_intake_s_is_refused_naming_where() {
 
 #[tokio::test]
 async fn a_fhir_submission_is_validated_like_any_other_without_echoing_it() {
-    let f = Fixture::new();
+    let f = Fixture::new().await;
     let mut submission = example();
     submission.patient.phone = "+1401555Zqcanary".to_owned();
     let reply = f
@@ -231,7 +227,7 @@ async fn a_fhir_submission_is_validated_like_any_other_without_echoing_it() {
 
 #[tokio::test]
 async fn the_questionnaire_is_served_as_fhir_json_and_matches_the_committed_copy() {
-    let f = Fixture::new();
+    let f = Fixture::new().await;
     let reply = f
         .send(
             Request::get(FHIR_QUESTIONNAIRE_PATH)
@@ -247,12 +243,12 @@ async fn the_questionnaire_is_served_as_fhir_json_and_matches_the_committed_copy
     .expect("json");
     assert_eq!(reply.body, committed);
     assert_eq!(reply.body["url"], intake_core::fhir::QUESTIONNAIRE_URL);
-    let _ = Store::open(&f.db).expect("the store is there");
+    let _ = Store::open(&f.db).await.expect("the store is there");
 }
 
 #[tokio::test]
 async fn an_unknown_link_id_is_said_to_be_unknown_not_repeated() {
-    let f = Fixture::new();
+    let f = Fixture::new().await;
     for link in [
         "Zqcanary".to_owned(),
         format!("Zqcanary{}", "x".repeat(200_000)),

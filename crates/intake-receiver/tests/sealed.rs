@@ -1,13 +1,15 @@
 //! Sealed submissions at the receiver: stored as they came, unreadable to it,
 //! and opened only by `intake-receiver open` with the clinic's key.
 
+mod common;
+
 use std::process::Command;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use http_body_util::BodyExt;
 use intake_core::sealed::{seal, Envelope, KeyPair, SEALED_CONTENT_TYPE};
-use intake_receiver::{app, Settings, Store};
+use intake_receiver::{app, Settings};
 use serde_json::{json, Value};
 use tower::ServiceExt;
 
@@ -68,11 +70,12 @@ async fn post(
 #[tokio::test]
 async fn an_envelope_is_stored_as_it_came_and_repeats_get_the_same_reply() {
     let dir = tempfile::tempdir().expect("dir");
-    let db = dir.path().join("intake.sqlite3");
+    let db = common::database(dir.path());
     let router = app(&Settings {
         accept_sealed: true,
         ..Settings::new(db.clone())
     })
+    .await
     .expect("app");
     let keys = KeyPair::derive(&[1; 32]);
     let envelope = sealed(&keys, 1);
@@ -81,11 +84,8 @@ async fn an_envelope_is_stored_as_it_came_and_repeats_get_the_same_reply() {
     assert_eq!(status, StatusCode::CREATED, "{first}");
     let (status, again) = post(&router, &id(1), SEALED_CONTENT_TYPE, text.clone()).await;
     assert_eq!((status, again), (StatusCode::CREATED, first));
-    assert_eq!(Store::open(&db).and_then(|s| s.count()).expect("count"), 1);
-    let stored: String = rusqlite::Connection::open(&db)
-        .expect("open")
-        .query_row("SELECT body FROM submissions", [], |r| r.get(0))
-        .expect("row");
+    assert_eq!(common::count(&db), 1);
+    let stored = common::bodies(&db).concat();
     assert_eq!(stored, text, "stored as it came");
     assert!(!stored.contains(CANARY));
 
@@ -120,7 +120,7 @@ async fn an_envelope_is_stored_as_it_came_and_repeats_get_the_same_reply() {
         .0,
         StatusCode::UNPROCESSABLE_ENTITY
     );
-    assert_eq!(Store::open(&db).and_then(|s| s.count()).expect("count"), 1);
+    assert_eq!(common::count(&db), 1);
 }
 
 #[test]
@@ -159,35 +159,26 @@ fn keygen_then_open_finds_the_submissions_and_names_what_it_cannot_open() {
     assert!(!again.status.success());
 
     // Two sealed to this key, one to another, one tampered, one plain.
-    let db = dir.path().join("intake.sqlite3");
-    let store = Store::open(&db).expect("store");
+    let db = common::database(dir.path());
     let other = KeyPair::derive(&[9; 32]);
-    store
-        .insert(&id(1), &sealed(&keys, 1).to_json().expect("json"))
-        .expect("insert");
-    store
-        .insert(&id(2), &sealed(&keys, 2).to_json().expect("json"))
-        .expect("insert");
-    store
-        .insert(&id(3), &sealed(&other, 3).to_json().expect("json"))
-        .expect("insert");
+    common::insert(&db, &id(1), &sealed(&keys, 1).to_json().expect("json"));
+    common::insert(&db, &id(2), &sealed(&keys, 2).to_json().expect("json"));
+    common::insert(&db, &id(3), &sealed(&other, 3).to_json().expect("json"));
     let mut tampered = sealed(&keys, 4);
     let mut bytes = intake_core::base64::decode(&tampered.ciphertext).expect("b64");
     bytes[10] ^= 1;
     tampered.ciphertext = intake_core::base64::encode(&bytes);
-    store
-        .insert(&id(4), &tampered.to_json().expect("json"))
-        .expect("insert");
+    common::insert(&db, &id(4), &tampered.to_json().expect("json"));
     let mut plain: Value =
         serde_json::from_str(include_str!("../../../docs/example-submission.json"))
             .expect("example");
     plain["submission_id"] = json!(id(6));
-    store.insert(&id(6), &plain.to_string()).expect("insert");
+    common::insert(&db, &id(6), &plain.to_string());
 
     let run = |command: &str, key: Option<&std::path::Path>| {
         let mut cmd = Command::new(BIN);
         cmd.args([command, "--since", "2000-01-01", "--db"])
-            .arg(&db);
+            .arg(common::db_arg(&db));
         if let Some(key) = key {
             cmd.arg("--key").arg(key);
         }

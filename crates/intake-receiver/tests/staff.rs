@@ -3,6 +3,8 @@
 //! CSRF tokens, other origins, a cookie replayed after logout; and the audit
 //! trail of a staff member's visit, which holds no patient data.
 
+mod common;
+
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -13,7 +15,7 @@ use axum::http::{header, Request, StatusCode};
 use http_body_util::BodyExt;
 use intake_receiver::staff::accounts;
 use intake_receiver::staff::throttle::Limits;
-use intake_receiver::{app, Settings, Store};
+use intake_receiver::{app, Database, Settings, Store};
 use serde_json::{json, Value};
 use tower::ServiceExt;
 
@@ -21,7 +23,7 @@ const PASSWORD: &str = "correct horse battery";
 
 struct Inbox {
     router: axum::Router,
-    db: std::path::PathBuf,
+    db: Database,
     reference: String,
     _dir: tempfile::TempDir,
 }
@@ -51,13 +53,15 @@ impl Inbox {
     async fn new(change: impl FnOnce(&mut Settings)) -> Inbox {
         log();
         let dir = tempfile::tempdir().expect("temp dir");
-        let db = dir.path().join("intake.sqlite3");
+        let db = common::database(dir.path());
         let mut settings = Settings::new(db.clone());
         change(&mut settings);
-        let router = app(&settings).expect("app");
+        let router = app(&settings).await.expect("app");
         Store::open(&db)
+            .await
             .expect("store")
-            .with(|c| accounts::add(c, "ana", PASSWORD))
+            .add_account("", "ana", PASSWORD)
+            .await
             .expect("account");
         let mut inbox = Inbox {
             router,
@@ -165,10 +169,10 @@ impl Inbox {
     }
 
     fn audit(&self) -> Vec<accounts::Event> {
-        Store::open(&self.db)
-            .expect("store")
-            .with(|c| accounts::events(c, "2000-01-01"))
-            .expect("events")
+        intake_receiver::store::blocking(&self.db, |store| async move {
+            store.events(None, "2000-01-01").await
+        })
+        .expect("events")
     }
 
     /// Every API path a staff member can call, with its method.
@@ -711,7 +715,7 @@ async fn the_inbox_page_has_its_own_strict_policy_and_the_widget_keeps_its_own()
 #[tokio::test]
 async fn the_list_is_bounded_by_days_or_instants_and_leaves_large_envelopes_to_the_chart() {
     let inbox = Inbox::new(|_| {}).await;
-    let store = Store::open(&inbox.db).expect("store");
+    let store = Store::open(&inbox.db).await.expect("store");
     let envelope = |id: &str, padding: usize| {
         json!({
             "schema": intake_core::sealed::SEALED_SCHEMA,
@@ -726,15 +730,19 @@ async fn the_list_is_bounded_by_days_or_instants_and_leaves_large_envelopes_to_t
     };
     store
         .insert(
+            "",
             "11111111-1111-4111-8111-111111111111",
-            &envelope("11111111-1111-4111-8111-111111111111", 100),
+            envelope("11111111-1111-4111-8111-111111111111", 100),
         )
+        .await
         .expect("small");
     store
         .insert(
+            "",
             "22222222-2222-4222-8222-222222222222",
-            &envelope("22222222-2222-4222-8222-222222222222", 300_000),
+            envelope("22222222-2222-4222-8222-222222222222", 300_000),
         )
+        .await
         .expect("large");
     let (cookie, _) = inbox.login().await;
     let list = inbox.get("/staff/api/submissions", Some(&cookie)).await;
@@ -797,13 +805,16 @@ async fn the_list_is_bounded_by_days_or_instants_and_leaves_large_envelopes_to_t
 #[tokio::test]
 async fn a_search_reaches_past_the_newest_two_hundred() {
     let inbox = Inbox::new(|_| {}).await;
-    let store = Store::open(&inbox.db).expect("store");
+    let store = Store::open(&inbox.db).await.expect("store");
     let mut body = submission();
     for i in 0..205 {
         let id = format!("{i:08x}-0000-4000-8000-000000000000");
         body["submission_id"] = json!(id);
         body["patient"]["family_name"] = json!(if i == 3 { "Müller" } else { "Costa" });
-        store.insert(&id, &body.to_string()).expect("insert");
+        store
+            .insert("", &id, body.to_string())
+            .await
+            .expect("insert");
     }
     let (cookie, _) = inbox.login().await;
     let list = inbox.get("/staff/api/submissions", Some(&cookie)).await;

@@ -1,5 +1,6 @@
-//! Staff accounts, their sessions, review marks and the audit trail, in the
-//! receiver's SQLite file. Passwords are kept as Argon2id hashes; a session
+//! Staff accounts, their sessions, review marks and the audit trail: the
+//! rules (names, passwords, tokens) and their SQLite queries; the PostgreSQL
+//! store keeps the same rows in the same shape. Passwords are kept as Argon2id hashes; a session
 //! is known by the SHA-256 of its cookie, so the database alone does not let
 //! anyone in. The audit table takes rows and never changes them: triggers
 //! refuse updates and deletes, whoever asks.
@@ -8,40 +9,6 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use argon2::Argon2;
 use rusqlite::{params, Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
-
-/// Creates the staff tables (idempotent; run when the store opens).
-pub fn migrate(conn: &Connection) -> rusqlite::Result<()> {
-    conn.execute_batch(
-        "CREATE TABLE IF NOT EXISTS staff_accounts (
-            name          TEXT PRIMARY KEY,
-            password_hash TEXT NOT NULL,
-            created_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
-        ) STRICT;
-        CREATE TABLE IF NOT EXISTS staff_sessions (
-            token_sha256 TEXT PRIMARY KEY,
-            account      TEXT NOT NULL REFERENCES staff_accounts(name) ON DELETE CASCADE,
-            csrf         TEXT NOT NULL,
-            created_ms   INTEGER NOT NULL,
-            last_seen_ms INTEGER NOT NULL
-        ) STRICT;
-        CREATE TABLE IF NOT EXISTS reviews (
-            reference TEXT PRIMARY KEY,
-            account   TEXT NOT NULL,
-            at        TEXT NOT NULL
-        ) STRICT;
-        CREATE TABLE IF NOT EXISTS audit (
-            seq       INTEGER PRIMARY KEY AUTOINCREMENT,
-            at        TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
-            account   TEXT NOT NULL,
-            action    TEXT NOT NULL,
-            reference TEXT
-        ) STRICT;
-        CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
-            BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
-        CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
-            BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;",
-    )
-}
 
 /// An account name: 1 to 64 of `a-z 0-9 . _ - @`, lower case.
 pub fn check_name(name: &str) -> Result<(), String> {
@@ -89,24 +56,34 @@ pub fn decoy_hash() -> &'static str {
     DECOY.get_or_init(|| hash_password("not a password anyone has").unwrap_or_default())
 }
 
-/// Adds an account; an existing name is an error.
-pub fn add(conn: &Connection, name: &str, password: &str) -> Result<(), String> {
+/// Checks a new account's name and password; the password's hash.
+pub fn new_account(name: &str, password: &str) -> Result<String, String> {
     check_name(name)?;
     if password.chars().count() < MIN_PASSWORD_CHARS {
         return Err(format!(
             "the password is too short: use at least {MIN_PASSWORD_CHARS} characters"
         ));
     }
-    let hash = hash_password(password)?;
+    hash_password(password)
+}
+
+/// The error for a name that is taken.
+pub fn name_taken(name: &str) -> String {
+    format!("an account named `{name}` exists already")
+}
+
+/// Adds an account of `clinic`; an existing name is an error.
+pub fn add(conn: &Connection, clinic: &str, name: &str, password: &str) -> Result<(), String> {
+    let hash = new_account(name, password)?;
     match conn.execute(
-        "INSERT INTO staff_accounts (name, password_hash) VALUES (?1, ?2)",
-        params![name, hash],
+        "INSERT INTO staff_accounts (name, clinic, password_hash) VALUES (?1, ?2, ?3)",
+        params![name, clinic, hash],
     ) {
         Ok(_) => Ok(()),
         Err(rusqlite::Error::SqliteFailure(e, _))
             if e.code == rusqlite::ErrorCode::ConstraintViolation =>
         {
-            Err(format!("an account named `{name}` exists already"))
+            Err(name_taken(name))
         }
         Err(e) => Err(e.to_string()),
     }
@@ -121,10 +98,26 @@ pub fn remove(conn: &Connection, name: &str) -> rusqlite::Result<bool> {
     Ok(conn.execute("DELETE FROM staff_accounts WHERE name = ?1", params![name])? == 1)
 }
 
-/// Every account: (name, created at).
-pub fn list(conn: &Connection) -> rusqlite::Result<Vec<(String, String)>> {
-    let mut stmt = conn.prepare("SELECT name, created_at FROM staff_accounts ORDER BY name")?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+/// One staff account.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Account {
+    pub name: String,
+    /// The clinic whose submissions it reads (`""`: the default clinic).
+    pub clinic: String,
+    pub created_at: String,
+}
+
+/// Every account, by name.
+pub fn list(conn: &Connection) -> rusqlite::Result<Vec<Account>> {
+    let mut stmt =
+        conn.prepare("SELECT name, clinic, created_at FROM staff_accounts ORDER BY name")?;
+    let rows = stmt.query_map([], |r| {
+        Ok(Account {
+            name: r.get(0)?,
+            clinic: r.get(1)?,
+            created_at: r.get(2)?,
+        })
+    })?;
     rows.collect()
 }
 
@@ -138,7 +131,7 @@ pub fn password_hash(conn: &Connection, name: &str) -> rusqlite::Result<Option<S
     .optional()
 }
 
-fn sha256_hex(text: &str) -> String {
+pub fn sha256_hex(text: &str) -> String {
     Sha256::digest(text.as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -172,6 +165,13 @@ pub fn random_token() -> Result<String, String> {
 pub struct Session {
     pub account: String,
     pub csrf: String,
+    /// The account's clinic: the only one whose submissions it sees.
+    pub clinic: String,
+}
+
+/// Whether a session found at `now_ms` is still alive.
+pub fn is_alive(created_ms: i64, last_seen_ms: i64, now_ms: i64, idle_ms: i64, max_ms: i64) -> bool {
+    now_ms - last_seen_ms <= idle_ms && now_ms - created_ms <= max_ms
 }
 
 /// Starts a session for `account`; returns the cookie's token and the session.
@@ -182,17 +182,21 @@ pub fn start_session(
 ) -> Result<(String, Session), String> {
     let token = random_token()?;
     let csrf = random_token()?;
-    conn.execute(
-        "INSERT INTO staff_sessions (token_sha256, account, csrf, created_ms, last_seen_ms)
-         VALUES (?1, ?2, ?3, ?4, ?4)",
-        params![sha256_hex(&token), account, csrf, now_ms],
-    )
-    .map_err(|e| e.to_string())?;
+    let clinic: String = conn
+        .query_row(
+            "INSERT INTO staff_sessions (token_sha256, account, csrf, created_ms, last_seen_ms)
+             VALUES (?1, ?2, ?3, ?4, ?4)
+             RETURNING (SELECT clinic FROM staff_accounts WHERE name = ?2)",
+            params![sha256_hex(&token), account, csrf, now_ms],
+            |r| r.get(0),
+        )
+        .map_err(|e| e.to_string())?;
     Ok((
         token,
         Session {
             account: account.to_owned(),
             csrf,
+            clinic,
         },
     ))
 }
@@ -208,17 +212,19 @@ pub fn session(
     max_ms: i64,
 ) -> rusqlite::Result<Option<Session>> {
     let key = sha256_hex(token);
-    let found: Option<(String, String, i64, i64)> = conn
+    let found: Option<(String, String, i64, i64, String)> = conn
         .query_row(
-            "SELECT account, csrf, created_ms, last_seen_ms FROM staff_sessions WHERE token_sha256 = ?1",
+            "SELECT s.account, s.csrf, s.created_ms, s.last_seen_ms, a.clinic
+             FROM staff_sessions s JOIN staff_accounts a ON a.name = s.account
+             WHERE s.token_sha256 = ?1",
             params![key],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
         )
         .optional()?;
-    let Some((account, csrf, created, last_seen)) = found else {
+    let Some((account, csrf, created, last_seen, clinic)) = found else {
         return Ok(None);
     };
-    if now_ms - last_seen > idle_ms || now_ms - created > max_ms {
+    if !is_alive(created, last_seen, now_ms, idle_ms, max_ms) {
         conn.execute(
             "DELETE FROM staff_sessions WHERE token_sha256 = ?1",
             params![key],
@@ -229,7 +235,11 @@ pub fn session(
         "UPDATE staff_sessions SET last_seen_ms = ?2 WHERE token_sha256 = ?1",
         params![key, now_ms],
     )?;
-    Ok(Some(Session { account, csrf }))
+    Ok(Some(Session {
+        account,
+        csrf,
+        clinic,
+    }))
 }
 
 /// Ends the session of `token`.
@@ -241,16 +251,17 @@ pub fn end_session(conn: &Connection, token: &str) -> rusqlite::Result<()> {
     Ok(())
 }
 
-/// Records one event of the audit trail.
+/// Records one event of `clinic`'s audit trail.
 pub fn record(
     conn: &Connection,
+    clinic: &str,
     account: &str,
     action: &str,
     reference: Option<&str>,
 ) -> rusqlite::Result<()> {
     conn.execute(
-        "INSERT INTO audit (account, action, reference) VALUES (?1, ?2, ?3)",
-        params![account, action, reference],
+        "INSERT INTO audit (clinic, account, action, reference) VALUES (?1, ?2, ?3, ?4)",
+        params![clinic, account, action, reference],
     )?;
     Ok(())
 }
@@ -264,11 +275,18 @@ pub struct Event {
     pub reference: Option<String>,
 }
 
-/// The audit trail from `since` (`YYYY-MM-DD`, UTC) on, oldest first.
-pub fn events(conn: &Connection, since: &str) -> rusqlite::Result<Vec<Event>> {
-    let mut stmt = conn
-        .prepare("SELECT at, account, action, reference FROM audit WHERE at >= ?1 ORDER BY seq")?;
-    let rows = stmt.query_map(params![since], |r| {
+/// The audit trail from `since` (`YYYY-MM-DD`, UTC) on, oldest first, of
+/// one clinic or of all.
+pub fn events(
+    conn: &Connection,
+    clinic: Option<&str>,
+    since: &str,
+) -> rusqlite::Result<Vec<Event>> {
+    let mut stmt = conn.prepare(
+        "SELECT at, account, action, reference FROM audit
+         WHERE at >= ?1 AND (?2 IS NULL OR clinic = ?2) ORDER BY seq",
+    )?;
+    let rows = stmt.query_map(params![since, clinic], |r| {
         Ok(Event {
             at: r.get(0)?,
             account: r.get(1)?,
@@ -305,7 +323,7 @@ mod tests {
     fn db() -> Connection {
         let conn = Connection::open_in_memory().expect("memory db");
         conn.pragma_update(None, "foreign_keys", "ON").expect("fk");
-        migrate(&conn).expect("migrate");
+        crate::store::sqlite::migrate(&conn).expect("migrate");
         conn
     }
 
@@ -323,10 +341,10 @@ mod tests {
     #[test]
     fn accounts_are_named_simply_and_need_a_long_password() {
         let conn = db();
-        assert!(add(&conn, "Front Desk", "a long enough password").is_err());
-        assert!(add(&conn, "frontdesk", "short").is_err());
-        add(&conn, "frontdesk", "a long enough password").expect("added");
-        let again = add(&conn, "frontdesk", "a long enough password").expect_err("twice");
+        assert!(add(&conn, "", "Front Desk", "a long enough password").is_err());
+        assert!(add(&conn, "", "frontdesk", "short").is_err());
+        add(&conn, "", "frontdesk", "a long enough password").expect("added");
+        let again = add(&conn, "", "frontdesk", "a long enough password").expect_err("twice");
         assert!(again.contains("exists"), "{again}");
         assert_eq!(list(&conn).expect("list").len(), 1);
         assert!(remove(&conn, "frontdesk").expect("remove"));
@@ -336,7 +354,7 @@ mod tests {
     #[test]
     fn sessions_end_when_idle_too_long_or_open_too_long_or_logged_out() {
         let conn = db();
-        add(&conn, "ana", "a long enough password").expect("added");
+        add(&conn, "", "ana", "a long enough password").expect("added");
         let (token, started) = start_session(&conn, "ana", 0).expect("session");
         assert_eq!(
             session(&conn, &token, 500, 1_000, 10_000).expect("query"),
@@ -383,11 +401,11 @@ mod tests {
     #[test]
     fn the_audit_trail_takes_rows_and_never_changes_them() {
         let conn = db();
-        record(&conn, "ana", "login", None).expect("record");
-        record(&conn, "ana", "view", Some("MI-AAAA-BBBB")).expect("record");
+        record(&conn, "", "ana", "login", None).expect("record");
+        record(&conn, "", "ana", "view", Some("MI-AAAA-BBBB")).expect("record");
         assert!(conn.execute("UPDATE audit SET account = 'x'", []).is_err());
         assert!(conn.execute("DELETE FROM audit", []).is_err());
-        let events = events(&conn, "2000-01-01").expect("events");
+        let events = events(&conn, None, "2000-01-01").expect("events");
         let actions: Vec<&str> = events.iter().map(|e| e.action.as_str()).collect();
         assert_eq!(actions, ["login", "view"]);
         assert_eq!(events[1].reference.as_deref(), Some("MI-AAAA-BBBB"));

@@ -204,25 +204,13 @@ fn same_secret(a: &str, b: &str) -> bool {
             == 0
 }
 
-impl Staff {
-    async fn db<T: Send + 'static>(
-        &self,
-        f: impl FnOnce(&rusqlite::Connection) -> rusqlite::Result<T> + Send + 'static,
-    ) -> Result<T, Response> {
-        let store = self.store.clone();
-        match tokio::task::spawn_blocking(move || store.with(f)).await {
-            Ok(Ok(value)) => Ok(value),
-            Ok(Err(e)) => {
-                tracing::error!(error = %e, "the staff inbox's database call failed");
-                Err(refuse(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "storage_unavailable",
-                ))
-            }
-            Err(_) => Err(refuse(StatusCode::INTERNAL_SERVER_ERROR, "internal")),
-        }
-    }
+/// A storage failure as the inbox answers it.
+fn unavailable(e: &crate::StoreError) -> Response {
+    tracing::error!(error = %e, "the staff inbox's database call failed");
+    refuse(StatusCode::SERVICE_UNAVAILABLE, "storage_unavailable")
+}
 
+impl Staff {
     /// The caller's session; with `change`, its CSRF token must come too.
     async fn signed_in(&self, headers: &HeaderMap, change: bool) -> Result<Session, Response> {
         let Some(token) = cookie(headers, self.settings.cookie_name()).map(str::to_owned) else {
@@ -234,8 +222,10 @@ impl Staff {
         );
         let now = now_ms();
         let found = self
-            .db(move |conn| accounts::session(conn, &token, now, idle, max))
-            .await?;
+            .store
+            .session(&token, now, idle, max)
+            .await
+            .map_err(|e| unavailable(&e))?;
         let Some(session) = found else {
             return Err(refuse(StatusCode::UNAUTHORIZED, "unauthorized"));
         };
@@ -253,13 +243,14 @@ impl Staff {
 
     async fn audit(
         &self,
-        account: &str,
+        session: &Session,
         action: &'static str,
-        reference: Option<String>,
+        reference: Option<&str>,
     ) -> Result<(), Response> {
-        let account = account.to_owned();
-        self.db(move |conn| accounts::record(conn, &account, action, reference.as_deref()))
+        self.store
+            .record(&session.clinic, &session.account, action, reference)
             .await
+            .map_err(|e| unavailable(&e))
     }
 
     fn session_cookie(&self, token: &str) -> String {
@@ -334,46 +325,43 @@ async fn login(State(staff): State<Staff>, request: Request) -> Response {
         throttle.check(&name, address, Instant::now())
     };
     if let Err(wait) = wait {
-        let known = name.clone();
-        let _ = staff
-            .db(move |conn| {
-                let account = accounts::password_hash(conn, &known)?
-                    .map_or("(unknown)".to_owned(), |_| known.clone());
-                accounts::record(conn, &account, "login_locked", None)
-            })
-            .await;
+        // Recorded under the name when it is an account's, never a typed stranger's.
+        let known = staff.store.password_hash(&name).await.ok().flatten().is_some();
+        let account = if known { name.as_str() } else { "(unknown)" };
+        let _ = staff.store.record("", account, "login_locked", None).await;
         let mut response = refuse(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts");
         if let Ok(value) = HeaderValue::from_str(&wait.as_secs().max(1).to_string()) {
             response.headers_mut().insert(header::RETRY_AFTER, value);
         }
         return response;
     }
-    let lookup = name.clone();
-    let checked = staff
-        .db(move |conn| {
-            let hash = accounts::password_hash(conn, &lookup)?;
-            let known = hash.is_some();
-            let hash = hash.unwrap_or_else(|| accounts::decoy_hash().to_owned());
-            let matches = accounts::verify_password(&password, &hash) && known;
-            let outcome = if matches {
-                accounts::start_session(conn, &lookup, now_ms()).ok()
-            } else {
-                None
-            };
-            let account = if known { lookup.as_str() } else { "(unknown)" };
-            let action = if outcome.is_some() {
-                "login"
-            } else {
-                "login_failed"
-            };
-            accounts::record(conn, account, action, None)?;
-            Ok(outcome)
-        })
-        .await;
-    let outcome = match checked {
-        Ok(outcome) => outcome,
-        Err(response) => return response,
+    let hash = match staff.store.password_hash(&name).await {
+        Ok(hash) => hash,
+        Err(e) => return unavailable(&e),
     };
+    let known = hash.is_some();
+    let hash = hash.unwrap_or_else(|| accounts::decoy_hash().to_owned());
+    // Argon2 takes a while on purpose: off the async threads.
+    let matches = tokio::task::spawn_blocking(move || accounts::verify_password(&password, &hash))
+        .await
+        .unwrap_or(false)
+        && known;
+    let outcome = if matches {
+        match staff.store.start_session(&name, now_ms()).await {
+            Ok(started) => Some(started),
+            Err(e) => return unavailable(&e),
+        }
+    } else {
+        None
+    };
+    let (clinic, account, action) = match &outcome {
+        Some((_, session)) => (session.clinic.as_str(), name.as_str(), "login"),
+        None if known => ("", name.as_str(), "login_failed"),
+        None => ("", "(unknown)", "login_failed"),
+    };
+    if let Err(e) = staff.store.record(clinic, account, action, None).await {
+        return unavailable(&e);
+    }
     let mut throttle = staff
         .throttle
         .lock()
@@ -403,14 +391,10 @@ async fn logout(State(staff): State<Staff>, headers: HeaderMap) -> Response {
     let token = cookie(&headers, staff.settings.cookie_name())
         .unwrap_or_default()
         .to_owned();
-    let account = session.account.clone();
-    if let Err(response) = staff
-        .db(move |conn| {
-            accounts::end_session(conn, &token)?;
-            accounts::record(conn, &account, "logout", None)
-        })
-        .await
-    {
+    if let Err(e) = staff.store.end_session(&token).await {
+        return unavailable(&e);
+    }
+    if let Err(response) = staff.audit(&session, "logout", None).await {
         return response;
     }
     let mut response = StatusCode::NO_CONTENT.into_response();
@@ -581,24 +565,22 @@ async fn list(
     {
         return refuse(StatusCode::BAD_REQUEST, "dates_are_yyyy_mm_dd");
     }
-    let store = staff.store.clone();
-    let (since, until) = (range.since.clone(), range.until.clone());
     let query = range.q.clone().filter(|q| !q.trim().is_empty());
-    let rows = match tokio::task::spawn_blocking(move || match query {
-        Some(query) => store.find_recent(
-            since.as_deref(),
-            until.as_deref(),
-            |row| is_found(row, &query),
+    let rows = match staff
+        .store
+        .find_recent(
+            &session.clinic,
+            range.since.clone(),
+            range.until.clone(),
+            move |row| query.as_ref().is_none_or(|q| is_found(row, q)),
             LIST_LIMIT as usize + 1,
-        ),
-        None => store.recent(since.as_deref(), until.as_deref(), LIST_LIMIT + 1),
-    })
-    .await
+        )
+        .await
     {
-        Ok(Ok(rows)) => rows,
-        _ => return refuse(StatusCode::SERVICE_UNAVAILABLE, "storage_unavailable"),
+        Ok(rows) => rows,
+        Err(e) => return unavailable(&e),
     };
-    if let Err(response) = staff.audit(&session.account, "list", None).await {
+    if let Err(response) = staff.audit(&session, "list", None).await {
         return response;
     }
     let more = rows.len() > LIST_LIMIT as usize;
@@ -610,15 +592,13 @@ async fn list(
     Json(json!({ "items": items, "limit": LIST_LIMIT, "more": more })).into_response()
 }
 
-async fn find(staff: &Staff, reference: String) -> Result<Row, Response> {
-    let store = staff.store.clone();
-    match tokio::task::spawn_blocking(move || store.by_reference(&reference)).await {
-        Ok(Ok(Some(row))) => Ok(row),
-        Ok(Ok(None)) => Err(refuse(StatusCode::NOT_FOUND, "not_found")),
-        _ => Err(refuse(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "storage_unavailable",
-        )),
+/// The session's clinic's submission under `reference`; another clinic's
+/// is not found, as if it did not exist.
+async fn find(staff: &Staff, session: &Session, reference: &str) -> Result<Row, Response> {
+    match staff.store.by_reference(&session.clinic, reference).await {
+        Ok(Some(row)) => Ok(row),
+        Ok(None) => Err(refuse(StatusCode::NOT_FOUND, "not_found")),
+        Err(e) => Err(unavailable(&e)),
     }
 }
 
@@ -631,14 +611,11 @@ async fn detail(
         Ok(session) => session,
         Err(response) => return response,
     };
-    let row = match find(&staff, reference).await {
+    let row = match find(&staff, &session, &reference).await {
         Ok(row) => row,
         Err(response) => return response,
     };
-    if let Err(response) = staff
-        .audit(&session.account, "view", Some(row.reference.clone()))
-        .await
-    {
+    if let Err(response) = staff.audit(&session, "view", Some(&row.reference)).await {
         return response;
     }
     Json(json!({
@@ -660,20 +637,20 @@ async fn review(
         Ok(session) => session,
         Err(response) => return response,
     };
-    let row = match find(&staff, reference).await {
+    let row = match find(&staff, &session, &reference).await {
         Ok(row) => row,
         Err(response) => return response,
     };
-    let account = session.account.clone();
-    match staff
-        .db(move |conn| {
-            let marked = accounts::mark_reviewed(conn, &row.reference, &account)?;
-            accounts::record(conn, &account, "review", Some(&row.reference))?;
-            Ok(marked)
-        })
+    let (by, at) = match staff
+        .store
+        .mark_reviewed(&row.reference, &session.account)
         .await
     {
-        Ok((by, at)) => Json(json!({ "by": by, "at": at })).into_response(),
+        Ok(marked) => marked,
+        Err(e) => return unavailable(&e),
+    };
+    match staff.audit(&session, "review", Some(&row.reference)).await {
+        Ok(()) => Json(json!({ "by": by, "at": at })).into_response(),
         Err(response) => response,
     }
 }
@@ -707,17 +684,14 @@ async fn record(
     else {
         return refuse(StatusCode::BAD_REQUEST, "unknown_action");
     };
-    let row = match find(&staff, reported.reference).await {
+    let row = match find(&staff, &session, &reported.reference).await {
         Ok(row) => row,
         Err(response) => return response,
     };
     if action == "key_use" && !is_sealed(&row.body) {
         return refuse(StatusCode::BAD_REQUEST, "not_sealed");
     }
-    match staff
-        .audit(&session.account, action, Some(row.reference))
-        .await
-    {
+    match staff.audit(&session, action, Some(&row.reference)).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(response) => response,
     }
