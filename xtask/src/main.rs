@@ -3,6 +3,8 @@
 //! Everything a fresh machine needs beyond rustup's Rust and a Debian-like
 //! system is installed by `setup`, only when missing or at the wrong version.
 
+mod postgres;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
@@ -37,13 +39,20 @@ const USAGE: &str = "usage: cargo xtask <command>
 commands:
   setup              install what the build and tests need (only what is missing)
   dist               build the widget in release mode into dist/ and print its size
-  demo [--port N]    build, then serve the widget and receive submissions (default port 8080)
+  demo [--port N] [--postgres]
+                     build, then serve the widget and receive submissions (default port 8080),
+                     into SQLite or a throwaway PostgreSQL server
   test [--e2e-runs N]  formatting, lints, native tests, browser tests and end-to-end tests
                      (the end-to-end suite N times in a row, stopping at the first failure)
   bench              the release bundle's sizes, then the receiver under load
-  crash-test [--kills N]  kill the receiver with SIGKILL N times under load (default 120)";
+  crash-test [--kills N] [--postgres]
+                     kill the receiver with SIGKILL N times under load (default 120); with
+                     --postgres, two receivers on one PostgreSQL server, which restarts once";
 
 fn main() -> ExitCode {
+    // Ctrl-C stops the program in the foreground (the demo's receiver, a
+    // test run); xtask goes on to clean up after it (the PostgreSQL server).
+    let _ = ctrlc::set_handler(|| {});
     let args: Vec<String> = std::env::args().skip(1).collect();
     let outcome = match args.first().map(String::as_str) {
         Some("setup") => setup(Browser::Needed),
@@ -203,6 +212,12 @@ fn setup(browser: Browser) -> Result {
         apt_install(
             &["poppler-utils"],
             "the staff inbox's print test reads the printed PDF with pdftotext",
+        )?;
+    }
+    if browser == Browser::Needed && postgres::binaries().is_none() {
+        apt_install(
+            &["postgresql"],
+            "the receiver's tests and bench run on a throwaway PostgreSQL server too",
         )?;
     }
     if browser == Browser::Needed {
@@ -731,9 +746,28 @@ fn test(e2e_runs: u32) -> Result {
             "warnings",
         ]))
     })?;
+    // The receiver's tests need a PostgreSQL server too: one for this run,
+    // stopped when the PostgreSQL steps are done (or anything fails).
+    let server = postgres::Postgres::start(&root(), "test", postgres::Durability::Process)?;
     step("native tests", &mut || {
-        run(cargo().args(["test", "--workspace", "--exclude", "intake-e2e"]))
+        // Test binaries run one after another: the crash test's restart of
+        // the server meets no other test.
+        run(cargo()
+            .args(["test", "--workspace", "--exclude", "intake-e2e"])
+            .env("INTAKE_TEST_POSTGRES", server.server_url())
+            .env("INTAKE_TEST_POSTGRES_RESTART", server.restart_script()))
     })?;
+    step(
+        "the receiver's HTTP contract again, on PostgreSQL",
+        &mut || {
+            run(cargo()
+                .args(["test", "--package", "intake-receiver"])
+                .args(POSTGRES_CONTRACT.iter().flat_map(|t| ["--test", t]))
+                .env("INTAKE_TEST_POSTGRES", server.server_url())
+                .env("INTAKE_TEST_DATABASE", "postgres"))
+        },
+    )?;
+    drop(server);
     step(
         "browser tests (wasm-bindgen-test in headless Chromium)",
         &mut || {
@@ -774,6 +808,10 @@ fn test(e2e_runs: u32) -> Result {
     );
     Ok(())
 }
+
+/// The receiver's test files that run a second time on PostgreSQL: its
+/// whole HTTP contract, the inbox, the command line and the clinics.
+const POSTGRES_CONTRACT: &[&str] = &["api", "fhir", "sealed", "staff", "cli", "clinics"];
 
 fn bench() -> Result {
     setup(Browser::Needed)?;

@@ -533,7 +533,11 @@ mod tests {
             ..ReceiverConfig::default()
         };
         let settings = file.clone().overlay(flags).settings().expect("valid");
-        assert!(matches!(settings.db, Database::Postgres(_)), "{:?}", settings.db);
+        assert!(
+            matches!(settings.db, Database::Postgres(_)),
+            "{:?}",
+            settings.db
+        );
         let both = ReceiverConfig::from_toml(
             r#"db = "a.sqlite3"
                database_url = "sqlite:b.sqlite3""#,
@@ -582,13 +586,19 @@ mod tests {
         );
         for (file, named) in [
             ("[[clinics]]\nid = \"River Side\"", "clinics: `River Side`"),
-            ("[[clinics]]\nid = \"a\"\npath = \"/staff/a\"", "clinics.a.path"),
+            (
+                "[[clinics]]\nid = \"a\"\npath = \"/staff/a\"",
+                "clinics.a.path",
+            ),
             ("[[clinics]]\nid = \"a\"\npath = \"nope\"", "clinics.a.path"),
             (
                 "[[clinics]]\nid = \"a\"\ncors_origins = [\"*\"]",
                 "clinics.a.cors_origins",
             ),
-            ("[[clinics]]\nid = \"a\"\n[[clinics]]\nid = \"a\"", "clinics: `a`"),
+            (
+                "[[clinics]]\nid = \"a\"\n[[clinics]]\nid = \"a\"",
+                "clinics: `a`",
+            ),
             ("[[clinics]]\nid = \"a\"\ncolour = 1", "unknown field"),
         ] {
             let err = ReceiverConfig::from_toml(file)

@@ -229,11 +229,13 @@ pub async fn app(settings: &Settings) -> Result<Router, StoreError> {
 
 /// The router on an open store.
 pub fn router(settings: &Settings, store: Store) -> Router {
-    let limiter = settings.rate_limit_per_minute.map(|per_minute| RateLimiter {
-        per_minute,
-        trusted_proxies: Arc::new(settings.trusted_proxies.clone()),
-        seen: Arc::default(),
-    });
+    let limiter = settings
+        .rate_limit_per_minute
+        .map(|per_minute| RateLimiter {
+            per_minute,
+            trusted_proxies: Arc::new(settings.trusted_proxies.clone()),
+            seen: Arc::default(),
+        });
     let in_flight: Arc<Mutex<HashSet<String>>> = Arc::default();
     let endpoints = |prefix: &str, clinic: &str, origins: &[String], accept_sealed: bool| {
         let mut submissions = post(submit);
@@ -266,24 +268,19 @@ pub fn router(settings: &Settings, store: Store) -> Router {
             })
             .unwrap_or(Value::Null),
     );
-    let mut api = endpoints(
-        "",
-        "",
-        &settings.cors_origins,
-        settings.accept_sealed,
-    )
-    .route(
-        FHIR_QUESTIONNAIRE_PATH,
-        get(move || {
-            let questionnaire = questionnaire.clone();
-            async move { fhir_json(StatusCode::OK, &questionnaire) }
-        }),
-    )
-    .route("/healthz", get(|| async { "ok" }))
-    .route(
-        SCHEMA_PATH,
-        get(|| async { Json(intake_core::schema::submission_schema()) }),
-    );
+    let mut api = endpoints("", "", &settings.cors_origins, settings.accept_sealed)
+        .route(
+            FHIR_QUESTIONNAIRE_PATH,
+            get(move || {
+                let questionnaire = questionnaire.clone();
+                async move { fhir_json(StatusCode::OK, &questionnaire) }
+            }),
+        )
+        .route("/healthz", get(|| async { "ok" }))
+        .route(
+            SCHEMA_PATH,
+            get(|| async { Json(intake_core::schema::submission_schema()) }),
+        );
     for clinic in &settings.clinics {
         api = api.merge(endpoints(
             &clinic.path,

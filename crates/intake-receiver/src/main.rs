@@ -128,10 +128,10 @@ fn main() -> ExitCode {
             || config.database(),
             |db| Database::parse(&db.to_string_lossy()),
         )
-            .map_err(|e| {
-                eprintln!("intake-receiver: {e}");
-                ExitCode::FAILURE
-            })
+        .map_err(|e| {
+            eprintln!("intake-receiver: {e}");
+            ExitCode::FAILURE
+        })
     };
     // `default` names the default clinic, whose id is empty.
     let clinic_id = |clinic: Option<String>| -> Result<Option<String>, ExitCode> {
@@ -152,55 +152,61 @@ fn main() -> ExitCode {
     let (database, clinic_id) = (&database, &clinic_id);
     let outcome = || -> Result<ExitCode, ExitCode> {
         Ok(match cli.command {
-        None | Some(Command::Serve) => run(config.clone()),
-        Some(Command::Export {
-            since,
-            format,
-            db,
-            clinic,
-        }) => write_out(&database(db)?, clinic_id(clinic)?.as_deref(), &since, format, None),
-        Some(Command::Open {
-            key,
-            since,
-            format,
-            db,
-            clinic,
-        }) => {
-            let keys = match std::fs::read_to_string(&key)
-                .ok()
-                .and_then(|text| KeyPair::parse(&text))
-            {
-                Some(keys) => keys,
-                None => {
-                    eprintln!(
-                        "intake-receiver: {} is not a private key file made by `intake-receiver keygen`",
-                        key.display()
-                    );
-                    return Err(ExitCode::FAILURE);
-                }
-            };
-            write_out(
+            None | Some(Command::Serve) => run(config.clone()),
+            Some(Command::Export {
+                since,
+                format,
+                db,
+                clinic,
+            }) => write_out(
                 &database(db)?,
                 clinic_id(clinic)?.as_deref(),
                 &since,
                 format,
-                Some(&keys),
-            )
-        }
-        Some(Command::Keygen { out }) => keygen(&out),
-        Some(Command::Staff { action, db }) => {
-            let action = match action {
-                StaffAction::Add { name, clinic } => StaffAction::Add {
-                    name,
-                    clinic: Some(clinic_id(clinic)?.unwrap_or_default()),
-                },
-                other => other,
-            };
-            staff(&database(db)?, action)
-        }
-        Some(Command::Audit { since, db, clinic }) => {
-            audit(&database(db)?, clinic_id(clinic)?.as_deref(), &since)
-        }
+                None,
+            ),
+            Some(Command::Open {
+                key,
+                since,
+                format,
+                db,
+                clinic,
+            }) => {
+                let keys = match std::fs::read_to_string(&key)
+                    .ok()
+                    .and_then(|text| KeyPair::parse(&text))
+                {
+                    Some(keys) => keys,
+                    None => {
+                        eprintln!(
+                        "intake-receiver: {} is not a private key file made by `intake-receiver keygen`",
+                        key.display()
+                    );
+                        return Err(ExitCode::FAILURE);
+                    }
+                };
+                write_out(
+                    &database(db)?,
+                    clinic_id(clinic)?.as_deref(),
+                    &since,
+                    format,
+                    Some(&keys),
+                )
+            }
+            Some(Command::Keygen { out }) => keygen(&out),
+            Some(Command::Staff { action, db }) => {
+                let action = match action {
+                    StaffAction::Add { name, clinic } => StaffAction::Add {
+                        name,
+                        clinic: Some(clinic_id(clinic)?.unwrap_or_default()),
+                    },
+                    other => other,
+                };
+                staff(&database(db)?, action)
+            }
+            Some(Command::Audit { since, db, clinic }) => {
+                audit(&database(db)?, clinic_id(clinic)?.as_deref(), &since)
+            }
         })
     };
     outcome().unwrap_or_else(|code| code)
@@ -285,7 +291,10 @@ fn staff(db: &Database, action: StaffAction) -> ExitCode {
             .map(|()| eprintln!("intake-receiver: account `{name}` added")),
         StaffAction::Remove { name } => {
             let gone = name.clone();
-            match store::blocking(db, move |store| async move { store.remove_account(&gone).await }) {
+            match store::blocking(
+                db,
+                move |store| async move { store.remove_account(&gone).await },
+            ) {
                 Ok(true) => {
                     eprintln!("intake-receiver: account `{name}` removed, its sessions ended");
                     Ok(())
@@ -301,7 +310,10 @@ fn staff(db: &Database, action: StaffAction) -> ExitCode {
                     if account.clinic.is_empty() {
                         println!("{}\t{}", account.name, account.created_at);
                     } else {
-                        println!("{}\t{}\t{}", account.name, account.created_at, account.clinic);
+                        println!(
+                            "{}\t{}\t{}",
+                            account.name, account.created_at, account.clinic
+                        );
                     }
                 }
             })

@@ -401,34 +401,77 @@ fn staff_accounts_are_added_listed_and_removed_and_the_audit_trail_printed() {
     std::fs::write(&config, "[[clinics]]\nid = \"riverside\"\n").expect("config");
     let config = config.to_string_lossy().into_owned();
     let (ok, _, err) = run_with_input(
-        &["staff", "add", "rita", "--clinic", "riverside", "--db", &db, "--config", &config],
+        &[
+            "staff",
+            "add",
+            "rita",
+            "--clinic",
+            "riverside",
+            "--db",
+            &db,
+            "--config",
+            &config,
+        ],
         "a long enough password\n",
     );
     assert!(ok, "{err}");
     let (ok, _, err) = run_with_input(
-        &["staff", "add", "otto", "--clinic", "nowhere", "--db", &db, "--config", &config],
+        &[
+            "staff", "add", "otto", "--clinic", "nowhere", "--db", &db, "--config", &config,
+        ],
         "a long enough password\n",
     );
-    assert!(!ok && err.contains("--clinic nowhere: no such clinic"), "{err}");
+    assert!(
+        !ok && err.contains("--clinic nowhere: no such clinic"),
+        "{err}"
+    );
     let (ok, listed, _) = run_with_input(&["staff", "list", "--db", &db], "");
-    assert!(ok && listed.starts_with("rita\t") && listed.trim_end().ends_with("\triverside"), "{listed}");
+    assert!(
+        ok && listed.starts_with("rita\t") && listed.trim_end().ends_with("\triverside"),
+        "{listed}"
+    );
     intake_receiver::store::blocking(&database, |store| async move {
-        store.record("", "ben", "view", Some("MI-AAAA-BBBB")).await?;
-        store.record("riverside", "rita", "view", Some("MI-CCCC-DDDD")).await
+        store
+            .record("", "ben", "view", Some("MI-AAAA-BBBB"))
+            .await?;
+        store
+            .record("riverside", "rita", "view", Some("MI-CCCC-DDDD"))
+            .await
     })
     .expect("record");
     let (ok, trail, _) = run_with_input(
-        &["audit", "--since", "2000-01-01", "--db", &db, "--clinic", "default"],
+        &[
+            "audit",
+            "--since",
+            "2000-01-01",
+            "--db",
+            &db,
+            "--clinic",
+            "default",
+        ],
         "",
     );
     assert!(ok);
     let fields: Vec<&str> = trail.trim_end().split('\t').collect();
     assert_eq!(fields[1..], ["ben", "view", "MI-AAAA-BBBB"], "{trail}");
     let (ok, trail, _) = run_with_input(
-        &["audit", "--since", "2000-01-01", "--db", &db, "--clinic", "riverside", "--config", &config],
+        &[
+            "audit",
+            "--since",
+            "2000-01-01",
+            "--db",
+            &db,
+            "--clinic",
+            "riverside",
+            "--config",
+            &config,
+        ],
         "",
     );
-    assert!(ok && trail.lines().count() == 1 && trail.contains("\trita\tview\tMI-CCCC-DDDD"), "{trail}");
+    assert!(
+        ok && trail.lines().count() == 1 && trail.contains("\trita\tview\tMI-CCCC-DDDD"),
+        "{trail}"
+    );
     let (ok, _, err) = run_with_input(&["audit", "--since", "last week", "--db", &db], "");
     assert!(!ok && err.contains("use a date"), "{err}");
 }

@@ -9,7 +9,9 @@ use axum::http::{header, Request, StatusCode};
 use http_body_util::BodyExt;
 use intake_core::fhir::to_questionnaire_response;
 use intake_core::Submission;
-use intake_receiver::{app, Database, Settings, Store, FHIR_QUESTIONNAIRE_PATH, FHIR_RESPONSES_PATH};
+use intake_receiver::{
+    app, Database, Settings, Store, FHIR_QUESTIONNAIRE_PATH, FHIR_RESPONSES_PATH,
+};
 use serde_json::{json, Value};
 use tower::ServiceExt;
 

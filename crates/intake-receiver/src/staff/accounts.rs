@@ -170,7 +170,13 @@ pub struct Session {
 }
 
 /// Whether a session found at `now_ms` is still alive.
-pub fn is_alive(created_ms: i64, last_seen_ms: i64, now_ms: i64, idle_ms: i64, max_ms: i64) -> bool {
+pub fn is_alive(
+    created_ms: i64,
+    last_seen_ms: i64,
+    now_ms: i64,
+    idle_ms: i64,
+    max_ms: i64,
+) -> bool {
     now_ms - last_seen_ms <= idle_ms && now_ms - created_ms <= max_ms
 }
 

@@ -326,7 +326,13 @@ async fn login(State(staff): State<Staff>, request: Request) -> Response {
     };
     if let Err(wait) = wait {
         // Recorded under the name when it is an account's, never a typed stranger's.
-        let known = staff.store.password_hash(&name).await.ok().flatten().is_some();
+        let known = staff
+            .store
+            .password_hash(&name)
+            .await
+            .ok()
+            .flatten()
+            .is_some();
         let account = if known { name.as_str() } else { "(unknown)" };
         let _ = staff.store.record("", account, "login_locked", None).await;
         let mut response = refuse(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts");

@@ -38,9 +38,13 @@ impl Database {
                 .map_err(|e| format!("database_url: not a PostgreSQL URL ({e})"))?;
             return Ok(Database::Postgres(url.to_owned()));
         }
-        let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"));
+        let path = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"));
         match path {
-            Some("") => Err("database_url: `sqlite:` needs a file, like sqlite:data/intake.sqlite3".to_owned()),
+            Some("") => Err(
+                "database_url: `sqlite:` needs a file, like sqlite:data/intake.sqlite3".to_owned(),
+            ),
             Some(path) => Ok(Database::Sqlite(PathBuf::from(path))),
             None if url.contains("://") => Err(format!(
                 "database_url: `{}` is neither sqlite:PATH nor postgres://…",
@@ -71,9 +75,7 @@ impl Database {
                         .first()
                         .map(|h| match h {
                             tokio_postgres::config::Host::Tcp(name) => name.clone(),
-                            tokio_postgres::config::Host::Unix(path) => {
-                                path.display().to_string()
-                            }
+                            tokio_postgres::config::Host::Unix(path) => path.display().to_string(),
                         })
                         .unwrap_or_default();
                     format!(
@@ -164,7 +166,11 @@ pub enum Stored {
 impl Stored {
     /// What an insert that stored nothing means, from the row already there
     /// (clinic, reference, digest).
-    fn of_existing(clinic: &str, digest: &str, existing: Option<(String, String, String)>) -> Stored {
+    fn of_existing(
+        clinic: &str,
+        digest: &str,
+        existing: Option<(String, String, String)>,
+    ) -> Stored {
         match existing {
             Some((owner, reference, stored)) if owner == clinic && stored == digest => {
                 Stored::Repeat { reference }
@@ -399,8 +405,10 @@ impl Store {
         match self {
             Store::Sqlite(s) => {
                 let token = token.to_owned();
-                Store::sqlite_call(s, move |s| s.with(|conn| accounts::end_session(conn, &token)))
-                    .await
+                Store::sqlite_call(s, move |s| {
+                    s.with(|conn| accounts::end_session(conn, &token))
+                })
+                .await
             }
             Store::Postgres(p) => p.end_session(token).await,
         }
@@ -506,6 +514,21 @@ pub fn reference_for(id: &str) -> String {
         .map(|i| char::from(ALPHABET[((bits >> (i * 5)) & 31) as usize]))
         .collect();
     format!("MI-{}-{}", &chars[..4], &chars[4..])
+}
+
+/// The references a submission may be stored under, in order: its own, and
+/// when another id already has that one (two ids whose first 40 bits of
+/// hash agree: likely somewhere past a million submissions) the same with
+/// `-2`, `-3`.
+pub fn references_for(id: &str) -> impl Iterator<Item = String> {
+    let base = reference_for(id);
+    (1..=3).map(move |n| {
+        if n == 1 {
+            base.clone()
+        } else {
+            format!("{base}-{n}")
+        }
+    })
 }
 
 #[cfg(test)]

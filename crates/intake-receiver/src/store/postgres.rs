@@ -10,7 +10,7 @@
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
 use tokio_postgres::NoTls;
 
-use super::{body_digest, reference_for, Result, Row, Stored, StoreError};
+use super::{body_digest, references_for, Result, Row, StoreError, Stored};
 use crate::staff::accounts::{self, Account, Event, Session};
 
 /// Connections each receiver keeps to the server at most.
@@ -159,28 +159,34 @@ impl Postgres {
 
     pub(super) async fn insert(&self, clinic: &str, id: &str, body: &str) -> Result<Stored> {
         let digest = body_digest(body);
-        let reference = reference_for(id);
         let client = self.pool.get().await?;
-        // Under READ COMMITTED a second insert of the same id waits for the
-        // first to commit, then does nothing; the select then sees its row.
-        let inserted = client
-            .execute(
-                "INSERT INTO submissions (submission_id, clinic, reference, body_sha256, body)
-                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (submission_id) DO NOTHING",
-                &[&id, &clinic, &reference, &digest, &body],
-            )
-            .await?;
-        if inserted == 1 {
-            return Ok(Stored::Created { reference });
+        for reference in references_for(id) {
+            // Under READ COMMITTED a second insert of the same id waits for
+            // the first to commit, then does nothing (any unique index: the
+            // reference's too); the select then sees the first one's row.
+            let inserted = client
+                .execute(
+                    "INSERT INTO submissions (submission_id, clinic, reference, body_sha256, body)
+                     VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+                    &[&id, &clinic, &reference, &digest, &body],
+                )
+                .await?;
+            if inserted == 1 {
+                return Ok(Stored::Created { reference });
+            }
+            let existing = client
+                .query_opt(
+                    "SELECT clinic, reference, body_sha256 FROM submissions WHERE submission_id = $1",
+                    &[&id],
+                )
+                .await?
+                .map(|r| (r.get(0), r.get(1), r.get(2)));
+            if existing.is_some() {
+                return Ok(Stored::of_existing(clinic, &digest, existing));
+            }
+            // Another id has this reference: the next one.
         }
-        let existing = client
-            .query_opt(
-                "SELECT clinic, reference, body_sha256 FROM submissions WHERE submission_id = $1",
-                &[&id],
-            )
-            .await?
-            .map(|r| (r.get(0), r.get(1), r.get(2)));
-        Ok(Stored::of_existing(clinic, &digest, existing))
+        Err(StoreError("no free reference".to_owned()))
     }
 
     pub(super) async fn count(&self) -> Result<u64> {
@@ -249,7 +255,11 @@ impl Postgres {
             .map(read_row))
     }
 
-    pub(super) async fn received_since(&self, clinic: Option<&str>, since: &str) -> Result<Vec<Row>> {
+    pub(super) async fn received_since(
+        &self,
+        clinic: Option<&str>,
+        since: &str,
+    ) -> Result<Vec<Row>> {
         let client = self.pool.get().await?;
         let statement = format!(
             "SELECT reference, to_char(received_at, {MS}), body, NULL::text, NULL::text
@@ -298,8 +308,9 @@ impl Postgres {
 
     pub(super) async fn accounts(&self) -> Result<Vec<Account>> {
         let client = self.pool.get().await?;
-        let statement =
-            format!("SELECT name, clinic, to_char(created_at, {S}) FROM staff_accounts ORDER BY name");
+        let statement = format!(
+            "SELECT name, clinic, to_char(created_at, {S}) FROM staff_accounts ORDER BY name"
+        );
         Ok(client
             .query(&statement, &[])
             .await?
@@ -323,7 +334,11 @@ impl Postgres {
             .map(|r| r.get(0)))
     }
 
-    pub(super) async fn start_session(&self, account: &str, now_ms: i64) -> Result<(String, Session)> {
+    pub(super) async fn start_session(
+        &self,
+        account: &str,
+        now_ms: i64,
+    ) -> Result<(String, Session)> {
         let token = accounts::random_token().map_err(StoreError)?;
         let csrf = accounts::random_token().map_err(StoreError)?;
         let client = self.pool.get().await?;
@@ -367,7 +382,10 @@ impl Postgres {
         };
         if !accounts::is_alive(found.get(2), found.get(3), now_ms, idle_ms, max_ms) {
             client
-                .execute("DELETE FROM staff_sessions WHERE token_sha256 = $1", &[&key])
+                .execute(
+                    "DELETE FROM staff_sessions WHERE token_sha256 = $1",
+                    &[&key],
+                )
                 .await?;
             return Ok(None);
         }
@@ -433,7 +451,11 @@ impl Postgres {
             .collect())
     }
 
-    pub(super) async fn mark_reviewed(&self, reference: &str, account: &str) -> Result<(String, String)> {
+    pub(super) async fn mark_reviewed(
+        &self,
+        reference: &str,
+        account: &str,
+    ) -> Result<(String, String)> {
         let client = self.pool.get().await?;
         client
             .execute(

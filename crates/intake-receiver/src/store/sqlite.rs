@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 
 use rusqlite::{params, Connection, OptionalExtension};
 
-use super::{body_digest, reference_for, Row, Stored};
+use super::{body_digest, references_for, Row, Stored};
 
 /// The schema, one step a version; `PRAGMA user_version` says how many ran.
 /// A step is never changed once released: a change is a new step.
@@ -66,13 +66,16 @@ pub fn migrate(conn: &Connection) -> rusqlite::Result<()> {
         conn.execute_batch("BEGIN IMMEDIATE")?;
         let step = conn
             .query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))
-            .map(|done| MIGRATIONS.get(usize::try_from(done).unwrap_or(usize::MAX)).map(|s| (done, s)));
+            .map(|done| {
+                MIGRATIONS
+                    .get(usize::try_from(done).unwrap_or(usize::MAX))
+                    .map(|s| (done, s))
+            });
         let ran = match step {
             Ok(None) => return conn.execute_batch("COMMIT"),
-            Ok(Some((done, step))) => conn.execute_batch(&format!(
-                "{step}; PRAGMA user_version = {};",
-                done + 1
-            )),
+            Ok(Some((done, step))) => {
+                conn.execute_batch(&format!("{step}; PRAGMA user_version = {};", done + 1))
+            }
             Err(e) => Err(e),
         };
         match ran {
@@ -124,24 +127,29 @@ impl Sqlite {
     /// for `clinic`, unless that id is already there.
     pub fn insert(&self, clinic: &str, id: &str, body: &str) -> rusqlite::Result<Stored> {
         let digest = body_digest(body);
-        let reference = reference_for(id);
         self.with(|conn| {
-            let inserted = conn.execute(
-                "INSERT INTO submissions (submission_id, clinic, reference, body_sha256, body)
-                 VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(submission_id) DO NOTHING",
-                params![id, clinic, reference, digest, body],
-            )?;
-            if inserted == 1 {
-                return Ok(Stored::Created { reference });
+            for reference in references_for(id) {
+                let inserted = conn.execute(
+                    "INSERT INTO submissions (submission_id, clinic, reference, body_sha256, body)
+                     VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
+                    params![id, clinic, reference, digest, body],
+                )?;
+                if inserted == 1 {
+                    return Ok(Stored::Created { reference });
+                }
+                let existing: Option<(String, String, String)> = conn
+                    .query_row(
+                        "SELECT clinic, reference, body_sha256 FROM submissions WHERE submission_id = ?1",
+                        params![id],
+                        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+                    )
+                    .optional()?;
+                if existing.is_some() {
+                    return Ok(Stored::of_existing(clinic, &digest, existing));
+                }
+                // Another id has this reference: the next one.
             }
-            let existing: Option<(String, String, String)> = conn
-                .query_row(
-                    "SELECT clinic, reference, body_sha256 FROM submissions WHERE submission_id = ?1",
-                    params![id],
-                    |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
-                )
-                .optional()?;
-            Ok(Stored::of_existing(clinic, &digest, existing))
+            Err(rusqlite::Error::QueryReturnedNoRows)
         })
     }
 
@@ -248,6 +256,7 @@ impl Row {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::reference_for;
 
     #[test]
     fn stores_once_and_recognises_repeats_and_conflicts() {
@@ -271,6 +280,22 @@ mod tests {
             "another clinic's id is not this clinic's repeat"
         );
         assert_eq!(store.count().ok(), Some(1));
+        // Another id whose reference is taken (two ids' 40 bits agree) gets
+        // the reference with a suffix, never an error.
+        store
+            .with(|c| {
+                c.execute(
+                    "UPDATE submissions SET reference = ?1",
+                    params![reference_for("id-2")],
+                )
+            })
+            .expect("a collision made by hand");
+        assert_eq!(
+            store.insert("", "id-2", r#"{"b":1}"#).ok(),
+            Some(Stored::Created {
+                reference: format!("{}-2", reference_for("id-2"))
+            })
+        );
     }
 
     #[test]
@@ -293,7 +318,8 @@ mod tests {
         let path = dir.path().join("old.sqlite3");
         {
             let conn = Connection::open(&path).expect("open");
-            conn.execute_batch(MIGRATIONS[0]).expect("version 1 as released");
+            conn.execute_batch(MIGRATIONS[0])
+                .expect("version 1 as released");
             conn.execute(
                 "INSERT INTO submissions (submission_id, reference, body_sha256, body)
                  VALUES ('id-1', 'MI-AAAA-BBBB', 'x', '{}')",
@@ -302,11 +328,17 @@ mod tests {
             .expect("an old row");
         }
         let store = Sqlite::open(&path).expect("migrated");
-        let version: i64 = store.with(|c| c.query_row("PRAGMA user_version", [], |r| r.get(0)).expect("version"));
+        let version: i64 = store.with(|c| {
+            c.query_row("PRAGMA user_version", [], |r| r.get(0))
+                .expect("version")
+        });
         assert_eq!(version as usize, SCHEMA_VERSION);
         let row = store.by_reference("", "MI-AAAA-BBBB").expect("query");
         assert!(row.is_some(), "the old row is the default clinic's");
-        assert!(store.by_reference("harbor", "MI-AAAA-BBBB").expect("query").is_none());
+        assert!(store
+            .by_reference("harbor", "MI-AAAA-BBBB")
+            .expect("query")
+            .is_none());
         drop(store);
         assert!(Sqlite::open(&path).is_ok(), "opening again changes nothing");
     }

@@ -88,8 +88,7 @@ pub fn fresh_postgres() -> Database {
 
 /// How many submissions `db` holds.
 pub fn count(db: &Database) -> u64 {
-    intake_receiver::store::blocking(db, |store| async move { store.count().await })
-        .expect("count")
+    intake_receiver::store::blocking(db, |store| async move { store.count().await }).expect("count")
 }
 
 /// How `--db` names `db` on the command line.
@@ -114,9 +113,10 @@ pub fn bodies(db: &Database) -> Vec<String> {
 /// Stores `body` under `id` for the default clinic, as the receiver would.
 pub fn insert(db: &Database, id: &str, body: &str) -> intake_receiver::Stored {
     let (id, body) = (id.to_owned(), body.to_owned());
-    intake_receiver::store::blocking(db, move |store| async move {
-        store.insert("", &id, body).await
-    })
+    intake_receiver::store::blocking(
+        db,
+        move |store| async move { store.insert("", &id, body).await },
+    )
     .expect("insert")
 }
 
