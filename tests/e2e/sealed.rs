@@ -184,6 +184,7 @@ async fn a_sealed_submission_survives_a_reload_and_leaves_nothing_readable_behin
     let mut problems = Vec::new();
     let done = intake_receiver::export::export_opening(
         &run.receiver.db,
+        None,
         "2000-01-01",
         intake_receiver::export::Format::Jsonl,
         Some(&run.keys),

@@ -15,7 +15,7 @@ use intake_core::sealed::KeyPair;
 use intake_e2e::proxy::FlakyProxy;
 use intake_e2e::{workspace_root, Browser, Receiver};
 use intake_receiver::staff::accounts;
-use intake_receiver::Store;
+use intake_receiver::store::sqlite::Sqlite as Store;
 use serde_json::{json, Value};
 use thirtyfour::prelude::*;
 
@@ -195,7 +195,7 @@ async fn staff_read_print_and_hand_over_plain_and_sealed_intakes_with_an_audit_t
     let proxy = FlakyProxy::start(receiver.addr, Vec::new()).await;
     Store::open(&receiver.db)
         .expect("the receiver's database")
-        .with(|c| accounts::add(c, "frontdesk", PASSWORD))
+        .with(|c| accounts::add(c, "", "frontdesk", PASSWORD))
         .expect("a staff account");
 
     // Patients.
@@ -560,7 +560,7 @@ async fn staff_read_print_and_hand_over_plain_and_sealed_intakes_with_an_audit_t
 fn events(db: &Path) -> Vec<(String, String)> {
     Store::open(db)
         .expect("the receiver's database")
-        .with(|c| accounts::events(c, "2000-01-01"))
+        .with(|c| accounts::events(c, None, "2000-01-01"))
         .expect("the audit trail")
         .into_iter()
         .map(|e| (e.action, e.reference.unwrap_or_default()))
@@ -572,7 +572,7 @@ async fn a_search_finds_an_intake_older_than_the_newest_two_hundred() {
     let receiver = Receiver::start(None).await;
     let store = Store::open(&receiver.db).expect("the receiver's database");
     store
-        .with(|c| accounts::add(c, "frontdesk", PASSWORD))
+        .with(|c| accounts::add(c, "", "frontdesk", PASSWORD))
         .expect("a staff account");
     let mut body: Value =
         serde_json::from_str(include_str!("../../docs/example-submission.json")).expect("example");
@@ -580,7 +580,7 @@ async fn a_search_finds_an_intake_older_than_the_newest_two_hundred() {
         let id = format!("{i:08x}-0000-4000-8000-000000000000");
         body["submission_id"] = json!(id);
         body["patient"]["family_name"] = json!(if i == 0 { "Müller" } else { "Costa" });
-        store.insert(&id, &body.to_string()).expect("insert");
+        store.insert("", &id, &body.to_string()).expect("insert");
     }
     let browser = Browser::start().await;
     browser.open(&receiver.url("/staff/")).await;

@@ -582,13 +582,28 @@ fn print_sizes(sizes: &BundleSizes) {
 }
 
 fn demo(args: &[String]) -> Result {
-    let port = match args {
-        [] => 8080,
-        [flag, value] if flag == "--port" => value
-            .parse::<u16>()
-            .map_err(|_| format!("--port takes a port number, not `{value}`"))?,
-        _ => return Err("usage: cargo xtask demo [--port N]".to_owned()),
-    };
+    let usage = || "usage: cargo xtask demo [--port N] [--postgres]".to_owned();
+    let mut port = 8080;
+    let mut on_postgres = false;
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "--postgres" => on_postgres = true,
+            "--port" => {
+                let value = rest.next().ok_or_else(usage)?;
+                port = value
+                    .parse::<u16>()
+                    .map_err(|_| format!("--port takes a port number, not `{value}`"))?;
+            }
+            _ => return Err(usage()),
+        }
+    }
+    if on_postgres && postgres::binaries().is_none() {
+        apt_install(
+            &["postgresql"],
+            "the demo's --postgres runs a throwaway PostgreSQL server",
+        )?;
+    }
     setup(Browser::NotNeeded)?;
     dist()?;
     println!("== demo");
@@ -599,13 +614,27 @@ fn demo(args: &[String]) -> Result {
         .ok_or("--port leaves no room for the demo site")?;
     let widget = format!("http://127.0.0.1:{port}");
     let site = format!("http://127.0.0.1:{site_port}");
-    let password = demo_staff_account(&receiver)?;
+    // Stopped when the demo ends (Ctrl-C stops the receiver, then this).
+    let server = if on_postgres {
+        Some(postgres::Postgres::start(
+            &root(),
+            "demo",
+            postgres::Durability::Full,
+        )?)
+    } else {
+        None
+    };
+    let database = match &server {
+        Some(server) => server.database("intake")?,
+        None => "data/intake.sqlite3".to_owned(),
+    };
+    let password = demo_staff_account(&receiver, &database)?;
     serve_demo_site(site_port, &widget)?;
     println!("\nmassage-intake demo");
     println!("  intake page:  {widget}/");
     println!("  kiosk mode:   {widget}/?mode=kiosk");
     println!("  clinic site:  {site}/  (both embeds, on another origin)");
-    println!("  submissions:  POST {widget}/api/v1/submissions -> data/intake.sqlite3");
+    println!("  submissions:  POST {widget}/api/v1/submissions -> {database}");
     println!("  staff inbox:  {widget}/staff/  (account `demo`, password `{password}`)");
     println!("  stop with Ctrl-C\n");
     run(Command::new(receiver).current_dir(root()).args([
@@ -614,7 +643,7 @@ fn demo(args: &[String]) -> Result {
         "--dist",
         "dist",
         "--db",
-        "data/intake.sqlite3",
+        &database,
         "--frame-ancestor",
         &site,
     ]))
@@ -622,7 +651,7 @@ fn demo(args: &[String]) -> Result {
 
 /// A staff account `demo` in the demo's database with a new random password
 /// (made again at each start, which ends its old sessions); the password.
-fn demo_staff_account(receiver: &Path) -> Result<String> {
+fn demo_staff_account(receiver: &Path, database: &str) -> Result<String> {
     use std::io::{Read, Write};
     let mut bytes = [0u8; 15];
     std::fs::File::open("/dev/urandom")
@@ -633,7 +662,7 @@ fn demo_staff_account(receiver: &Path) -> Result<String> {
         .iter()
         .map(|b| char::from(LETTERS[usize::from(*b) % LETTERS.len()]))
         .collect();
-    let db = ["--db", "data/intake.sqlite3"];
+    let db = ["--db", database];
     // Gone already on a first run: that failure is expected.
     let _ = Command::new(receiver)
         .current_dir(root())
@@ -817,19 +846,24 @@ fn bench() -> Result {
     setup(Browser::Needed)?;
     println!("== bench: the release bundle, as a browser downloads it");
     dist()?;
-    println!("\n== bench: the receiver under load");
-    run(cargo().args([
-        "run",
-        "--quiet",
-        "--profile",
-        "native-release",
-        "--package",
-        "intake-receiver",
-        "--example",
-        "load",
-        "--",
-        "3",
-    ]))?;
+    println!("\n== bench: the receiver under load, on SQLite and on PostgreSQL");
+    {
+        let server = postgres::Postgres::start(&root(), "bench", postgres::Durability::Full)?;
+        let url = server.database("bench")?;
+        run(cargo().args([
+            "run",
+            "--quiet",
+            "--profile",
+            "native-release",
+            "--package",
+            "intake-receiver",
+            "--example",
+            "load",
+            "--",
+            "3",
+            &url,
+        ]))?;
+    }
     // Medians of 7 page loads, 40 keystrokes, 12 taps, 20 kiosk resets, and
     // SurveyJS from the npm registry for comparison (a few minutes).
     println!("\n== bench: in Chromium (CPU slowed down through the DevTools protocol)");
@@ -846,23 +880,50 @@ fn bench() -> Result {
 }
 
 fn crash_test(args: &[String]) -> Result {
-    let kills = match args {
-        [] => 120,
-        [flag, value] if flag == "--kills" => value
-            .parse::<u32>()
-            .map_err(|_| format!("--kills takes a number, not `{value}`"))?,
-        _ => return Err("usage: cargo xtask crash-test [--kills N]".to_owned()),
-    };
-    println!("== crash test: {kills} SIGKILLs under load");
+    let mut kills = 120;
+    let mut on_postgres = false;
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match (arg.as_str(), rest.clone().next()) {
+            ("--postgres", _) => on_postgres = true,
+            ("--kills", Some(value)) => {
+                kills = value
+                    .parse::<u32>()
+                    .map_err(|_| format!("--kills takes a number, not `{value}`"))?;
+                rest.next();
+            }
+            _ => return Err("usage: cargo xtask crash-test [--kills N] [--postgres]".to_owned()),
+        }
+    }
+    if !on_postgres {
+        println!("== crash test: {kills} SIGKILLs under load");
+        return run(cargo()
+            .args([
+                "test",
+                "--package",
+                "intake-receiver",
+                "--test",
+                "crash",
+                "--",
+                "--nocapture",
+            ])
+            .env("CRASH_KILLS", kills.to_string()));
+    }
+    println!(
+        "== crash test on PostgreSQL: {kills} SIGKILLs of two receivers, one database restart"
+    );
+    let server = postgres::Postgres::start(&root(), "crash", postgres::Durability::Full)?;
     run(cargo()
         .args([
             "test",
             "--package",
             "intake-receiver",
             "--test",
-            "crash",
+            "crash_postgres",
             "--",
             "--nocapture",
         ])
-        .env("CRASH_KILLS", kills.to_string()))
+        .env("CRASH_KILLS", kills.to_string())
+        .env("INTAKE_TEST_POSTGRES", server.server_url())
+        .env("INTAKE_TEST_POSTGRES_RESTART", server.restart_script()))
 }

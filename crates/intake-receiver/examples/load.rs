@@ -1,16 +1,19 @@
 //! Load generator for `cargo xtask bench`: the receiver in this process on
-//! loopback, a temporary SQLite file, and N clients posting valid
-//! submissions over keep-alive HTTP/1.1 connections. Prints durable
-//! submissions per second and p50/p99 latency for each client count.
+//! loopback and N clients posting valid submissions over keep-alive
+//! HTTP/1.1 connections. Prints durable submissions per second, p50/p99
+//! latency, and how busy the machine's CPUs were and how much of that time
+//! they waited on the disk, for 1, 16 and 64 clients: on a temporary SQLite
+//! file, then, given a PostgreSQL server, on one receiver and on two
+//! receivers sharing its database (clients spread over both).
 //!
-//! `cargo run --profile native-release -p intake-receiver --example load -- [SECONDS]`
+//! `cargo run --profile native-release -p intake-receiver --example load -- [SECONDS [POSTGRES_URL]]`
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
 use intake_core::uuid_v4_from_bytes;
-use intake_receiver::{serve, Settings};
+use intake_receiver::{serve, Database, Settings};
 
 const EXAMPLE: &str = include_str!("../../../docs/example-submission.json");
 const EXAMPLE_ID: &str = "0f8fad5b-d9cb-469f-a165-70867728950e";
@@ -41,7 +44,7 @@ fn post(stream: &mut TcpStream, id: &str) -> Option<u16> {
 }
 
 fn run_level(
-    addr: SocketAddr,
+    addrs: &[SocketAddr],
     clients: usize,
     seconds: u64,
     seed: u64,
@@ -50,6 +53,7 @@ fn run_level(
     let started = Instant::now();
     let threads: Vec<_> = (0..clients)
         .map(|n| {
+            let addr = addrs[n % addrs.len()];
             std::thread::spawn(move || {
                 let mut state = seed ^ ((n as u64 + 1) * 0x9e37_79b9_7f4a_7c15);
                 let mut latencies = Vec::new();
@@ -95,34 +99,93 @@ fn run_level(
     )
 }
 
-fn main() {
-    let seconds: u64 = std::env::args()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(3);
-    let dir = std::env::temp_dir().join(format!("intake-bench-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    let settings = Settings::new(dir.join("intake.sqlite3"));
-    let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let listener = runtime
-        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    runtime.spawn(serve(listener, settings, std::future::pending()));
-    std::thread::sleep(Duration::from_millis(100));
+/// The machine's CPU time so far (busy, waiting on I/O, total), in ticks.
+fn cpu_ticks() -> (u64, u64, u64) {
+    let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+    let fields: Vec<u64> = stat
+        .lines()
+        .next()
+        .unwrap_or("")
+        .split_whitespace()
+        .skip(1)
+        .filter_map(|f| f.parse().ok())
+        .collect();
+    let total: u64 = fields.iter().sum();
+    let idle = fields.get(3).copied().unwrap_or(0);
+    let iowait = fields.get(4).copied().unwrap_or(0);
+    (total - idle - iowait, iowait, total)
+}
+
+/// Starts `instances` receivers on `db`; their addresses.
+fn start(runtime: &tokio::runtime::Runtime, db: &Database, instances: usize) -> Vec<SocketAddr> {
+    (0..instances)
+        .map(|_| {
+            let listener = runtime
+                .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+                .expect("bind");
+            let addr = listener.local_addr().expect("addr");
+            runtime.spawn(serve(
+                listener,
+                Settings::new(db.clone()),
+                std::future::pending(),
+            ));
+            addr
+        })
+        .collect()
+}
+
+fn levels(addrs: &[SocketAddr], seconds: u64, label: &str) {
+    println!("\n{label}, {seconds} s per level");
     println!(
-        "receiver on loopback, durable commits (WAL, synchronous=FULL), {seconds} s per level"
-    );
-    println!(
-        "{:>8} {:>10} {:>12} {:>10} {:>10}",
-        "clients", "stored", "per second", "p50 ms", "p99 ms"
+        "{:>8} {:>10} {:>12} {:>10} {:>10} {:>10} {:>10}",
+        "clients", "stored", "per second", "p50 ms", "p99 ms", "CPU busy", "I/O wait"
     );
     for (i, clients) in [1usize, 16, 64].into_iter().enumerate() {
-        let (stored, rate, p50, p99) = run_level(addr, clients, seconds, 0x1234_5678 + i as u64);
+        let before = cpu_ticks();
+        let (stored, rate, p50, p99) = run_level(addrs, clients, seconds, 0x1234_5678 + i as u64);
+        let after = cpu_ticks();
+        let total = (after.2 - before.2).max(1) as f64;
         println!(
-            "{clients:>8} {stored:>10} {rate:>12.0} {:>10.2} {:>10.2}",
+            "{clients:>8} {stored:>10} {rate:>12.0} {:>10.2} {:>10.2} {:>9.0}% {:>9.0}%",
             p50.as_secs_f64() * 1000.0,
-            p99.as_secs_f64() * 1000.0
+            p99.as_secs_f64() * 1000.0,
+            (after.0 - before.0) as f64 * 100.0 / total,
+            (after.1 - before.1) as f64 * 100.0 / total,
+        );
+    }
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let seconds: u64 = args.next().and_then(|s| s.parse().ok()).unwrap_or(3);
+    let postgres = args.next();
+    let dir = std::env::temp_dir().join(format!("intake-bench-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    println!("{cores} CPU cores; clients, receivers and database all on this machine");
+    let sqlite = start(&runtime, &Database::Sqlite(dir.join("intake.sqlite3")), 1);
+    std::thread::sleep(Duration::from_millis(100));
+    levels(
+        &sqlite,
+        seconds,
+        "SQLite: one receiver, durable commits (WAL, synchronous=FULL)",
+    );
+    if let Some(url) = postgres {
+        let db = Database::Postgres(url);
+        let one = start(&runtime, &db, 1);
+        std::thread::sleep(Duration::from_millis(300));
+        levels(
+            &one,
+            seconds,
+            "PostgreSQL: one receiver (pool of 16), commits flushed (fsync, synchronous_commit=on)",
+        );
+        let two = start(&runtime, &db, 2);
+        std::thread::sleep(Duration::from_millis(300));
+        levels(
+            &two,
+            seconds,
+            "PostgreSQL: two receivers on one database, clients spread over both",
         );
     }
     let _ = std::fs::remove_dir_all(&dir);

@@ -108,7 +108,8 @@ pub struct ReceiverConfig {
     #[arg(long, env = "INTAKE_ADDR")]
     pub addr: Option<SocketAddr>,
     /// SQLite file that holds the submissions, created if missing
-    /// [default: data/intake.sqlite3]; the same as `--database-url sqlite:PATH`.
+    /// [default: data/intake.sqlite3]; the same as `--database-url sqlite:PATH`
+    /// (a `postgres://` URL is taken here too).
     #[arg(long, env = "INTAKE_DB")]
     pub db: Option<PathBuf>,
     /// Where submissions are kept: `sqlite:PATH`, or
@@ -308,7 +309,8 @@ impl ReceiverConfig {
                     .to_owned(),
             ),
             (Some(url), None) => Database::parse(url),
-            (None, Some(path)) => Ok(Database::Sqlite(path.clone())),
+            // `db` takes a URL too, as the subcommands' `--db` does.
+            (None, Some(path)) => Database::parse(&path.to_string_lossy()),
             (None, None) => Ok(Database::Sqlite(PathBuf::from("data/intake.sqlite3"))),
         }
     }

@@ -388,7 +388,8 @@ fn staff_accounts_are_added_listed_and_removed_and_the_audit_trail_printed() {
         store.password_hash("ana").await
     })
     .expect("query")
-    .expect("ana's hash");
+    .expect("ana's hash")
+    .0;
     assert!(stored.starts_with("$argon2id$") && !stored.contains("long enough"));
     let (ok, listed, _) = run_with_input(&["staff", "list", "--db", &db], "");
     assert!(ok && listed.starts_with("ana\t"), "{listed}");

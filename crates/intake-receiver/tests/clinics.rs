@@ -300,7 +300,7 @@ async fn each_clinic_has_its_endpoints_sites_sealing_and_staff_and_never_sees_an
             .unwrap_or_default()
     };
     let harbor_list = r.staff_get("/staff/api/submissions", &ana).await;
-    assert_eq!(listed(&harbor_list), [harbor_ref.clone()]);
+    assert_eq!(listed(&harbor_list), std::slice::from_ref(&harbor_ref));
     let river_list = r.staff_get("/staff/api/submissions", &rita).await;
     let mut river_refs = listed(&river_list);
     river_refs.sort();
@@ -352,7 +352,19 @@ async fn each_clinic_has_its_endpoints_sites_sealing_and_staff_and_never_sees_an
         (StatusCode::OK, Some("ana"))
     );
 
-    // Each clinic's audit trail holds its own staff's steps.
+    let wrong = r
+        .call(
+            Request::post("/staff/api/login")
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(
+                    json!({ "name": "rita", "password": "not her password" }).to_string(),
+                ))
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+
+    // Each clinic's audit trail holds its own staff's steps, failed logins too.
     let db = r.db.clone();
     let (harbor_trail, river_trail) = intake_receiver::store::blocking(&db, |store| async move {
         Ok((
@@ -369,6 +381,7 @@ async fn each_clinic_has_its_endpoints_sites_sealing_and_staff_and_never_sees_an
         .iter()
         .any(|e| e.action == "review" && e.reference.as_deref() == Some(harbor_ref.as_str())));
     assert!(!river_trail.is_empty() && river_trail.iter().all(|e| e.account == "rita"));
+    assert!(river_trail.iter().any(|e| e.action == "login_failed"));
     assert!(river_trail
         .iter()
         .all(|e| e.reference.as_deref() != Some(harbor_ref.as_str())));

@@ -121,12 +121,12 @@ pub fn list(conn: &Connection) -> rusqlite::Result<Vec<Account>> {
     rows.collect()
 }
 
-/// The password hash of `name`, if the account exists.
-pub fn password_hash(conn: &Connection, name: &str) -> rusqlite::Result<Option<String>> {
+/// The password hash and clinic of `name`, if the account exists.
+pub fn password_hash(conn: &Connection, name: &str) -> rusqlite::Result<Option<(String, String)>> {
     conn.query_row(
-        "SELECT password_hash FROM staff_accounts WHERE name = ?1",
+        "SELECT password_hash, clinic FROM staff_accounts WHERE name = ?1",
         params![name],
-        |r| r.get(0),
+        |r| Ok((r.get(0)?, r.get(1)?)),
     )
     .optional()
 }

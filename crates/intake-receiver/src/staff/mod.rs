@@ -341,12 +341,14 @@ async fn login(State(staff): State<Staff>, request: Request) -> Response {
         }
         return response;
     }
-    let hash = match staff.store.password_hash(&name).await {
-        Ok(hash) => hash,
+    let found = match staff.store.password_hash(&name).await {
+        Ok(found) => found,
         Err(e) => return unavailable(&e),
     };
-    let known = hash.is_some();
-    let hash = hash.unwrap_or_else(|| accounts::decoy_hash().to_owned());
+    let known = found.is_some();
+    // A failed attempt on an account is in its clinic's trail.
+    let (hash, clinic) =
+        found.unwrap_or_else(|| (accounts::decoy_hash().to_owned(), String::new()));
     // Argon2 takes a while on purpose: off the async threads.
     let matches = tokio::task::spawn_blocking(move || accounts::verify_password(&password, &hash))
         .await
@@ -360,12 +362,12 @@ async fn login(State(staff): State<Staff>, request: Request) -> Response {
     } else {
         None
     };
-    let (clinic, account, action) = match &outcome {
-        Some((_, session)) => (session.clinic.as_str(), name.as_str(), "login"),
-        None if known => ("", name.as_str(), "login_failed"),
-        None => ("", "(unknown)", "login_failed"),
+    let (account, action) = match &outcome {
+        Some(_) => (name.as_str(), "login"),
+        None if known => (name.as_str(), "login_failed"),
+        None => ("(unknown)", "login_failed"),
     };
-    if let Err(e) = staff.store.record(clinic, account, action, None).await {
+    if let Err(e) = staff.store.record(&clinic, account, action, None).await {
         return unavailable(&e);
     }
     let mut throttle = staff

@@ -349,8 +349,8 @@ impl Store {
         }
     }
 
-    /// The password hash of `name`, if the account exists.
-    pub async fn password_hash(&self, name: &str) -> Result<Option<String>> {
+    /// The password hash and clinic of `name`, if the account exists.
+    pub async fn password_hash(&self, name: &str) -> Result<Option<(String, String)>> {
         match self {
             Store::Sqlite(s) => {
                 let name = name.to_owned();

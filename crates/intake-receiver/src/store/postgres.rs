@@ -323,15 +323,15 @@ impl Postgres {
             .collect())
     }
 
-    pub(super) async fn password_hash(&self, name: &str) -> Result<Option<String>> {
+    pub(super) async fn password_hash(&self, name: &str) -> Result<Option<(String, String)>> {
         let client = self.pool.get().await?;
         Ok(client
             .query_opt(
-                "SELECT password_hash FROM staff_accounts WHERE name = $1",
+                "SELECT password_hash, clinic FROM staff_accounts WHERE name = $1",
                 &[&name],
             )
             .await?
-            .map(|r| r.get(0)))
+            .map(|r| (r.get(0), r.get(1))))
     }
 
     pub(super) async fn start_session(
