@@ -136,9 +136,11 @@ impl From<rusqlite::Error> for StoreError {
 impl From<tokio_postgres::Error> for StoreError {
     fn from(e: tokio_postgres::Error) -> StoreError {
         // A server error's DETAIL may quote a row; only its code and message.
-        match e.as_db_error() {
-            Some(db) => StoreError(format!("{} ({})", db.message(), db.code().code())),
-            None => StoreError(e.to_string()),
+        match (e.as_db_error(), std::error::Error::source(&e)) {
+            (Some(db), _) => StoreError(format!("{} ({})", db.message(), db.code().code())),
+            // "error connecting to server" says little without its cause.
+            (None, Some(cause)) => StoreError(format!("{e}: {cause}")),
+            (None, None) => StoreError(e.to_string()),
         }
     }
 }
