@@ -1,7 +1,7 @@
 //! The intake form's top component: the form, then Done. The education and
 //! the first view live in [`crate::shell`], which hands over to this.
 
-use intake_core::config::{ResolvedConfig, StartView};
+use intake_core::config::{ResolvedConfig, StartView, WidgetConfig};
 use intake_core::{parts, Msg, Part};
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
@@ -58,9 +58,9 @@ fn Widget(
     let body = {
         let config = config.clone();
         move || match (stage.get(), config.endpoint.clone()) {
-            (Stage::Done { reference }, _) => EitherOf3::A(
-                view! { <Done reference kiosk=config.mode == intake_core::Mode::Kiosk /> },
-            ),
+            (Stage::Done { reference }, _) => {
+                EitherOf3::A(view! { <Done reference config=config.clone() form /> })
+            }
             (Stage::Intake, Some(endpoint)) => EitherOf3::B(view! {
                 <IntakeForm
                     form=Some(form)
@@ -93,6 +93,7 @@ fn Widget(
         if locale == texts.catalog().locale() {
             return;
         }
+        crate::speech::stop();
         crate::locale::remember_choice(locale);
         crate::bridge::set_lang(locale.tag());
         leptos::task::spawn_local(async move {
@@ -114,11 +115,63 @@ fn Widget(
     }
 }
 
-/// The thank-you screen with the receiver's reference.
+/// The thank-you screen with the receiver's reference, then what to expect
+/// at the first visit, made from the patient's answers: on a personal device
+/// the whole of it, with a button to print it; on a kiosk the short version,
+/// with nothing of their health, and nothing to print.
 #[component]
-fn Done(reference: String, kiosk: bool) -> impl IntoView {
+fn Done(reference: String, config: WidgetConfig, form: FormState) -> impl IntoView {
     let texts = use_texts();
+    let kiosk = config.mode == intake_core::Mode::Kiosk;
     let (before, after) = split_placeholder(texts.t(Msg::DoneReference), "reference");
+    let facts = form
+        .draft
+        .with_untracked(|d| crate::intake::expect_facts(d, config.mode, texts.lang()));
+    let shown = intake_core::expect::what_to_expect(
+        &facts,
+        texts.catalog(),
+        &config.learn,
+        &config.expect,
+        kiosk,
+    );
+    let clinic = config
+        .clinic_name
+        .clone()
+        .unwrap_or_else(|| texts.t(Msg::ClinicDefaultName).to_owned());
+    let call = config
+        .clinic_phone
+        .as_ref()
+        .map(|phone| crate::markup::tel_sentence(texts.catalog(), Msg::ExpectCall, &clinic, phone));
+    let items = |list: Vec<String>| {
+        list.into_iter()
+            .map(|item| view! { <li>{item}</li> })
+            .collect_view()
+    };
+    let techniques = (!shown.techniques.is_empty()).then(|| {
+        let list = shown
+            .techniques
+            .into_iter()
+            .map(|t| view! { <li><strong>{t.name}</strong>" "{t.what}</li> })
+            .collect_view();
+        view! { <ul class="mi-expect-techniques">{list}</ul> }
+    });
+    let bring = (!shown.bring.is_empty()).then(|| {
+        view! {
+            <h3>{texts.t(Msg::ExpectBringHeading)}</h3>
+            <ul class="mi-expect-bring">{items(shown.bring)}</ul>
+        }
+    });
+    let adapted = (!shown.adapted.is_empty()).then(|| {
+        view! {
+            <h3>{texts.t(Msg::ExpectAdaptedHeading)}</h3>
+            <ul class="mi-expect-adapted">{items(shown.adapted)}</ul>
+        }
+    });
+    let heading = if kiosk {
+        Msg::ExpectKioskHeading
+    } else {
+        Msg::ExpectHeading
+    };
     view! {
         <section class="mi-card mi-done" aria-labelledby="mi-done-heading">
             <h2 id="mi-done-heading" tabindex="-1">{texts.t(Msg::DoneHeading)}</h2>
@@ -128,6 +181,27 @@ fn Done(reference: String, kiosk: bool) -> impl IntoView {
             // On the kiosk the patient is already here: no "when you arrive".
             {(!kiosk).then(|| view! { <p>{texts.t(Msg::DoneNext)}</p> })}
             {kiosk.then(|| view! { <p class="mi-hand-back">{texts.t(Msg::DoneHandBack)}</p> })}
+        </section>
+        <section class="mi-card mi-expect" aria-labelledby="mi-expect-heading">
+            <h2 id="mi-expect-heading">{texts.t(heading)}</h2>
+            {shown.visit.map(|t| view! { <p>{t}</p> })}
+            {shown.first.map(|t| view! { <p>{t}</p> })}
+            {shown.techniques_intro.map(|t| view! { <p>{t}</p> })}
+            {techniques}
+            {bring}
+            {adapted}
+            {call.map(|html| view! { <p class="mi-expect-call" inner_html=html></p> })}
+            {(!kiosk).then(|| view! {
+                <button
+                    type="button"
+                    class="mi-button mi-button--secondary mi-print"
+                    on:click=|_| {
+                        let _ = window().print();
+                    }
+                >
+                    {texts.t(Msg::ExpectPrint)}
+                </button>
+            })}
         </section>
     }
 }

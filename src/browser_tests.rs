@@ -1649,3 +1649,323 @@ async fn a_language_switch_renders_in_place_with_every_answer() {
         )
     );
 }
+
+/// Stands in for the browser's speech synthesis, recording what is asked of
+/// it in `globalThis.miSpoken` (each `speak` as `{text, lang, voice}`, each
+/// `cancel` as "cancel"). `voices` is JavaScript: a list of
+/// `{name, lang, localService}`.
+fn install_speech(voices: &str) {
+    let body = format!(
+        "globalThis.miSpoken = [];\
+         const synth = {{ speaking: false, pending: false, onvoiceschanged: null, current: null,\
+           voices: {voices},\
+           getVoices() {{ return this.voices; }},\
+           speak(u) {{ miSpoken.push({{ text: u.text, lang: u.lang, voice: u.voice && u.voice.name }});\
+             this.speaking = true; this.current = u; }},\
+           cancel() {{ miSpoken.push('cancel'); const u = this.current; this.current = null;\
+             this.speaking = false; if (u && u.onend) u.onend(); }},\
+           finish() {{ const u = this.current; this.current = null; this.speaking = false;\
+             if (u && u.onend) u.onend(); }} }};\
+         Object.defineProperty(window, 'speechSynthesis', {{ value: synth, configurable: true, writable: true }});\
+         window.SpeechSynthesisUtterance = function (text) {{ this.text = text; this.lang = ''; this.voice = null;\
+           this.rate = 1; this.onend = null; this.onerror = null; }};"
+    );
+    let _ = js_sys::Function::new_no_args(&body).call0(&JsValue::UNDEFINED);
+}
+
+/// The voices of the stand-in: one on the device for each language, and a
+/// network voice for Portuguese that must never be chosen.
+const VOICES: &str = "[{ name: 'Cloud PT', lang: 'pt-BR', localService: false },\
+    { name: 'Sam', lang: 'en-US', localService: true },\
+    { name: 'Ana', lang: 'es-ES', localService: true },\
+    { name: 'Joana', lang: 'pt_PT', localService: true }]";
+
+/// What was asked of the speech stand-in so far.
+fn spoken() -> Vec<serde_json::Value> {
+    let json = js_sys::JSON::stringify(
+        &js_sys::Reflect::get(&js_sys::global(), &"miSpoken".into()).unwrap_or(JsValue::NULL),
+    )
+    .ok()
+    .and_then(|s| s.as_string())
+    .unwrap_or_default();
+    serde_json::from_str(&json).unwrap_or_default()
+}
+
+/// The last utterance asked for: (text, lang, voice).
+fn last_utterance() -> Option<(String, String, String)> {
+    spoken().iter().rev().find_map(|entry| {
+        Some((
+            entry.get("text")?.as_str()?.to_owned(),
+            entry.get("lang")?.as_str()?.to_owned(),
+            entry.get("voice")?.as_str()?.to_owned(),
+        ))
+    })
+}
+
+fn cancels() -> usize {
+    spoken()
+        .iter()
+        .filter(|e| e.as_str() == Some("cancel"))
+        .count()
+}
+
+fn speaking(root: &HtmlElement, selector: &str) -> bool {
+    find(root, selector).is_some_and(|b| b.has_attribute("data-speaking"))
+}
+
+/// Puts English back when dropped, so a failing test leaves no other
+/// language to the tests after it.
+struct BackToEnglish;
+
+impl Drop for BackToEnglish {
+    fn drop(&mut self) {
+        crate::locale::use_catalog(Catalog::english());
+    }
+}
+
+/// Shows the first view in `locale` (its texts set directly, no file fetched).
+fn first_view_in(locale: intake_core::Locale) -> Mounted {
+    crate::locale::use_catalog(Catalog::parse(locale, locale.source()).expect("catalog"));
+    show_first_view(r#"{"endpoint":"/api/v1/submissions"}"#, "")
+}
+
+#[wasm_bindgen_test]
+async fn a_section_is_read_in_each_language_by_a_voice_of_the_device_and_stops() {
+    use intake_core::Locale;
+    install_boot(true);
+    install_speech(VOICES);
+    let _english = BackToEnglish;
+    for (locale, voice) in [
+        (Locale::En, "Sam"),
+        (Locale::Es, "Ana"),
+        (Locale::Pt, "Joana"),
+    ] {
+        let catalog = Catalog::parse(locale, locale.source()).expect("catalog");
+        let root = first_view_in(locale);
+        settle().await;
+        let listen = find(&root, "#mi-learn-what-panel [data-listen]").expect("a Listen button");
+        assert!(!listen.hidden(), "{locale:?}: a voice exists, so it shows");
+        listen.click();
+        let (text, lang, used) = last_utterance().expect("something said");
+        let title = catalog.text(Msg::LearnWhatTitle);
+        assert!(text.starts_with(title), "{locale:?}: {text}");
+        assert!(
+            text.contains(
+                catalog
+                    .text(Msg::LearnWhatBody)
+                    .split('\n')
+                    .next()
+                    .unwrap_or("")
+            ),
+            "{locale:?}: the section's words: {text}"
+        );
+        assert!(
+            !text.contains(catalog.text(Msg::ListenStart)),
+            "not its own label: {text}"
+        );
+        assert_eq!(
+            (lang.as_str(), used.as_str()),
+            (locale.tag(), voice),
+            "{locale:?}"
+        );
+        assert!(speaking(&root, "#mi-learn-what-panel [data-listen]"));
+        // Pressed again: it stops.
+        let before = cancels();
+        listen.click();
+        assert!(cancels() > before);
+        assert!(!speaking(&root, "#mi-learn-what-panel [data-listen]"));
+        // Reading, then moving on to the form: it stops.
+        listen.click();
+        assert!(speaking(&root, "#mi-learn-what-panel [data-listen]"));
+        let before = cancels();
+        if let Some(start) = find(&root, "[data-start]") {
+            start.click();
+        }
+        assert!(cancels() > before, "{locale:?}: Start stops the reading");
+        assert!(!speaking(&root, "#mi-learn-what-panel [data-listen]"));
+        // A section that finishes reading lets its button go.
+        listen.click();
+        let _ =
+            js_sys::Function::new_no_args("speechSynthesis.finish();").call0(&JsValue::UNDEFINED);
+        assert!(!speaking(&root, "#mi-learn-what-panel [data-listen]"));
+    }
+}
+
+#[wasm_bindgen_test]
+async fn no_listen_control_shows_without_a_voice_on_the_device_until_one_arrives() {
+    install_boot(true);
+    // English only, and a Spanish voice that would send the text away.
+    install_speech(
+        "[{ name: 'Sam', lang: 'en-US', localService: true }, { name: 'Cloud ES', lang: 'es-ES', localService: false }]",
+    );
+    let _english = BackToEnglish;
+    let root = first_view_in(intake_core::Locale::Es);
+    settle().await;
+    let listen = find(&root, "[data-listen]").expect("the buttons are in the page");
+    assert!(listen.hidden(), "no Spanish voice on the device: hidden");
+    assert_eq!(
+        root.query_selector_all("[data-listen]:not([hidden])")
+            .map(|l| l.length())
+            .ok(),
+        Some(0)
+    );
+    listen.click();
+    assert_eq!(
+        last_utterance(),
+        None,
+        "nothing is ever sent to a network voice"
+    );
+    // The device's voices arrive later: the buttons appear.
+    let _ = js_sys::Function::new_no_args(
+        "speechSynthesis.voices.push({ name: 'Ana', lang: 'es-ES', localService: true }); speechSynthesis.onvoiceschanged();",
+    )
+    .call0(&JsValue::UNDEFINED);
+    assert!(!listen.hidden());
+}
+
+/// The form alone, in `locale`, inside an element that says so.
+fn mount_form_in(locale: intake_core::Locale, mode: Mode) -> Mounted {
+    let root = host();
+    let _ = root.set_attribute("lang", locale.tag());
+    let catalog = Catalog::parse(locale, locale.source()).expect("catalog");
+    let handle = mount_to(root.clone(), move || {
+        provide_context(Texts::new(catalog));
+        view! {
+            <IntakeForm
+                endpoint=Endpoint::parse("/nowhere").expect("endpoint")
+                mode
+                on_done=Callback::new(|_| ())
+            />
+        }
+    });
+    Mounted {
+        root,
+        _handle: Box::new(handle),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_step_is_read_in_each_language_and_moving_to_the_next_stops_it() {
+    use intake_core::Locale;
+    install_speech(VOICES);
+    for (locale, voice) in [
+        (Locale::En, "Sam"),
+        (Locale::Es, "Ana"),
+        (Locale::Pt, "Joana"),
+    ] {
+        let catalog = Catalog::parse(locale, locale.source()).expect("catalog");
+        let root = mount_form_in(locale, Mode::Standalone);
+        settle().await;
+        let listen = find(&root, ".mi-listen").expect("a Listen button");
+        assert!(!listen.hidden(), "{locale:?}");
+        listen.click();
+        let (text, lang, used) = last_utterance().expect("something said");
+        assert!(
+            text.starts_with(catalog.text(Msg::StepAbout)),
+            "{locale:?}: {text}"
+        );
+        assert!(
+            text.contains(catalog.text(Msg::FieldGivenName)),
+            "{locale:?}: {text}"
+        );
+        assert_eq!((lang.as_str(), used.as_str()), (locale.tag(), voice));
+        assert!(speaking(&root, ".mi-listen"));
+        fill_about(&root, "1961-04-12");
+        let before = cancels();
+        assert_eq!(next(&root).await, "visit");
+        assert!(
+            cancels() > before,
+            "{locale:?}: the next step stops the reading"
+        );
+        assert!(!speaking(&root, ".mi-listen"));
+        // Step 2 reads step 2.
+        listen.click();
+        let (text, _, _) = last_utterance().expect("step 2 said");
+        assert!(text.starts_with(catalog.text(Msg::StepVisit)), "{text}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_kiosk_reads_the_questions_and_never_an_answer() {
+    install_speech(VOICES);
+    let root = mount_form(Mode::Kiosk);
+    settle().await;
+    type_into(&root, "mi-patient-given-name", "Zyxcanary");
+    type_into(&root, "mi-patient-family-name", "Qwcanary");
+    type_into(&root, "mi-patient-date-of-birth", "2012-04-12");
+    type_into(&root, "mi-patient-phone", "401-555-0134");
+    let listen = find(&root, ".mi-listen").expect("a Listen button");
+    let mut heard = String::new();
+    loop {
+        listen.click();
+        heard += &last_utterance().map(|(t, _, _)| t).unwrap_or_default();
+        listen.click();
+        let was = step(&root);
+        match was.as_str() {
+            "visit" => {
+                type_into(&root, "mi-visit-reason", "Qwreason canary");
+                tick_box(&root, "mi-prescription-has-prescription-no");
+                tick_box(&root, "mi-payer-kind");
+            }
+            "health" => answer_health(&root),
+            _ => {}
+        }
+        if next(&root).await == was || step(&root) == "review" {
+            break;
+        }
+    }
+    let en = crate::locale::english();
+    assert!(heard.contains(en.text(Msg::FieldGivenName)), "{heard}");
+    assert!(
+        heard.contains(en.text(Msg::StepConsent)),
+        "it got to the consents: {heard}"
+    );
+    assert!(
+        !heard.contains("canary"),
+        "an answer was read aloud: {heard}"
+    );
+    assert!(
+        !heard.contains(crate::locale::english().text(Msg::GuardianHeading)),
+        "a minor's guardian question tells the room her age: {heard}"
+    );
+    if step(&root) == "review" {
+        assert!(
+            out_of_sight(&root, ".mi-listen"),
+            "the review is the patient's answers"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+fn every_step_reads_its_name_and_questions_and_never_an_answer() {
+    use crate::intake::listen::step_text;
+    use intake_core::{IntakeDraft, Step};
+    let texts = Texts::new(Catalog::english());
+    let draft = IntakeDraft {
+        given_name: "Zyxcanary".to_owned(),
+        family_name: "Qwcanary".to_owned(),
+        date_of_birth: "2015-01-01".to_owned(),
+        reason: "Qwreason canary".to_owned(),
+        payer_kind: "health_insurance".to_owned(),
+        ..IntakeDraft::default()
+    };
+    for step in Step::ALL {
+        for kiosk in [false, true] {
+            let text = step_text(texts, *step, &draft, kiosk);
+            assert!(
+                text.starts_with(texts.t(crate::intake::steps::title(*step))),
+                "{step:?}"
+            );
+            assert!(!text.contains("canary"), "{step:?}: {text}");
+        }
+    }
+    let about = step_text(texts, Step::About, &draft, false);
+    assert!(about.contains(texts.t(Msg::FieldGivenName)), "{about}");
+    // A question asked because of an answer: heard at home, never in a waiting room.
+    let guardian = texts.t(Msg::GuardianHeading);
+    assert!(step_text(texts, Step::Consent, &draft, false).contains(guardian));
+    assert!(!step_text(texts, Step::Consent, &draft, true).contains(guardian));
+    let insurer = texts.t(Msg::PayerHealthInsurance);
+    assert!(step_text(texts, Step::Payment, &draft, false).contains(insurer));
+    assert!(!step_text(texts, Step::Payment, &draft, true).contains(insurer));
+}

@@ -20,6 +20,7 @@ pub mod rules;
 #[cfg(target_arch = "wasm32")]
 pub mod seal;
 pub mod shell;
+pub mod speech;
 pub mod text;
 pub mod transport;
 pub mod unsettled;

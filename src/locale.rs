@@ -69,6 +69,12 @@ pub fn catalog() -> &'static Catalog {
     })
 }
 
+/// Makes `catalog` the language in use without fetching its file (tests).
+#[cfg(all(test, target_arch = "wasm32"))]
+pub fn use_catalog(catalog: Catalog) {
+    CURRENT.with(|c| c.set(Some(keep(catalog))));
+}
+
 /// The language to show, as described at the top of this file.
 pub fn choose(resolved: &ResolvedConfig) -> Locale {
     let chosen = crate::bridge::chosen_language().and_then(|tag| Locale::from_tag(&tag));

@@ -115,9 +115,16 @@ fn on_click(ev: web_sys::MouseEvent) {
         .and_then(|t| t.closest("button").ok().flatten());
     if let Some(button) = button {
         if button.has_attribute("data-start") {
+            crate::speech::stop();
             open_form(root, true, None);
         } else if let Some(tag) = button.get_attribute("data-lang") {
+            crate::speech::stop();
             switch_language(root, &tag);
+        } else if button.has_attribute("data-listen") {
+            if let Ok(Some(section)) = button.closest("section") {
+                let text = crate::speech::text_in(&section, crate::speech::SECTION_TEXT);
+                crate::speech::toggle(&button, &text);
+            }
         } else {
             toggle(&root, &button);
         }
@@ -215,6 +222,7 @@ fn show_in(root: &web_sys::Element, resolved: ResolvedConfig, inline: bool) {
             footer_html(catalog, config)
         },
     ));
+    crate::speech::reveal(root);
     // One handler for every first view of the page's life: a kiosk shows a
     // new one after each patient, and a handler per view (holding its root)
     // kept every old view in memory.
@@ -289,6 +297,16 @@ fn toggle(root: &web_sys::Element, button: &web_sys::Element) {
     let open = button.get_attribute("aria-expanded").as_deref() == Some("true");
     let _ = button.set_attribute("aria-expanded", if open { "false" } else { "true" });
     if let Ok(Some(panel)) = root.query_selector(&format!("#{panel_id}")) {
+        // Closing the section being read moves on from it.
+        if open
+            && panel
+                .query_selector("[data-speaking]")
+                .ok()
+                .flatten()
+                .is_some()
+        {
+            crate::speech::stop();
+        }
         let _ = panel.toggle_attribute_with_force("hidden", open);
     }
 }

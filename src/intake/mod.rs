@@ -7,6 +7,7 @@ mod diagnoses;
 pub mod field;
 pub mod figure;
 pub(crate) mod history;
+pub mod listen;
 mod medications;
 mod photo;
 #[cfg(target_arch = "wasm32")]
@@ -28,6 +29,7 @@ pub use state::FormState;
 use intake_core::config::{Endpoint, Format, Mode};
 use intake_core::{FieldError, Msg, Step};
 use leptos::prelude::*;
+pub use send::expect_facts;
 
 use crate::text::use_texts;
 use blocks::{block_view, Remember, Review, PRIVACY_URL};
@@ -298,10 +300,40 @@ pub fn IntakeForm(
         })
         .collect_view();
     let on_review = move || step.get() == Step::Review;
+    // Reading aloud stops when the patient moves to another step (or the
+    // form goes); the button shows once the device's voices are known.
+    Effect::new(move |_| {
+        step.track();
+        crate::speech::stop();
+    });
+    on_cleanup(crate::speech::stop);
+    request_animation_frame(|| {
+        if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+            crate::speech::reveal(&document);
+        }
+    });
+    let listen = move |ev: leptos::ev::MouseEvent| {
+        use wasm_bindgen::JsCast;
+        let text =
+            draft.with_untracked(|d| listen::step_text(texts, step.get_untracked(), d, kiosk));
+        if let Some(button) = ev
+            .current_target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        {
+            crate::speech::toggle(&button, &text);
+        }
+    };
     view! {
         <section class="mi-card mi-intake" aria-labelledby="mi-intake-heading">
             <ol class="mi-bar" aria-hidden="true">{bar}</ol>
             <h2 id="mi-intake-heading" tabindex="-1">{heading}</h2>
+            // Not on Review: that step is the patient's answers.
+            <div class="mi-listen-bar" hidden=on_review>
+                <button type="button" class="mi-listen" data-listen hidden on:click=listen>
+                    <span class="mi-listen-start">{texts.t(Msg::ListenStart)}</span>
+                    <span class="mi-listen-stop">{texts.t(Msg::ListenStop)}</span>
+                </button>
+            </div>
             <div hidden=move || step.get() != Step::About>
                 <p>{texts.t(Msg::IntakeIntro)}</p>
                 <p class="mi-hint">{texts.t(Msg::IntakeRequiredNote)}</p>

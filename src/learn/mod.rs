@@ -81,7 +81,11 @@ pub fn html(catalog: &Catalog, config: &WidgetConfig, can_start: bool) -> String
 /// One section: its heading holds the button that opens and closes it.
 fn section(catalog: &Catalog, shown: &Shown, open: bool, start: &str) -> String {
     let id = shown.id;
-    let mut panel = String::new();
+    let mut panel = crate::speech::button_html(
+        &escape(catalog.text(Msg::ListenStart)),
+        &escape(catalog.text(Msg::ListenStop)),
+        &escape(&shown.title),
+    );
     for p in &shown.paragraphs {
         panel += &format!("<p>{}</p>", escape(p));
     }
@@ -226,6 +230,15 @@ mod tests {
         assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"));
         assert!(html.contains("&quot;quoted&quot; &amp; &#39;single&#39;"));
         assert!(html.contains("A&amp;B &lt;Clinic&gt;"));
+    }
+
+    #[test]
+    fn each_section_has_a_listen_button_hidden_until_a_voice_is_known() {
+        let html = markup(r#"{"endpoint":"/a"}"#, true);
+        assert_eq!(html.matches("data-listen hidden").count(), 8);
+        assert!(html.contains(
+            r#"<span class="mi-listen-start">Listen</span><span class="mi-listen-stop">Stop reading</span><span class="mi-sr-only">: What is medical massage?</span>"#
+        ));
     }
 
     #[test]

@@ -199,10 +199,39 @@ async fn the_thank_you_screen_asks_for_the_tablet_back_then_resets() {
             .contains("when you arrive"),
         "the patient is already here: {done}"
     );
+    // The waiting room's version of what to expect: the visit's length and
+    // what happens next, nothing of the patient's health, nothing to print.
+    let expect = browser
+        .wait_for(".mi-expect")
+        .await
+        .text()
+        .await
+        .unwrap_or_default();
+    assert!(
+        expect.contains("What happens next") && expect.contains("60 minutes"),
+        "{expect}"
+    );
+    assert_eq!(
+        browser
+            .eval("return document.querySelectorAll('.mi-expect :is(ul, .mi-print)').length;")
+            .await,
+        0,
+        "no techniques, nothing to bring, no flags, no printing: {expect}"
+    );
+    let found = browser.axe().await;
+    assert!(
+        found.is_empty(),
+        "axe on the kiosk's thank-you screen: {found:#?}"
+    );
     browser.screenshot("kiosk-done-tablet").await;
     mark_page(&browser).await;
     // Within a few seconds, untouched, it is ready for the next patient.
-    until(&browser, "!document.querySelector('.mi-done')", 100).await;
+    until(
+        &browser,
+        "!document.querySelector('.mi-done') && !document.querySelector('.mi-expect')",
+        100,
+    )
+    .await;
     browser.wait_for("#mi-patient-given-name").await;
     assert_no_canary(&browser, "after the thank-you screen").await;
     assert!(!same_page(&browser).await, "the page was loaded anew");

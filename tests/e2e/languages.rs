@@ -108,6 +108,33 @@ async fn a_spanish_intake_is_reviewed_in_spanish_and_stored_as_es() {
         .await
         .expect("done");
     assert_eq!(done, "Gracias, ya tenemos sus datos");
+    // What to expect, from her own answers: no prescription (so the
+    // therapist's assessment first), paying herself.
+    let expect = browser
+        .wait_for(".mi-expect")
+        .await
+        .text()
+        .await
+        .expect("what to expect");
+    for expected in [
+        "Qué esperar en su primera visita",
+        "60 minutos",
+        "Sin receta, su primera visita empieza con la evaluación de su terapeuta",
+        "Por favor, traiga",
+        "un medio de pago para la visita",
+        "Imprimir esta página",
+    ] {
+        assert!(expect.contains(expected), "lacks {expected:?}:\n{expect}");
+    }
+    assert!(
+        !expect.contains("What to expect"),
+        "all in Spanish: {expect}"
+    );
+    let found = browser.axe().await;
+    assert!(found.is_empty(), "axe on what to expect: {found:#?}");
+    shot(&browser, "lang-es-expect-phone").await;
+    browser.viewport(1024, 768).await;
+    shot(&browser, "lang-es-expect-tablet").await;
     let rows = receiver.rows();
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].2["locale"], "es");

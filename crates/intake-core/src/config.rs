@@ -149,6 +149,8 @@ pub struct WidgetConfig {
     pub send_timeout_seconds: u32,
     /// The clinic's changes to the education content.
     pub learn: LearnOverrides,
+    /// The clinic's changes to "what to expect".
+    pub expect: crate::expect::ExpectOverrides,
     /// How submissions are written.
     pub format: Format,
     /// The clinic's public key (base64 of 32 bytes, X25519): submissions are
@@ -186,6 +188,7 @@ impl Default for WidgetConfig {
             view: StartView::Learn,
             send_timeout_seconds: 15,
             learn: LearnOverrides::default(),
+            expect: crate::expect::ExpectOverrides::default(),
             format: Format::Json,
             public_key: None,
             kiosk_idle_seconds: 90,
@@ -364,6 +367,15 @@ fn apply_file(
                         .map(|(field, problem)| ConfigProblem::BadContent { field, problem }),
                 );
                 config.learn = overrides;
+                true
+            }
+            "expect" => {
+                let (overrides, bad) = crate::expect::parse_overrides(value);
+                problems.extend(
+                    bad.into_iter()
+                        .map(|(field, problem)| ConfigProblem::BadContent { field, problem }),
+                );
+                config.expect = overrides;
                 true
             }
             "send_timeout_seconds" => {

@@ -10,6 +10,7 @@ pub mod config;
 pub mod contact;
 pub mod date;
 pub mod draft;
+pub mod expect;
 pub mod fhir;
 #[cfg(feature = "schema")]
 pub mod fhir_questionnaire;
