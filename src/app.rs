@@ -127,51 +127,7 @@ fn Done(reference: String, config: WidgetConfig, form: FormState) -> impl IntoVi
     let facts = form
         .draft
         .with_untracked(|d| crate::intake::expect_facts(d, config.mode, texts.lang()));
-    let shown = intake_core::expect::what_to_expect(
-        &facts,
-        texts.catalog(),
-        &config.learn,
-        &config.expect,
-        kiosk,
-    );
-    let clinic = config
-        .clinic_name
-        .clone()
-        .unwrap_or_else(|| texts.t(Msg::ClinicDefaultName).to_owned());
-    let call = config
-        .clinic_phone
-        .as_ref()
-        .map(|phone| crate::markup::tel_sentence(texts.catalog(), Msg::ExpectCall, &clinic, phone));
-    let items = |list: Vec<String>| {
-        list.into_iter()
-            .map(|item| view! { <li>{item}</li> })
-            .collect_view()
-    };
-    let techniques = (!shown.techniques.is_empty()).then(|| {
-        let list = shown
-            .techniques
-            .into_iter()
-            .map(|t| view! { <li><strong>{t.name}</strong>" "{t.what}</li> })
-            .collect_view();
-        view! { <ul class="mi-expect-techniques">{list}</ul> }
-    });
-    let bring = (!shown.bring.is_empty()).then(|| {
-        view! {
-            <h3>{texts.t(Msg::ExpectBringHeading)}</h3>
-            <ul class="mi-expect-bring">{items(shown.bring)}</ul>
-        }
-    });
-    let adapted = (!shown.adapted.is_empty()).then(|| {
-        view! {
-            <h3>{texts.t(Msg::ExpectAdaptedHeading)}</h3>
-            <ul class="mi-expect-adapted">{items(shown.adapted)}</ul>
-        }
-    });
-    let heading = if kiosk {
-        Msg::ExpectKioskHeading
-    } else {
-        Msg::ExpectHeading
-    };
+    let expect = expect_html(texts.catalog(), &config, &facts);
     view! {
         <section class="mi-card mi-done" aria-labelledby="mi-done-heading">
             <h2 id="mi-done-heading" tabindex="-1">{texts.t(Msg::DoneHeading)}</h2>
@@ -183,14 +139,7 @@ fn Done(reference: String, config: WidgetConfig, form: FormState) -> impl IntoVi
             {kiosk.then(|| view! { <p class="mi-hand-back">{texts.t(Msg::DoneHandBack)}</p> })}
         </section>
         <section class="mi-card mi-expect" aria-labelledby="mi-expect-heading">
-            <h2 id="mi-expect-heading">{texts.t(heading)}</h2>
-            {shown.visit.map(|t| view! { <p>{t}</p> })}
-            {shown.first.map(|t| view! { <p>{t}</p> })}
-            {shown.techniques_intro.map(|t| view! { <p>{t}</p> })}
-            {techniques}
-            {bring}
-            {adapted}
-            {call.map(|html| view! { <p class="mi-expect-call" inner_html=html></p> })}
+            <div inner_html=expect></div>
             {(!kiosk).then(|| view! {
                 <button
                     type="button"
@@ -204,6 +153,75 @@ fn Done(reference: String, config: WidgetConfig, form: FormState) -> impl IntoVi
             })}
         </section>
     }
+}
+
+/// What to expect, as markup (static once shown, so written as a string
+/// like the education: far smaller than rendering code): the heading, the
+/// visit, how it starts, the likely techniques, what to bring, how the visit
+/// is adapted, and the clinic's number. On a kiosk, the short version.
+pub fn expect_html(
+    catalog: &intake_core::Catalog,
+    config: &WidgetConfig,
+    facts: &intake_core::expect::Facts,
+) -> String {
+    use crate::markup::escape;
+    let kiosk = config.mode == intake_core::Mode::Kiosk;
+    let shown =
+        intake_core::expect::what_to_expect(facts, catalog, &config.learn, &config.expect, kiosk);
+    let heading = if kiosk {
+        Msg::ExpectKioskHeading
+    } else {
+        Msg::ExpectHeading
+    };
+    let mut out = format!(
+        r#"<h2 id="mi-expect-heading">{}</h2>"#,
+        escape(catalog.text(heading))
+    );
+    for p in [&shown.visit, &shown.first, &shown.techniques_intro]
+        .into_iter()
+        .flatten()
+    {
+        out += &format!("<p>{}</p>", escape(p));
+    }
+    let list = |out: &mut String, class: &str, items: Vec<String>| {
+        if !items.is_empty() {
+            *out += &format!(r#"<ul class="{class}">"#);
+            for item in items {
+                *out += &format!("<li>{item}</li>");
+            }
+            *out += "</ul>";
+        }
+    };
+    let techniques = shown
+        .techniques
+        .iter()
+        .map(|t| format!("<strong>{}</strong> {}", escape(&t.name), escape(&t.what)))
+        .collect();
+    list(&mut out, "mi-expect-techniques", techniques);
+    for (heading, class, items) in [
+        (Msg::ExpectBringHeading, "mi-expect-bring", shown.bring),
+        (
+            Msg::ExpectAdaptedHeading,
+            "mi-expect-adapted",
+            shown.adapted,
+        ),
+    ] {
+        if !items.is_empty() {
+            out += &format!("<h3>{}</h3>", escape(catalog.text(heading)));
+            list(&mut out, class, items.iter().map(|i| escape(i)).collect());
+        }
+    }
+    if let Some(phone) = &config.clinic_phone {
+        let clinic = config
+            .clinic_name
+            .as_deref()
+            .unwrap_or(catalog.text(Msg::ClinicDefaultName));
+        out += &format!(
+            r#"<p class="mi-expect-call">{}</p>"#,
+            crate::markup::tel_sentence(catalog, Msg::ExpectCall, clinic, phone)
+        );
+    }
+    out
 }
 
 /// Splits a text around the placeholder `name`, so a link or emphasis can sit
@@ -227,7 +245,43 @@ pub fn split_placeholder(text: &str, name: &str) -> (String, String) {
 
 #[cfg(test)]
 mod tests {
-    use super::split_placeholder;
+    use super::{expect_html, split_placeholder};
+    use intake_core::config::resolve;
+    use intake_core::expect::Facts;
+    use intake_core::{Catalog, FlagCode, Msg};
+
+    #[test]
+    fn what_to_expect_is_escaped_markup_with_the_clinics_number_and_a_kiosk_says_little() {
+        let en = Catalog::english();
+        let facts = Facts {
+            flags: vec![FlagCode::SurgeryClearance, FlagCode::LightPressure],
+            goals: vec![intake_core::vocab::Goal::ReduceStress],
+            ..Facts::default()
+        };
+        let mut home = resolve(
+            Ok(r#"{"endpoint":"/a","clinic_name":"A&B <Clinic>","clinic_phone":"401-423-4433"}"#),
+            "",
+        )
+        .config;
+        // Read by the form's build of the configuration (the first view's leaves it).
+        home.expect = intake_core::expect::parse_overrides(
+            &intake_core::value::ConfigValue::from_json(serde_json::json!({
+                "visit": "<b>One hour</b>"
+            })),
+        )
+        .0;
+        let html = expect_html(&en, &home, &facts);
+        assert!(html.starts_with(r#"<h2 id="mi-expect-heading">What to expect at your first visit</h2><p>&lt;b&gt;One hour&lt;/b&gt;</p>"#), "{html}");
+        assert!(html.contains(en.text(Msg::ExpectBringSurgeryClearance)));
+        assert!(html.contains(r#"<ul class="mi-expect-adapted"><li>"#));
+        assert!(html.contains(r#"<a class="mi-tel" href="tel:+14014234433">"#));
+        assert!(html.contains("A&amp;B &lt;Clinic&gt;"));
+        assert!(!html.contains("<b>"));
+        let kiosk = resolve(Ok(r#"{"endpoint":"/a","mode":"kiosk"}"#), "").config;
+        let short = expect_html(&en, &kiosk, &facts);
+        assert!(short.contains(en.text(Msg::ExpectKioskHeading)));
+        assert!(!short.contains("<ul") && !short.contains("<h3"), "{short}");
+    }
 
     #[test]
     fn placeholders_split_wherever_the_language_puts_them() {

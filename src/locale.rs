@@ -29,13 +29,14 @@ fn keep(catalog: Catalog) -> &'static Catalog {
     })
 }
 
-/// The English texts. The first view has them built in; the form module,
-/// built with the `borrowed-english` feature, takes them from the first view
-/// (`boot.js` hands them over as `massageIntakeEnglish`), so a page carries
-/// them once.
+/// The English texts. The first view has them built in, but for those shown
+/// only after sending; the form module, built with the `borrowed-english`
+/// feature, takes them from the first view (`boot.js` hands them over as
+/// `massageIntakeEnglish`), so a page carries them once, and adds those.
 pub fn english() -> Catalog {
+    // The first view: without the texts shown only after sending.
     #[cfg(not(feature = "borrowed-english"))]
-    return Catalog::english();
+    return Catalog::english_before_send();
     #[cfg(feature = "borrowed-english")]
     {
         crate::bridge::english()
@@ -46,7 +47,7 @@ pub fn english() -> Catalog {
                     .ok()?
                     .as_string()
             })
-            .and_then(|lines| Catalog::from_lines(Locale::En, &lines))
+            .and_then(|lines| Catalog::from_english_lines(&lines))
             .unwrap_or_else(|| Catalog::blank(Locale::En))
     }
 }

@@ -23,10 +23,10 @@ pub fn set_language(tag: String) {
 }
 
 /// The English texts, one a line, for the form module (which does not carry
-/// its own copy).
+/// its own copy); those shown only after sending are the form's own.
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn english_lines() -> String {
-    intake_core::Catalog::english().to_lines()
+    intake_core::Catalog::english_before_send().to_lines()
 }
 
 fn main() {

@@ -9,26 +9,22 @@
 //!   their own reader), and stops when pressed again, when the patient moves
 //!   on (another step, the form, another language) or when another section
 //!   starts.
-//! - What a form step speaks is its heading, questions and hints, never an
-//!   answer ([`FORM_TEXT`]): a waiting room must not hear a patient's answers.
+//! - What a form step speaks is its heading, questions and hints, made from
+//!   the steps' descriptions (`intake::listen`), never an answer: a waiting
+//!   room must not hear a patient's answers.
 //!
 //! The buttons are plain markup (the first view has no Leptos), found by
-//! their `data-listen` attribute; the text they read is collected from the
+//! their `data-listen` attribute; a section's text is collected from the
 //! page when pressed.
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 /// What a section of the education reads: its title, paragraphs, points,
-/// and each technique's name and description.
+/// and each technique's name and description (the Listen button's own
+/// words are not among them).
 pub const SECTION_TEXT: &str =
     "h3, .mi-learn-panel > p, .mi-points > li, .mi-topic h4, .mi-topic-text > p";
-
-/// What a step of the form reads: the step's heading, its introduction,
-/// questions (legends and labels) and hints. Never an input's value, a
-/// list of what was entered, or the review's answers.
-pub const FORM_TEXT: &str =
-    ".mi-intake > h2, .mi-intake > div > p, .mi-step legend, .mi-step label, .mi-step .mi-hint";
 
 thread_local! {
     /// The end of an utterance: its button no longer says "Stop". One
@@ -36,8 +32,8 @@ thread_local! {
     static ENDED: Closure<dyn Fn()> = Closure::<dyn Fn()>::new(ended);
     /// Voices can arrive after the page: then the buttons are shown.
     static VOICES: Closure<dyn Fn()> = Closure::<dyn Fn()>::new(|| {
-        if let Some(document) = web_sys::window().and_then(|w| w.document()) {
-            reveal(&document);
+        if let Some(page) = page() {
+            reveal(&page);
         }
     });
 }
@@ -46,13 +42,15 @@ fn synth() -> Option<web_sys::SpeechSynthesis> {
     web_sys::window()?.speech_synthesis().ok()
 }
 
-/// The device's own voice for `lang` (`es`, `pt`…), if it has one.
+/// The whole page, for what is found anywhere in it.
+fn page() -> Option<web_sys::Element> {
+    web_sys::window()?.document()?.document_element()
+}
+
+/// The device's own voice for `lang` (`es`, `pt`…), if it has one: one
+/// whose tag is the language, alone or with a region (`es-MX`, `pt_BR`).
 pub fn voice_for(lang: &str) -> Option<web_sys::SpeechSynthesisVoice> {
-    let primary = lang
-        .split(['-', '_'])
-        .next()
-        .unwrap_or(lang)
-        .to_ascii_lowercase();
+    let lang = lang.as_bytes();
     synth()?
         .get_voices()
         .iter()
@@ -60,10 +58,11 @@ pub fn voice_for(lang: &str) -> Option<web_sys::SpeechSynthesisVoice> {
         .map(|v| v.unchecked_into::<web_sys::SpeechSynthesisVoice>())
         .filter(|v| v.local_service())
         .find(|v| {
-            let tag = v.lang().to_ascii_lowercase();
-            tag == primary
-                || tag.starts_with(&format!("{primary}-"))
-                || tag.starts_with(&format!("{primary}_"))
+            let tag = v.lang();
+            let tag = tag.as_bytes();
+            tag.len() >= lang.len()
+                && tag[..lang.len()].eq_ignore_ascii_case(lang)
+                && matches!(tag.get(lang.len()), None | Some(b'-' | b'_'))
         })
 }
 
@@ -78,7 +77,7 @@ fn lang_of(el: &web_sys::Element) -> String {
 
 /// Shows each Listen button under `root` whose language has a voice on this
 /// device, and hides the others. Voices that load later show them then.
-pub fn reveal(root: &web_sys::Node) {
+pub fn reveal(root: &web_sys::Element) {
     let Some(synth) = synth() else {
         return;
     };
@@ -90,44 +89,27 @@ pub fn reveal(root: &web_sys::Node) {
 }
 
 /// The elements under `root` matching `selector`.
-fn all(root: &web_sys::Node, selector: &str) -> Vec<web_sys::Element> {
-    let list = if let Some(el) = root.dyn_ref::<web_sys::Element>() {
-        el.query_selector_all(selector)
-    } else if let Some(doc) = root.dyn_ref::<web_sys::Document>() {
-        doc.query_selector_all(selector)
-    } else {
-        return Vec::new();
-    };
-    let Ok(list) = list else {
+fn all(root: &web_sys::Element, selector: &str) -> Vec<web_sys::Element> {
+    let Ok(list) = root.query_selector_all(selector) else {
         return Vec::new();
     };
     (0..list.length())
         .filter_map(|i| list.item(i))
-        .filter_map(|n| n.dyn_into::<web_sys::Element>().ok())
+        .map(|n| n.unchecked_into::<web_sys::Element>())
         .collect()
 }
 
 /// The text of what `selector` finds in `container` and can be seen, in
-/// document order, a line each (the Listen buttons' own words left out).
+/// document order, a line each.
 pub fn text_in(container: &web_sys::Element, selector: &str) -> String {
-    all(container, selector)
-        .into_iter()
-        .filter(|el| el.closest("[hidden]").ok().flatten().is_none())
-        .filter_map(|el| {
-            let el = el
-                .clone_node_with_deep(true)
-                .ok()?
-                .dyn_into::<web_sys::Element>()
-                .ok()?;
-            for own in all(&el, "[data-listen], .mi-sr-only") {
-                own.remove();
-            }
-            el.text_content()
-        })
-        .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
-        .filter(|t| !t.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n")
+    let mut text = String::new();
+    for el in all(container, selector) {
+        if el.closest("[hidden]").ok().flatten().is_none() {
+            text.extend(el.text_content());
+            text.push('\n');
+        }
+    }
+    text
 }
 
 /// A Listen button was pressed: stops what is being read and, unless it was
@@ -135,22 +117,17 @@ pub fn text_in(container: &web_sys::Element, selector: &str) -> String {
 pub fn toggle(button: &web_sys::Element, text: &str) {
     let was_speaking = button.has_attribute("data-speaking");
     stop();
-    if was_speaking || text.is_empty() {
+    if was_speaking {
         return;
     }
-    if speak(text, &lang_of(button)) {
-        let _ = button.set_attribute("data-speaking", "");
-    }
-}
-
-fn speak(text: &str, lang: &str) -> bool {
-    let (Some(synth), Some(voice)) = (synth(), voice_for(lang)) else {
-        return false;
+    let lang = lang_of(button);
+    let (Some(synth), Some(voice)) = (synth(), voice_for(&lang)) else {
+        return;
     };
     let Ok(utterance) = web_sys::SpeechSynthesisUtterance::new_with_text(text) else {
-        return false;
+        return;
     };
-    utterance.set_lang(lang);
+    utterance.set_lang(&lang);
     utterance.set_voice(Some(&voice));
     // A little slower than the default: many of the clinic's patients are older.
     utterance.set_rate(0.9);
@@ -159,7 +136,7 @@ fn speak(text: &str, lang: &str) -> bool {
         utterance.set_onerror(Some(ended.as_ref().unchecked_ref()));
     });
     synth.speak(&utterance);
-    true
+    let _ = button.set_attribute("data-speaking", "");
 }
 
 /// Stops reading, whatever is being read.
@@ -179,8 +156,8 @@ fn ended() {
 }
 
 fn mark_silent() {
-    if let Some(document) = web_sys::window().and_then(|w| w.document()) {
-        for button in all(&document, "[data-speaking]") {
+    if let Some(page) = page() {
+        for button in all(&page, "[data-speaking]") {
             let _ = button.remove_attribute("data-speaking");
         }
     }

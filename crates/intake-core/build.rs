@@ -73,13 +73,37 @@ fn main() {
         let _ = writeln!(out, "    {key:?},");
     }
     out.push_str("];\n\n");
+    // The texts shown only after sending (`expect.*`) in a table of their
+    // own: with the feature `after-send-apart` (the first view), `EN` leaves
+    // them empty and only the form, which shows them, links them.
+    let after_send = |key: &str| key.starts_with("expect.");
+    for (lean, cfg) in [
+        (false, "not(feature = \"after-send-apart\")"),
+        (true, "feature = \"after-send-apart\""),
+    ] {
+        let _ = writeln!(
+            out,
+            "/// The English texts, indexed by `Msg as usize`.\n#[cfg({cfg})]\npub(crate) static EN: [&str; {}] = [",
+            entries.len()
+        );
+        for (key, text) in &entries {
+            let text = if lean && after_send(key) {
+                ""
+            } else {
+                text.as_str()
+            };
+            let _ = writeln!(out, "    {text:?},");
+        }
+        out.push_str("];\n");
+    }
+    let apart: Vec<&(String, String)> = entries.iter().filter(|(k, _)| after_send(k)).collect();
     let _ = writeln!(
         out,
-        "/// The English texts, indexed by `Msg as usize`.\npub(crate) static EN: [&str; {}] = [",
-        entries.len()
+        "/// The English texts shown only after sending.\npub(crate) static EN_AFTER_SEND: [(Msg, &str); {}] = [",
+        apart.len()
     );
-    for (_, text) in &entries {
-        let _ = writeln!(out, "    {text:?},");
+    for (key, text) in apart {
+        let _ = writeln!(out, "    (Msg::{}, {text:?}),", variant(key));
     }
     out.push_str("];\n");
 

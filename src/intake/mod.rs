@@ -308,8 +308,11 @@ pub fn IntakeForm(
     });
     on_cleanup(crate::speech::stop);
     request_animation_frame(|| {
-        if let Some(document) = web_sys::window().and_then(|w| w.document()) {
-            crate::speech::reveal(&document);
+        if let Some(page) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
+            crate::speech::reveal(&page);
         }
     });
     let listen = move |ev: leptos::ev::MouseEvent| {

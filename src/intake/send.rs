@@ -323,7 +323,7 @@ fn submit_context(mode: Mode, lang: &str) -> Option<SubmitContext> {
 /// What the answers say about the visit, for "what to expect" after Send.
 pub fn expect_facts(draft: &IntakeDraft, mode: Mode, lang: &str) -> intake_core::expect::Facts {
     let ctx = submit_context(mode, lang).unwrap_or_else(|| placeholder_context(mode));
-    intake_core::expect::Facts::of(&draft.to_submission(&ctx))
+    draft.to_submission(&ctx).expect_facts()
 }
 
 /// A context for checking answers before Send: only the answers' errors

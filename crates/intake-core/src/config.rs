@@ -369,6 +369,10 @@ fn apply_file(
                 config.learn = overrides;
                 true
             }
+            // Read by the form, which shows what to expect (and says what is wrong).
+            #[cfg(feature = "after-send-apart")]
+            "expect" => true,
+            #[cfg(not(feature = "after-send-apart"))]
             "expect" => {
                 let (overrides, bad) = crate::expect::parse_overrides(value);
                 problems.extend(

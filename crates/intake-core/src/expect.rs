@@ -28,12 +28,11 @@
 
 use crate::i18n::{Catalog, Msg};
 use crate::learn::{ContentProblem, LearnOverrides, Topic, TECHNIQUES, THERAPIES};
-use crate::submission::Submission;
 use crate::value::ConfigValue;
-use crate::vocab::{FlagCode, Goal, PayerKind, Pressure};
+use crate::vocab::{FlagCode, Goal, PayerKind};
 
 /// What the answers say that shapes the visit. Made from a submission with
-/// [`Facts::of`]; nothing else of it is kept.
+/// `Submission::expect_facts`; nothing else of it is kept.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Facts {
     pub has_prescription: bool,
@@ -43,19 +42,6 @@ pub struct Facts {
     pub has_pain_areas: bool,
     pub prefers_light_pressure: bool,
     pub flags: Vec<FlagCode>,
-}
-
-impl Facts {
-    pub fn of(s: &Submission) -> Facts {
-        Facts {
-            has_prescription: s.prescription.has_prescription,
-            payer: Some(s.payer.kind),
-            goals: s.visit.goals.clone(),
-            has_pain_areas: !s.pain.is_empty(),
-            prefers_light_pressure: s.visit.pressure == Some(Pressure::Light),
-            flags: s.flags.iter().map(|f| f.code).collect(),
-        }
-    }
 }
 
 /// A part of the text a clinic may reword or hide, by its name in the
@@ -180,7 +166,13 @@ pub fn parse_overrides(value: &ConfigValue) -> (ExpectOverrides, Vec<(String, Co
     for (key, entry) in entries {
         let field = format!("expect.{key}");
         let Some(part) = PARTS.iter().find(|p| p.id == key.as_str()) else {
-            problems.push((field, ContentProblem::UnknownExpectPart));
+            let parts: Vec<&str> = PARTS.iter().map(|p| p.id).collect();
+            problems.push((
+                field,
+                ContentProblem::UnknownExpectPart {
+                    parts: parts.join(", "),
+                },
+            ));
             continue;
         };
         match entry {
@@ -381,6 +373,7 @@ const fn flag_part(code: FlagCode) -> FlagPart {
 mod tests {
     use super::*;
     use crate::i18n::Locale;
+    use crate::submission::Submission;
 
     fn value(json: &str) -> ConfigValue {
         ConfigValue::from_json(serde_json::from_str(json).expect("json"))
@@ -411,7 +404,7 @@ mod tests {
     #[test]
     fn the_documented_example_in_every_language() {
         let s = example();
-        let facts = Facts::of(&s);
+        let facts = s.expect_facts();
         for catalog in catalogs() {
             let shown = shown(&facts, &catalog);
             let visit = shown.visit.clone().expect("the visit");
@@ -500,7 +493,7 @@ mod tests {
 
     #[test]
     fn the_kiosk_version_says_nothing_of_health_flags_or_prescriptions() {
-        let mut facts = Facts::of(&example());
+        let mut facts = example().expect_facts();
         facts.flags = FlagCode::ALL.to_vec();
         facts.has_prescription = true;
         for catalog in catalogs() {
@@ -599,6 +592,29 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn english_lines_without_the_texts_shown_after_sending_get_them_back() {
+        let full = Catalog::english();
+        assert!(PARTS.iter().all(|p| !full.text(p.msg).is_empty()));
+        let lean: String = Msg::ALL
+            .iter()
+            .map(|m| {
+                let text = if m.key().starts_with("expect.") {
+                    String::new()
+                } else {
+                    full.text(*m).replace('\n', "\u{2029}")
+                };
+                text + "\n"
+            })
+            .collect();
+        assert_eq!(Catalog::from_lines(Locale::En, &lean), None, "incomplete");
+        assert_eq!(Catalog::from_english_lines(&lean), Some(full.clone()));
+        assert_eq!(Catalog::from_english_lines("too short\n"), None);
+        let mut before = Catalog::english_before_send();
+        before.add_after_send();
+        assert_eq!(before, full);
     }
 
     #[test]

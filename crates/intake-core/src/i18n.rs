@@ -200,12 +200,58 @@ impl Catalog {
         }
     }
 
-    /// The built-in English catalog.
+    /// The built-in English catalog, every text.
     pub fn english() -> Catalog {
+        let mut english = Catalog::english_before_send();
+        english.add_after_send();
+        english
+    }
+
+    /// The built-in English catalog without the texts shown only after
+    /// sending when built with the feature `after-send-apart` (what the first
+    /// view carries); [`Catalog::add_after_send`] adds them.
+    pub fn english_before_send() -> Catalog {
         Catalog {
             locale: Locale::En,
             texts: EN.iter().map(|t| Cow::Borrowed(*t)).collect(),
         }
+    }
+
+    /// Fills the English texts shown only after sending where they are empty.
+    pub fn add_after_send(&mut self) {
+        if self.locale != Locale::En {
+            return;
+        }
+        for (msg, text) in EN_AFTER_SEND.iter() {
+            if let Some(slot) = self.texts.get_mut(*msg as usize).filter(|t| t.is_empty()) {
+                *slot = Cow::Borrowed(*text);
+            }
+        }
+    }
+
+    /// [`Catalog::from_lines`] for English lines that may leave out the texts
+    /// shown only after sending (the first view's, see
+    /// [`Catalog::english_before_send`]): they are added from the built-in ones.
+    pub fn from_english_lines(lines: &str) -> Option<Catalog> {
+        let mut texts: Vec<Cow<'static, str>> = lines
+            .strip_suffix('\n')
+            .unwrap_or(lines)
+            .split('\n')
+            .map(|t| Cow::Owned(t.replace('\u{2029}', "\n")))
+            .collect();
+        if texts.len() != Msg::ALL.len() {
+            return None;
+        }
+        let mut english = Catalog {
+            locale: Locale::En,
+            texts: std::mem::take(&mut texts),
+        };
+        english.add_after_send();
+        english
+            .texts
+            .iter()
+            .all(|t| !t.is_empty())
+            .then_some(english)
     }
 
     /// The language of these texts.

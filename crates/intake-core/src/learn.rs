@@ -294,8 +294,8 @@ pub enum ContentProblem {
     BadText { max: usize },
     /// Not a list of 1 to `max` good texts.
     BadList { max: usize },
-    /// `expect.<id>` where "what to expect" has no such part.
-    UnknownExpectPart,
+    /// `expect.<id>` where "what to expect" has no such part; the parts it has.
+    UnknownExpectPart { parts: String },
 }
 
 impl ContentProblem {
@@ -321,13 +321,10 @@ impl ContentProblem {
                 Msg::ConfigLearnBadList,
                 vec![field, ("max", max.to_string())],
             ),
-            ContentProblem::UnknownExpectPart => {
-                let ids: Vec<&str> = crate::expect::PARTS.iter().map(|p| p.id).collect();
-                (
-                    Msg::ConfigExpectUnknownPart,
-                    vec![field, ("parts", ids.join(", "))],
-                )
-            }
+            ContentProblem::UnknownExpectPart { parts } => (
+                Msg::ConfigExpectUnknownPart,
+                vec![field, ("parts", parts.clone())],
+            ),
         }
     }
 }

@@ -370,6 +370,20 @@ pub fn uuid_v4_from_bytes(mut bytes: [u8; 16]) -> String {
 }
 
 impl Submission {
+    /// What the answers say that shapes the first visit ("what to expect").
+    pub fn expect_facts(&self) -> crate::expect::Facts {
+        crate::expect::Facts {
+            has_prescription: self.prescription.has_prescription,
+            payer: Some(self.payer.kind),
+            goals: self.visit.goals.clone(),
+            has_pain_areas: !self.pain.is_empty(),
+            prefers_light_pressure: self.visit.pressure == Some(crate::vocab::Pressure::Light),
+            flags: self.flags.iter().map(|f| f.code).collect(),
+        }
+    }
+}
+
+impl Submission {
     /// A submission from its JSON, `/1` read as `/2` (see [`upgrade_v1`]).
     pub fn from_json_value(mut json: serde_json::Value) -> serde_json::Result<Submission> {
         upgrade_v1(&mut json);
