@@ -250,6 +250,9 @@ pub fn reset() {
     if RESETTING.with(|r| r.replace(true)) {
         return;
     }
+    // Nothing read aloud goes on for the next patient (speech can outlive
+    // the page that started it).
+    crate::speech::stop();
     clear();
     // Nothing of the patient stays in the page's memory either (a wasm
     // memory never shrinks, and what was freed in it is not wiped): the page
