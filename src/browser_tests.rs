@@ -230,21 +230,7 @@ fn out_of_sight(root: &HtmlElement, selector: &str) -> bool {
 }
 
 fn mount_form(mode: Mode) -> Mounted {
-    let root = host();
-    let handle = mount_to(root.clone(), move || {
-        provide_context(Texts::new(Catalog::english()));
-        view! {
-            <IntakeForm
-                endpoint=Endpoint::parse("/nowhere").expect("endpoint")
-                mode
-                on_done=Callback::new(|_| ())
-            />
-        }
-    });
-    Mounted {
-        root,
-        _handle: Box::new(handle),
-    }
+    mount_form_in(intake_core::Locale::En, mode)
 }
 
 #[wasm_bindgen_test]

@@ -218,12 +218,7 @@ pub const FHIR_QUESTIONNAIRE_PATH: &str = "/fhir/Questionnaire/massage-intake-1"
 
 /// Opens the database and builds the router.
 pub async fn app(settings: &Settings) -> Result<Router, StoreError> {
-    let store = match &settings.db {
-        Database::Postgres(url) => {
-            Store::Postgres(store::postgres::Postgres::open(url, settings.db_pool_size).await?)
-        }
-        sqlite => Store::open(sqlite).await?,
-    };
+    let store = Store::open_pooled(&settings.db, settings.db_pool_size).await?;
     Ok(router(settings, store))
 }
 

@@ -9,55 +9,16 @@
 mod common;
 
 use std::collections::HashMap;
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
+use std::net::{SocketAddr, TcpListener};
+use std::process::Child;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use common::request;
-use intake_core::uuid_v4_from_bytes;
-
-const BIN: &str = env!("CARGO_BIN_EXE_intake-receiver");
+use common::{request, Rng};
 
 fn start(addr: SocketAddr, db: &std::path::Path) -> Child {
-    let child = Command::new(BIN)
-        .args([
-            "--addr",
-            &addr.to_string(),
-            "--db",
-            db.to_str().expect("path"),
-        ])
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start intake-receiver");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while TcpStream::connect(addr).is_err() {
-        assert!(Instant::now() < deadline, "the receiver did not come back");
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    child
-}
-
-/// A small deterministic generator: each client its own sequence.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn uuid(&mut self) -> String {
-        let mut bytes = [0u8; 16];
-        bytes[..8].copy_from_slice(&self.next().to_le_bytes());
-        bytes[8..].copy_from_slice(&self.next().to_le_bytes());
-        uuid_v4_from_bytes(bytes)
-    }
+    common::spawn_receiver(addr, &["--db", db.to_str().expect("path")])
 }
 
 #[test]

@@ -15,51 +15,19 @@
 mod common;
 
 use std::collections::HashMap;
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
+use std::net::SocketAddr;
+use std::process::{Child, Command};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use common::request;
-use intake_core::uuid_v4_from_bytes;
+use common::{request, Rng};
 
-const BIN: &str = env!("CARGO_BIN_EXE_intake-receiver");
 const EXAMPLE: &str = include_str!("../../../docs/example-submission.json");
 const EXAMPLE_ID: &str = "0f8fad5b-d9cb-469f-a165-70867728950e";
 
 fn start(addr: SocketAddr, url: &str) -> Child {
-    let child = Command::new(BIN)
-        .args(["--addr", &addr.to_string(), "--database-url", url])
-        .env("RUST_LOG", "error")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start intake-receiver");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while TcpStream::connect(addr).is_err() {
-        assert!(Instant::now() < deadline, "the receiver did not come back");
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    child
-}
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn uuid(&mut self) -> String {
-        let mut bytes = [0u8; 16];
-        bytes[..8].copy_from_slice(&self.next().to_le_bytes());
-        bytes[8..].copy_from_slice(&self.next().to_le_bytes());
-        uuid_v4_from_bytes(bytes)
-    }
+    common::spawn_receiver(addr, &["--database-url", url])
 }
 
 fn post(addr: SocketAddr, id: &str) -> Option<String> {
@@ -92,13 +60,7 @@ fn acknowledged_submissions_survive_killed_receivers_and_a_database_restart_exac
     let intake_receiver::Database::Postgres(url) = &db else {
         unreachable!("a PostgreSQL database")
     };
-    let addrs: Vec<SocketAddr> = (0..2)
-        .map(|_| {
-            TcpListener::bind("127.0.0.1:0")
-                .and_then(|l| l.local_addr())
-                .expect("a free port")
-        })
-        .collect();
+    let addrs: Vec<SocketAddr> = (0..2).map(|_| common::free_addr()).collect();
     let mut receivers: Vec<Child> = addrs.iter().map(|a| start(*a, url)).collect();
 
     let stop = Arc::new(AtomicBool::new(false));

@@ -4,14 +4,12 @@
 
 mod common;
 
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
+use std::net::SocketAddr;
+use std::process::Child;
 use std::sync::{Arc, Barrier};
-use std::time::{Duration, Instant};
 
 use common::request;
 
-const BIN: &str = env!("CARGO_BIN_EXE_intake-receiver");
 const EXAMPLE: &str = include_str!("../../../docs/example-submission.json");
 const EXAMPLE_ID: &str = "0f8fad5b-d9cb-469f-a165-70867728950e";
 
@@ -24,27 +22,8 @@ impl Drop for Running {
     }
 }
 
-fn free_addr() -> SocketAddr {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-}
-
 fn start(addr: SocketAddr, url: &str) -> Running {
-    let child = Command::new(BIN)
-        .args(["--addr", &addr.to_string(), "--database-url", url])
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start intake-receiver");
-    let running = Running(child);
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while TcpStream::connect(addr).is_err() {
-        assert!(Instant::now() < deadline, "the receiver did not start");
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    running
+    Running(common::spawn_receiver(addr, &["--database-url", url]))
 }
 
 fn id(round: u32, lane: u32) -> String {
@@ -72,7 +51,7 @@ fn the_same_submission_sent_to_two_receivers_at_once_is_stored_once() {
     let intake_receiver::Database::Postgres(url) = &db else {
         unreachable!("a PostgreSQL database")
     };
-    let (a, b) = (free_addr(), free_addr());
+    let (a, b) = (common::free_addr(), common::free_addr());
     // Both start at once: their migrations meet on the lock.
     let (first, second) = std::thread::scope(|s| {
         let first = s.spawn(|| start(a, url));

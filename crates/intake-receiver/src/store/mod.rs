@@ -205,6 +205,11 @@ type Result<T> = std::result::Result<T, StoreError>;
 impl Store {
     /// Opens the database and brings its schema up to date.
     pub async fn open(db: &Database) -> Result<Store> {
+        Store::open_pooled(db, postgres::DEFAULT_POOL_SIZE).await
+    }
+
+    /// [`Store::open`], keeping at most `pool_size` connections to PostgreSQL.
+    pub async fn open_pooled(db: &Database, pool_size: usize) -> Result<Store> {
         match db {
             Database::Sqlite(path) => {
                 let path = path.clone();
@@ -214,7 +219,7 @@ impl Store {
                 Ok(Store::Sqlite(opened?))
             }
             Database::Postgres(url) => Ok(Store::Postgres(
-                postgres::Postgres::open(url, postgres::DEFAULT_POOL_SIZE).await?,
+                postgres::Postgres::open(url, pool_size).await?,
             )),
         }
     }

@@ -2,8 +2,9 @@
 //! Helpers shared by the tests that drive the real binary.
 
 use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
-use std::time::Duration;
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
 /// Sends one raw HTTP/1.1 request; returns the status and the whole reply,
 /// or status 0 when the connection failed (refused, reset, timed out).
@@ -69,11 +70,7 @@ pub fn fresh_postgres() -> Database {
     let admin = format!("{server}/postgres");
     let create = format!("CREATE DATABASE {name}");
     std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("runtime");
-        runtime.block_on(async move {
+        runtime().block_on(async move {
             let (client, connection) = tokio_postgres::connect(&admin, tokio_postgres::NoTls)
                 .await
                 .expect("the test PostgreSQL server answers");
@@ -150,11 +147,7 @@ pub fn hold_writes(db: &Database) -> WriteLock {
             conn.execute_batch("ROLLBACK").expect("unlock");
         }
         Database::Postgres(url) => {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime");
-            runtime.block_on(async move {
+            runtime().block_on(async move {
                 let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
                     .await
                     .expect("connect");
@@ -174,4 +167,57 @@ pub fn hold_writes(db: &Database) -> WriteLock {
         release,
         holder: Some(holder),
     }
+}
+
+/// A free port on loopback.
+pub fn free_addr() -> SocketAddr {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+}
+
+/// Starts the receiver's binary on `addr` with `args`, logging only
+/// warnings and worse (to nowhere), and waits until it accepts connections.
+pub fn spawn_receiver(addr: SocketAddr, args: &[&str]) -> Child {
+    let child = Command::new(env!("CARGO_BIN_EXE_intake-receiver"))
+        .args(["--addr", &addr.to_string()])
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start intake-receiver");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while TcpStream::connect(addr).is_err() {
+        assert!(Instant::now() < deadline, "the receiver did not start");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child
+}
+
+/// A small deterministic generator: each client its own sequence.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    pub fn uuid(&mut self) -> String {
+        let mut bytes = [0u8; 16];
+        bytes[..8].copy_from_slice(&self.next().to_le_bytes());
+        bytes[8..].copy_from_slice(&self.next().to_le_bytes());
+        intake_core::uuid_v4_from_bytes(bytes)
+    }
+}
+
+/// A runtime of its own, for async work on a thread of its own.
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
 }
