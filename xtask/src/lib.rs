@@ -335,6 +335,152 @@ pub fn rename_bindings(js: &str, mapping: &str) -> Result<String, String> {
     Ok(out)
 }
 
+/// Classes the bindings export for wasm-streams, which Leptos links in for
+/// its server functions: adapters between a Rust stream and a JS
+/// `ReadableStream` or `WritableStream`. The widget streams nothing and no
+/// code calls them, but an exported function is never removed as unused.
+pub const UNUSED_CLASSES: &[&str] = &[
+    "IntoUnderlyingByteSource",
+    "IntoUnderlyingSink",
+    "IntoUnderlyingSource",
+];
+
+/// The bindings `js` without the exported classes `classes` (each with its
+/// `FinalizationRegistry`), and the names of the wasm exports only they
+/// called. Fails when a class is not there whole, or when anything else
+/// still uses one of them.
+pub fn drop_classes(js: &str, classes: &[&str]) -> Result<(String, Vec<String>), String> {
+    let mut out = js.to_owned();
+    let mut exports = Vec::new();
+    for class in classes {
+        let start = out
+            .find(&format!("export class {class} {{"))
+            .ok_or(format!("the bindings export no class {class}"))?;
+        let last = format!("{class}.prototype[Symbol.dispose] = {class}.prototype.free;\n");
+        let end = out[start..]
+            .find(&last)
+            .map(|at| start + at + last.len())
+            .ok_or(format!("the class {class} does not end as expected"))?;
+        let body = out[start..end].to_owned();
+        out.replace_range(start..end, "");
+        let registry = format!("const {class}Finalization = ");
+        let start = out
+            .find(&registry)
+            .ok_or(format!("no FinalizationRegistry for {class}"))?;
+        let end = out[start..]
+            .find(";\n")
+            .map(|at| start + at + 2)
+            .ok_or(format!("the FinalizationRegistry of {class} does not end"))?;
+        let registry = out[start..end].to_owned();
+        out.replace_range(start..end, "");
+        for text in [&body, &registry] {
+            for (at, _) in text.match_indices("wasm.") {
+                let name: String = text[at + "wasm.".len()..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '$')
+                    .collect();
+                if !exports.contains(&name) {
+                    exports.push(name);
+                }
+            }
+        }
+        if out.contains(class) {
+            return Err(format!("the bindings still use {class}"));
+        }
+    }
+    for name in &exports {
+        if replace_identifier(&out, &format!("wasm.{name}"), "") != out {
+            return Err(format!("the bindings still call {name}"));
+        }
+    }
+    Ok((out, exports))
+}
+
+/// The wasm module `wasm` without the exports named in `names` (what they
+/// alone reached is left for wasm-opt to remove). Fails when one of them is
+/// not exported, or the module cannot be read.
+pub fn drop_exports(wasm: &[u8], names: &[String]) -> Result<Vec<u8>, String> {
+    fn leb(bytes: &[u8], at: &mut usize) -> Result<u32, String> {
+        let (mut value, mut shift) = (0u32, 0);
+        loop {
+            let byte = *bytes.get(*at).ok_or("the module ends inside a number")?;
+            *at += 1;
+            value |= u32::from(byte & 0x7f) << shift;
+            if byte & 0x80 == 0 {
+                return Ok(value);
+            }
+            shift += 7;
+            if shift > 28 {
+                return Err("a number in the module is too long".to_owned());
+            }
+        }
+    }
+    fn put_leb(out: &mut Vec<u8>, mut value: u32) {
+        loop {
+            let byte = (value & 0x7f) as u8;
+            value >>= 7;
+            if value == 0 {
+                out.push(byte);
+                return;
+            }
+            out.push(byte | 0x80);
+        }
+    }
+    if wasm.get(..4) != Some(b"\0asm".as_slice()) {
+        return Err("not a wasm module".to_owned());
+    }
+    let mut out = wasm[..8].to_vec();
+    let mut at = 8;
+    let mut dropped = 0;
+    while at < wasm.len() {
+        let id = wasm[at];
+        at += 1;
+        let len = leb(wasm, &mut at)? as usize;
+        let section = wasm
+            .get(at..at + len)
+            .ok_or("a section runs past the module's end")?;
+        at += len;
+        if id != 7 {
+            out.push(id);
+            put_leb(&mut out, len as u32);
+            out.extend_from_slice(section);
+            continue;
+        }
+        let mut pos = 0;
+        let count = leb(section, &mut pos)?;
+        let mut kept = Vec::new();
+        let mut kept_count = 0u32;
+        for _ in 0..count {
+            let start = pos;
+            let name_len = leb(section, &mut pos)? as usize;
+            let name = section
+                .get(pos..pos + name_len)
+                .ok_or("an export's name runs past its section")?;
+            pos += name_len + 1;
+            leb(section, &mut pos)?;
+            if names.iter().any(|n| n.as_bytes() == name) {
+                dropped += 1;
+            } else {
+                kept.extend_from_slice(&section[start..pos]);
+                kept_count += 1;
+            }
+        }
+        let mut payload = Vec::new();
+        put_leb(&mut payload, kept_count);
+        payload.extend_from_slice(&kept);
+        out.push(7);
+        put_leb(&mut out, payload.len() as u32);
+        out.extend_from_slice(&payload);
+    }
+    if dropped != names.len() {
+        return Err(format!(
+            "{} of the exports {names:?} are not in the module",
+            names.len() - dropped
+        ));
+    }
+    Ok(out)
+}
+
 /// `name` as an object key: bare when it is an identifier, quoted otherwise.
 fn js_key(name: &str) -> String {
     let identifier = !name.is_empty()
@@ -402,6 +548,91 @@ pub fn integrity(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The shape wasm-bindgen 0.2.130 gives an exported class and its
+    /// registry, around a function that must stay.
+    const CLASSES: &str = concat!(
+        "export class IntoUnderlyingSink {\n",
+        "    __destroy_into_raw() {\n",
+        "        IntoUnderlyingSinkFinalization.unregister(this);\n",
+        "    }\n",
+        "    free() {\n",
+        "        wasm.__wbg_intounderlyingsink_free(ptr, 0);\n",
+        "    }\n",
+        "    close() {\n",
+        "        const ret = wasm.intounderlyingsink_close(ptr);\n",
+        "    }\n",
+        "}\n",
+        "if (Symbol.dispose) IntoUnderlyingSink.prototype[Symbol.dispose] = IntoUnderlyingSink.prototype.free;\n",
+        "\n",
+        "export function mount_form(focus) {\n",
+        "    const ret = wasm.mount_form(focus);\n",
+        "}\n",
+        "const IntoUnderlyingSinkFinalization = (typeof FinalizationRegistry === 'undefined')\n",
+        "    ? { register: () => {}, unregister: () => {} }\n",
+        "    : new FinalizationRegistry(ptr => wasm.__wbg_intounderlyingsink_free(ptr, 1));\n",
+        "const cachedTextDecoder = 1;\n",
+    );
+
+    #[test]
+    fn an_unused_class_leaves_the_bindings_with_the_exports_it_called() {
+        let (js, exports) = drop_classes(CLASSES, &["IntoUnderlyingSink"]).expect("dropped");
+        assert_eq!(
+            exports,
+            ["__wbg_intounderlyingsink_free", "intounderlyingsink_close"]
+        );
+        assert_eq!(
+            js,
+            "\nexport function mount_form(focus) {\n    const ret = wasm.mount_form(focus);\n}\nconst cachedTextDecoder = 1;\n"
+        );
+    }
+
+    #[test]
+    fn a_class_still_used_or_missing_is_not_dropped() {
+        let used = format!("{CLASSES}new IntoUnderlyingSink();\n");
+        assert!(drop_classes(&used, &["IntoUnderlyingSink"])
+            .unwrap_err()
+            .contains("still use"));
+        let called = format!("{CLASSES}wasm.intounderlyingsink_close(1);\n");
+        assert!(drop_classes(&called, &["IntoUnderlyingSink"])
+            .unwrap_err()
+            .contains("still call intounderlyingsink_close"));
+        assert!(drop_classes(CLASSES, &["IntoUnderlyingSource"])
+            .unwrap_err()
+            .contains("no class"));
+    }
+
+    /// A module of a custom section and an export section of three.
+    fn module(exports: &[&str]) -> Vec<u8> {
+        let mut wasm = b"\0asm\x01\0\0\0".to_vec();
+        wasm.extend_from_slice(&[0, 3, 1, b'n', 9]);
+        let mut section = vec![exports.len() as u8];
+        for (i, name) in exports.iter().enumerate() {
+            section.push(name.len() as u8);
+            section.extend_from_slice(name.as_bytes());
+            section.extend_from_slice(&[0, i as u8]);
+        }
+        wasm.push(7);
+        wasm.push(section.len() as u8);
+        wasm.extend_from_slice(&section);
+        wasm
+    }
+
+    #[test]
+    fn named_exports_leave_the_module_and_the_rest_stays_as_it_was() {
+        let all = module(&["mount_form", "intounderlyingsink_close", "memory"]);
+        let out = drop_exports(&all, &["intounderlyingsink_close".to_owned()]).expect("dropped");
+        // The index of the kept exports stays theirs.
+        let mut expected = module(&["mount_form", "memory"]);
+        let last = expected.len() - 1;
+        expected[last] = 2;
+        assert_eq!(out, expected);
+        assert!(drop_exports(&all, &["gone".to_owned()])
+            .unwrap_err()
+            .contains("not in the module"));
+        assert!(drop_exports(b"text", &[]).is_err());
+        assert!(drop_exports(&all[..all.len() - 2], &[]).is_err());
+    }
 
     #[test]
     fn the_bindings_follow_the_minified_names() {

@@ -458,12 +458,17 @@ fn shrink_bindings(dist: &Path) -> Result<u64> {
         };
         let (js, wasm) = (dist.join(name("js")?), dist.join(name("wasm")?));
         let before = file_len(&js) + file_len(&wasm);
+        if module == "form" {
+            drop_unused_classes(&js, &wasm)?;
+        }
         let wasm_arg = wasm.to_string_lossy().into_owned();
         let mapping = Command::new("wasm-opt")
             .args([
                 // The features trunk's run of wasm-opt enables: `-all` would
                 // write a compact import section that browsers do not read.
                 "--enable-reference-types",
+                // What only a dropped export reached (see drop_unused_classes).
+                "--remove-unused-module-elements",
                 "--minify-imports-and-exports-and-modules",
                 &wasm_arg,
                 "-o",
@@ -502,6 +507,21 @@ fn shrink_bindings(dist: &Path) -> Result<u64> {
     }
     std::fs::write(&page, html).map_err(|e| format!("{}: {e}", page.display()))?;
     Ok(saved)
+}
+
+/// The form module without wasm-streams' classes (see
+/// `xtask::UNUSED_CLASSES`): out of its bindings, and their functions out of
+/// its wasm.
+fn drop_unused_classes(js: &Path, wasm: &Path) -> Result<()> {
+    let text = std::fs::read_to_string(js).map_err(|e| format!("{}: {e}", js.display()))?;
+    let (text, exports) = xtask::drop_classes(&text, xtask::UNUSED_CLASSES)
+        .map_err(|e| format!("{}: {e}", js.display()))?;
+    let bytes = std::fs::read(wasm).map_err(|e| format!("{}: {e}", wasm.display()))?;
+    let bytes =
+        xtask::drop_exports(&bytes, &exports).map_err(|e| format!("{}: {e}", wasm.display()))?;
+    std::fs::write(js, text).map_err(|e| format!("{}: {e}", js.display()))?;
+    std::fs::write(wasm, bytes).map_err(|e| format!("{}: {e}", wasm.display()))?;
+    Ok(())
 }
 
 fn file_len(path: &Path) -> u64 {
