@@ -78,7 +78,12 @@ pub fn date_order(texts: Texts) -> Option<String> {
         (written.find("22")?, Msg::DateDay),
         (written.find("2033")?, Msg::DateYear),
     ];
-    parts.sort_unstable_by_key(|p| p.0);
+    // In the order written (three of them: no sort's code for that).
+    for (a, b) in [(0, 1), (1, 2), (0, 1)] {
+        if parts[a].0 > parts[b].0 {
+            parts.swap(a, b);
+        }
+    }
     let order = parts.map(|p| texts.t(p.1)).join(" / ");
     Some(texts.f(Msg::DateOrder, &[("order", &order)]))
 }
@@ -155,15 +160,13 @@ pub fn InputField(spec: FieldSpec, form: FormContext) -> impl IntoView {
         {spec.optional.then(|| view! { " " <span class="mi-optional">{texts.t(Msg::FieldOptional)}</span> })}
     };
     let hint = hint_text.map(|h| view! { <p class="mi-hint" id=hint_id>{h}</p> });
+    // A problem, or else a warning: one paragraph either way.
     let message = move || {
-        if let Some(e) = error.get() {
-            Some(view! { <p class="mi-error" id=error_id.clone()>{error_text(texts, &spec, &e)}</p> }.into_any())
-        } else {
-            warning.get().map(|code| {
-                view! { <p class="mi-warning" id=error_id.clone()>{texts.t(code.msg())}</p> }
-                    .into_any()
-            })
-        }
+        let (class, text) = match error.get() {
+            Some(e) => ("mi-error", error_text(texts, &spec, &e)),
+            None => ("mi-warning", texts.t(warning.get()?.msg()).to_owned()),
+        };
+        Some(view! { <p class=class id=error_id.clone()>{text}</p> })
     };
     let on_edit = form.on_edit;
     let control = match spec.kind {

@@ -218,12 +218,11 @@ pub fn IntakeForm(
             // The photo is not remembered: it is large, and can be taken again.
             #[cfg(target_arch = "wasm32")]
             if remembering.get_untracked() {
-                draft.with_untracked(|d| match d.photo {
-                    Some(_) => remember::save(&intake_core::IntakeDraft {
-                        photo: None,
-                        ..d.clone()
-                    }),
-                    None => remember::save(d),
+                // Set aside while the rest is written, not copied without it.
+                draft.update_untracked(|d| {
+                    let photo = d.photo.take();
+                    remember::save(d);
+                    d.photo = photo;
                 });
             }
             recheck();

@@ -4,7 +4,7 @@
 
 use intake_core::{DiagnosisDraft, IntakeDraft, MedicationDraft, PainDraft, PhotoDraft};
 use serde::Serialize;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 /// The `localStorage` key.
 pub const KEY: &str = "massage-intake.remembered";
@@ -42,101 +42,119 @@ pub fn forget() {
     }
 }
 
-/// The answers remembered in the last 24 hours; older or unreadable ones
-/// are removed.
-pub fn load() -> Option<IntakeDraft> {
-    let text = storage()?.get_item(KEY).ok()??;
-    let draft = read(&text, js_sys::Date::now());
-    if draft.is_none() {
+/// Puts the answers remembered in the last 24 hours into `draft` (an empty
+/// one) and says whether there were any; older or unreadable ones are
+/// removed. Filled in place: a draft returned by value was taken apart and
+/// put together again field by field, several kilobytes of wasm.
+pub fn load_into(draft: &mut IntakeDraft) -> bool {
+    let Some(text) = storage().and_then(|s| s.get_item(KEY).ok().flatten()) else {
+        return false;
+    };
+    let read = read_into(draft, &text, js_sys::Date::now());
+    if !read {
         forget();
     }
-    draft
+    read
 }
 
-fn read(text: &str, now: f64) -> Option<IntakeDraft> {
-    let value = crate::json::parse(text)?;
-    let saved_at = crate::json::number_at(&value, "saved_at")?;
+fn read_into(d: &mut IntakeDraft, text: &str, now: f64) -> bool {
+    let Some(value) = crate::json::parse(text) else {
+        return false;
+    };
+    let Some(saved_at) = crate::json::number_at(&value, "saved_at") else {
+        return false;
+    };
     if !(0.0..=MAX_AGE_MS).contains(&(now - saved_at)) {
-        return None;
+        return false;
     }
-    let draft = js_sys::Reflect::get(&value, &"draft".into()).ok()?;
-    draft.is_object().then(|| from_js(&draft))
+    match js_sys::Reflect::get(&value, &"draft".into()) {
+        Ok(draft) if draft.is_object() => {
+            fill(d, &draft);
+            true
+        }
+        _ => false,
+    }
 }
 
 /// The draft in a parsed JSON object, field by field; what is missing or of
-/// another type stays empty. (Written by hand: serde's derived reader for
-/// this struct cost the form module 31 KB gzip.)
+/// another type stays empty. (Written by hand, one pass over the object's
+/// entries: serde's derived reader for this struct cost the form module
+/// 31 KB gzip, and a read per field inlined about 10 KB of wasm.)
 pub fn from_js(v: &JsValue) -> IntakeDraft {
     let mut d = IntakeDraft::default();
-    macro_rules! read {
-        ($reader:ident: $($field:ident),* $(,)?) => {
-            $( d.$field = $reader(v, stringify!($field)); )*
-        };
-    }
-    read!(text:
-        given_name, family_name, date_of_birth, phone, email, address_line1, address_line2,
-        city, region, postal_code, emergency_name, emergency_relationship, emergency_phone,
-        pcp_name, pcp_practice, pcp_phone, pcp_fax, reason, goals_other, pressure,
-        areas_to_avoid, prior_massage, has_prescription, payer_kind, surgery_date,
-        pregnancy_weeks, condition_notes, allergies_other, prescriber_name, npi,
-        prescriber_practice, prescriber_phone, prescriber_fax, date_written,
-        frequency_per_week, duration_weeks, visits_authorized, session_minutes,
-        prior_authorization, restrictions, insurance_carrier, member_id, group_number,
-        subscriber_name, subscriber_relationship, auto_carrier, auto_claim_number,
-        auto_adjuster_name, auto_adjuster_phone, auto_date, wc_employer, wc_carrier,
-        wc_claim_number, wc_adjuster_name, wc_adjuster_phone, wc_date, guardian_name,
-        guardian_relationship, guardian_phone, signature_path, signature_name,
-        takes_medications, blood_thinners, consent_treatment_at, consent_privacy_at,
-        consent_share_at,
-    );
-    read!(flag: consent_treatment, consent_privacy, consent_share);
-    read!(codes: goals, conditions, allergies, modalities);
-    d.medications = items(v, "medications", |m| MedicationDraft {
-        name: text(m, "name"),
-        dose: text(m, "dose"),
-    });
-    d.diagnoses = items(v, "diagnoses", |x| DiagnosisDraft {
-        code: text(x, "code"),
-        description: text(x, "description"),
-    });
-    d.pain = items(v, "pain", |p| PainDraft {
-        region: text(p, "region"),
-        intensity: crate::json::number_at(p, "intensity").map(|n| n.clamp(0.0, 10.0) as u8),
-    });
-    d.photo = js_sys::Reflect::get(v, &"photo".into())
-        .ok()
-        .filter(JsValue::is_object)
-        .map(|p| PhotoDraft {
-            mime_type: text(&p, "mime_type"),
-            data_base64: text(&p, "data_base64"),
-        });
+    fill(&mut d, v);
     d
+}
+
+/// [`from_js`] into `d`, an empty draft.
+fn fill(d: &mut IntakeDraft, v: &JsValue) {
+    for entry in js_sys::Object::entries(v.unchecked_ref()).iter() {
+        let pair: js_sys::Array = entry.unchecked_into();
+        let (Some(key), value) = (pair.get(0).as_string(), pair.get(1)) else {
+            continue;
+        };
+        if let Some(field) = d.text_field(&key) {
+            *field = value.as_string().unwrap_or_default();
+        } else if let Some(field) = d.flag_field(&key) {
+            *field = value.as_bool().unwrap_or(false);
+        } else if let Some(field) = d.codes_field(&key) {
+            *field = codes(&value);
+        } else {
+            match key.as_str() {
+                "medications" => {
+                    d.medications = items(&value, |m| MedicationDraft {
+                        name: text(m, "name"),
+                        dose: text(m, "dose"),
+                    })
+                }
+                "diagnoses" => {
+                    d.diagnoses = items(&value, |x| DiagnosisDraft {
+                        code: text(x, "code"),
+                        description: text(x, "description"),
+                    })
+                }
+                "pain" => {
+                    d.pain = items(&value, |p| PainDraft {
+                        region: text(p, "region"),
+                        intensity: crate::json::number_at(p, "intensity")
+                            .map(|n| n.clamp(0.0, 10.0) as u8),
+                    })
+                }
+                "photo" => {
+                    d.photo = value.is_object().then(|| PhotoDraft {
+                        mime_type: text(&value, "mime_type"),
+                        data_base64: text(&value, "data_base64"),
+                    })
+                }
+                _ => {}
+            }
+        }
+    }
 }
 
 fn text(v: &JsValue, key: &str) -> String {
     crate::json::string_at(v, key).unwrap_or_default()
 }
 
-fn flag(v: &JsValue, key: &str) -> bool {
-    js_sys::Reflect::get(v, &key.into())
-        .ok()
-        .and_then(|b| b.as_bool())
-        .unwrap_or(false)
+/// The objects of a JSON array, each read by `each`; nothing for another type.
+fn items<T>(list: &JsValue, each: impl Fn(&JsValue) -> T) -> Vec<T> {
+    if !js_sys::Array::is_array(list) {
+        return Vec::new();
+    }
+    js_sys::Array::from(list)
+        .iter()
+        .filter(JsValue::is_object)
+        .map(|x| each(&x))
+        .collect()
 }
 
-fn items<T>(v: &JsValue, key: &str, each: impl Fn(&JsValue) -> T) -> Vec<T> {
-    crate::json::array_at(v, key)
-        .map(|list| {
-            list.iter()
-                .filter(JsValue::is_object)
-                .map(|x| each(&x))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn codes(v: &JsValue, key: &str) -> Vec<String> {
-    crate::json::array_at(v, key)
-        .map(|list| list.iter().filter_map(|c| c.as_string()).collect())
-        .unwrap_or_default()
+/// The strings of a JSON array; nothing for another type.
+fn codes(list: &JsValue) -> Vec<String> {
+    if !js_sys::Array::is_array(list) {
+        return Vec::new();
+    }
+    js_sys::Array::from(list)
+        .iter()
+        .filter_map(|c| c.as_string())
+        .collect()
 }

@@ -35,7 +35,11 @@ pub enum SendState {
 /// again with unchanged answers sends the same submission id and body.
 #[derive(Clone, Debug)]
 pub struct Pending {
-    pub draft: IntakeDraft,
+    /// The answers it was made from, written as JSON: the same answers make
+    /// the same parcel. (Kept as text, not as a copy of the draft: copying
+    /// and comparing drafts cost the form module kilobytes of wasm, where
+    /// the writer of remembered answers is there already.)
+    pub answers: Option<String>,
     pub parcel: Parcel,
 }
 
@@ -87,17 +91,18 @@ impl Sender {
             _ => {}
         }
         self.state.set(SendState::Sending);
-        let current = self.draft.get_untracked();
+        // (Answers the writer could not write are never taken for the same.)
+        let answers = self.draft.with_untracked(crate::json_writer::to_string);
         let reuse = self.pending.with_value(|p| {
             p.as_ref()
-                .filter(|p| p.draft == current)
+                .filter(|p| answers.is_some() && p.answers == answers)
                 .map(|p| p.parcel.clone())
         });
         let settings = self.settings.get_value();
         leptos::task::spawn_local(async move {
             let parcel = match reuse {
                 Some(parcel) => parcel,
-                None => match self.prepare(&current, &settings).await {
+                None => match self.prepare(&settings).await {
                     Some(parcel) => parcel,
                     None => return,
                 },
@@ -105,7 +110,7 @@ impl Sender {
             if self
                 .pending
                 .try_set_value(Some(Pending {
-                    draft: current,
+                    answers,
                     parcel: parcel.clone(),
                 }))
                 .is_some()
@@ -169,14 +174,18 @@ impl Sender {
         });
     }
 
-    /// The parcel for these answers: checked, written, sealed and kept as
-    /// configured; `None` when the form shows why not.
-    async fn prepare(self, current: &IntakeDraft, settings: &Settings) -> Option<Parcel> {
+    /// The parcel for the answers: checked, written, sealed and kept as
+    /// configured; `None` when the form shows why not. The answers are read
+    /// at once, before anything is awaited: as they were when Send was
+    /// pressed (no event can come between).
+    async fn prepare(self, settings: &Settings) -> Option<Parcel> {
         let Some(ctx) = submit_context(settings.mode, self.lang) else {
             self.fail(Msg::SendRejected, 0);
             return None;
         };
-        let checked = crate::rules::check(current, &ctx, today());
+        let checked = self
+            .draft
+            .with_untracked(|d| crate::rules::check(d, &ctx, today()));
         let body = match checked.body {
             Some(body) if checked.errors.is_empty() => body,
             // Valid, yet not written (the writer refuses floats): never a

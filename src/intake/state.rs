@@ -35,12 +35,16 @@ pub struct FormState {
     pub pending: StoredValue<Option<Pending>>,
 }
 
-/// Answers remembered on this device, if any (none outside a browser).
-fn restore() -> Option<IntakeDraft> {
+/// Puts the answers remembered on this device into `draft`, if any (none
+/// outside a browser), and says whether there were any.
+fn restore(draft: &mut IntakeDraft) -> bool {
     #[cfg(target_arch = "wasm32")]
-    return super::remember::load();
+    return super::remember::load_into(draft);
     #[cfg(not(target_arch = "wasm32"))]
-    None
+    {
+        let _ = draft;
+        false
+    }
 }
 
 impl FormState {
@@ -49,9 +53,9 @@ impl FormState {
     /// was reloaded (its history entry says which). With a clinic key the
     /// sealing module is loaded now, so a send never waits for it.
     pub fn new(mode: Mode, sealed: bool) -> FormState {
-        let restored = (mode != Mode::Kiosk).then(restore).flatten();
-        let was_restored = restored.is_some();
-        let draft = RwSignal::new(restored.unwrap_or_default());
+        let draft = RwSignal::new(IntakeDraft::default());
+        let was_restored =
+            mode != Mode::Kiosk && draft.try_update_untracked(restore).unwrap_or(false);
         let first_step = match (was_restored, history::current()) {
             (true, Some(at))
                 if mode == Mode::Standalone && draft.with_untracked(|d| at.applies(d)) =>

@@ -218,3 +218,64 @@ async fn a_retry_that_overtakes_a_slow_first_attempt_waits_its_turn() {
     );
     browser.quit().await;
 }
+
+/// The submission ids of the attempts that reached the proxy, in order.
+fn attempted_ids(proxy: &FlakyProxy) -> Vec<String> {
+    proxy
+        .requests()
+        .iter()
+        .filter(|(line, _)| line.starts_with("POST /api/v1/submissions"))
+        .filter_map(|(_, body)| {
+            let json: serde_json::Value = serde_json::from_slice(body).ok()?;
+            Some(json["submission_id"].as_str()?.to_owned())
+        })
+        .collect()
+}
+
+/// Waits until `n` submission attempts have reached the proxy, and the
+/// patient has been told the last one was refused.
+async fn refused_attempts(run: &Run, n: usize) {
+    for _ in 0..200 {
+        if attempted_ids(&run.proxy).len() == n && run.browser.exists(".mi-send-error").await {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("waited in vain for {n} refused attempts");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sent_again_unchanged_it_is_the_same_submission_and_changed_a_new_one() {
+    // Two refusals, then the receiver answers.
+    let run = fill_through(vec![Fault::Status(400), Fault::Status(400)]).await;
+    let browser = &run.browser;
+    browser.click("button[type=submit]").await;
+    refused_attempts(&run, 1).await;
+    // "Try again" with the same answers: the same submission, so a first
+    // attempt stored after all could never make a second row.
+    browser.click("button[type=submit]").await;
+    refused_attempts(&run, 2).await;
+    // A changed answer makes a new submission.
+    browser.click("[data-edit='1']").await;
+    browser.type_into("mi-visit-reason", " and neck").await;
+    assert_eq!(browser.next_step().await, "review");
+    browser.click("button[type=submit]").await;
+    let reference = browser
+        .wait_for(".mi-reference")
+        .await
+        .text()
+        .await
+        .expect("reference");
+    let ids = attempted_ids(&run.proxy);
+    assert_eq!(ids.len(), 3, "{ids:?}");
+    assert_eq!(ids[0], ids[1], "the same answers, the same submission");
+    assert_ne!(ids[2], ids[0], "changed answers, a new submission");
+    let rows = run.receiver.rows();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].1, reference);
+    assert_eq!(
+        rows[0].2["visit"]["reason"],
+        "Lower back pain since March and neck"
+    );
+    run.browser.quit().await;
+}

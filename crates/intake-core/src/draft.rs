@@ -165,12 +165,16 @@ pub struct IntakeDraft {
 
 macro_rules! field_table {
     ($name:ident, $ty:ty, [$($field:ident),* $(,)?]) => {
-        /// The draft's field named `key`, of this type.
-        fn $name<'a>(d: &'a mut IntakeDraft, key: &str) -> Option<&'a mut $ty> {
-            Some(match key {
-                $( stringify!($field) => &mut d.$field, )*
-                _ => return None,
-            })
+        impl IntakeDraft {
+            /// The field named `key` (as the draft's JSON names it), when it
+            /// is one of this type: one call for every field of the type,
+            /// where a read per field is inlined once for each.
+            pub fn $name(&mut self, key: &str) -> Option<&mut $ty> {
+                Some(match key {
+                    $( stringify!($field) => &mut self.$field, )*
+                    _ => return None,
+                })
+            }
         }
     };
 }
@@ -277,11 +281,11 @@ impl<'de> Deserialize<'de> for IntakeDraft {
             ) -> Result<IntakeDraft, A::Error> {
                 let mut d = IntakeDraft::default();
                 while let Some(key) = map.next_key::<String>()? {
-                    if let Some(field) = text_field(&mut d, &key) {
+                    if let Some(field) = d.text_field(&key) {
                         *field = map.next_value()?;
-                    } else if let Some(field) = flag_field(&mut d, &key) {
+                    } else if let Some(field) = d.flag_field(&key) {
                         *field = map.next_value()?;
-                    } else if let Some(field) = codes_field(&mut d, &key) {
+                    } else if let Some(field) = d.codes_field(&key) {
                         *field = map.next_value()?;
                     } else {
                         match key.as_str() {
@@ -734,7 +738,17 @@ impl IntakeDraft {
                 .errors
                 .retain(|e| own.iter().all(|o| o.path != e.path));
             report.errors.extend(own);
-            report.errors.sort_by_key(|e| Step::of_path(&e.path));
+            // Step by step, each step's problems in the order found: what a
+            // stable sort by step gives, without a sort's code in the form.
+            let mut rest = std::mem::take(&mut report.errors);
+            for step in Step::ALL {
+                let (now, later): (Vec<_>, Vec<_>) = rest
+                    .into_iter()
+                    .partition(|e| Step::of_path(&e.path) == *step);
+                report.errors.extend(now);
+                rest = later;
+            }
+            report.errors.extend(rest);
         }
         (submission, report)
     }
