@@ -21,12 +21,12 @@ const loader = (name) => {
   let tries = 0;
   return () =>
     (loading ??= (async () => {
+      const attempt = tries++;
       const url = (file) => {
         const u = new URL(tag.dataset[name + file], here);
-        if (tries) u.searchParams.set("try", tries);
+        if (attempt) u.searchParams.set("try", attempt);
         return u;
       };
-      tries++;
       const wasm = fetch(url("Wasm"), { credentials: "same-origin" });
       wasm.catch(() => {});
       const m = await import(url("Js").href);
