@@ -121,37 +121,52 @@ fn Widget(
 /// with nothing of their health, and nothing to print.
 #[component]
 fn Done(reference: String, config: WidgetConfig, form: FormState) -> impl IntoView {
+    use crate::markup::escape;
     let texts = use_texts();
     let kiosk = config.mode == intake_core::Mode::Kiosk;
     let (before, after) = split_placeholder(texts.t(Msg::DoneReference), "reference");
     let facts = form
         .draft
         .with_untracked(|d| crate::intake::expect_facts(d, config.mode, texts.lang()));
-    let expect = expect_html(texts.catalog(), &config, &facts);
+    // Static once shown, so written as markup, like what to expect.
+    let reference = escape(&reference);
+    let mut done = format!(
+        concat!(
+            r#"<h2 id="mi-done-heading" tabindex="-1">{heading}</h2>"#,
+            r#"<p class="mi-done-reference">{before}<strong class="mi-reference" data-reference="{reference}">{reference}</strong>{after}</p>"#
+        ),
+        heading = escape(texts.t(Msg::DoneHeading)),
+        before = escape(&before),
+        reference = reference,
+        after = escape(&after),
+    );
+    // On the kiosk the patient is already here: no "when you arrive".
+    done += &if kiosk {
+        format!(
+            r#"<p class="mi-hand-back">{}</p>"#,
+            escape(texts.t(Msg::DoneHandBack))
+        )
+    } else {
+        format!("<p>{}</p>", escape(texts.t(Msg::DoneNext)))
+    };
+    let mut expect = format!(
+        "<div>{}</div>",
+        expect_html(texts.catalog(), &config, &facts)
+    );
+    if !kiosk {
+        expect += &format!(
+            r#"<button type="button" class="mi-button mi-button--secondary mi-print" data-print>{}</button>"#,
+            escape(texts.t(Msg::ExpectPrint))
+        );
+    }
+    let print = |ev: leptos::ev::MouseEvent| {
+        if crate::dom::data_of(&ev, "data-print").is_some() {
+            let _ = window().print();
+        }
+    };
     view! {
-        <section class="mi-card mi-done" aria-labelledby="mi-done-heading">
-            <h2 id="mi-done-heading" tabindex="-1">{texts.t(Msg::DoneHeading)}</h2>
-            <p class="mi-done-reference">
-                {before}<strong class="mi-reference" data-reference=reference.clone()>{reference.clone()}</strong>{after}
-            </p>
-            // On the kiosk the patient is already here: no "when you arrive".
-            {(!kiosk).then(|| view! { <p>{texts.t(Msg::DoneNext)}</p> })}
-            {kiosk.then(|| view! { <p class="mi-hand-back">{texts.t(Msg::DoneHandBack)}</p> })}
-        </section>
-        <section class="mi-card mi-expect" aria-labelledby="mi-expect-heading">
-            <div inner_html=expect></div>
-            {(!kiosk).then(|| view! {
-                <button
-                    type="button"
-                    class="mi-button mi-button--secondary mi-print"
-                    on:click=|_| {
-                        let _ = window().print();
-                    }
-                >
-                    {texts.t(Msg::ExpectPrint)}
-                </button>
-            })}
-        </section>
+        <section class="mi-card mi-done" aria-labelledby="mi-done-heading" inner_html=done></section>
+        <section class="mi-card mi-expect" aria-labelledby="mi-expect-heading" inner_html=expect on:click=print></section>
     }
 }
 

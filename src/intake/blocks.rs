@@ -177,12 +177,11 @@ pub fn Review(
         }
     };
     let on_click = move |ev: leptos::ev::MouseEvent| {
-        let Some(index) =
-            crate::dom::data_of(&ev, "data-edit").and_then(|i| i.parse::<usize>().ok())
+        let Some(index) = crate::dom::data_of(&ev, "data-edit").and_then(|i| i.parse::<u32>().ok())
         else {
             return;
         };
-        if let Some(to) = Step::ALL.get(index) {
+        if let Some(to) = Step::ALL.get(index as usize) {
             returning.set(true);
             step.set(*to);
             history::mark(*to, true);

@@ -7,7 +7,7 @@ use intake_core::{Msg, PainDraft};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::field::FormContext;
+use super::field::{message_view, FormContext};
 use super::figure::{figure_markup, move_focus, region_name, region_of, BACK, FRONT};
 
 use crate::text::use_texts;
@@ -32,7 +32,6 @@ pub fn BodyMap(form: FormContext) -> impl IntoView {
         figure_markup(texts, FRONT, Msg::PainFront, true, &d.pain)
             + &figure_markup(texts, BACK, Msg::PainBack, false, &d.pain)
     });
-    let maps = NodeRef::<leptos::html::Div>::new();
     // The pressed state follows the answers (a region removed from the list
     // is released on the map too).
     let chosen_codes = Memo::new(move |_| {
@@ -40,7 +39,11 @@ pub fn BodyMap(form: FormContext) -> impl IntoView {
     });
     Effect::new(move |_| {
         let chosen = chosen_codes.get();
-        let Some(maps) = maps.get() else { return };
+        // Found in the page, not by a node reference (which cost the module
+        // more): the map is in the page before any answer changes.
+        let Some(maps) = document().query_selector(".mi-maps").ok().flatten() else {
+            return;
+        };
         let Ok(regions) = maps.query_selector_all("[data-region]") else {
             return;
         };
@@ -78,7 +81,7 @@ pub fn BodyMap(form: FormContext) -> impl IntoView {
     let chosen = move || chosen_codes.get();
     view! {
         <p>{texts.t(Msg::PainIntro)}</p>
-        <div class="mi-maps" node_ref=maps inner_html=markup on:click=on_click on:keydown=on_key></div>
+        <div class="mi-maps" inner_html=markup on:click=on_click on:keydown=on_key></div>
         <h3 class="mi-subheading" id="mi-pain-chosen">{texts.t(Msg::PainChosen)}</h3>
         <p class="mi-hint" id="mi-pain-scale">{texts.t(Msg::PainIntensity)}</p>
         <p class="mi-hint" hidden=move || chosen_codes.with(|c| !c.is_empty())>{texts.t(Msg::PainNone)}</p>
@@ -111,7 +114,8 @@ fn PainRow(code: String, form: FormContext) -> impl IntoView {
     let set = {
         let code = code.clone();
         move |typed: String| {
-            let value: u8 = typed.parse().unwrap_or(0).min(10);
+            // Read as the form reads other whole numbers (one parser in the module).
+            let value = typed.parse::<u32>().unwrap_or(0).min(10) as u8;
             form.edit(|d| {
                 if let Some(p) = d.pain.iter_mut().find(|p| p.region == code) {
                     p.intensity = Some(value);
@@ -152,16 +156,15 @@ fn PainRow(code: String, form: FormContext) -> impl IntoView {
         <li class="mi-pain-row">
             <label class="mi-label" for=id.clone()>{name}</label>
             <input
-                class="mi-range"
+                class={
+                    let intensity = intensity.clone();
+                    move || if intensity().is_none() { "mi-range mi-range--unset" } else { "mi-range" }
+                }
                 type="range"
                 min="0"
                 max="10"
                 step="1"
                 id=id
-                class:mi-range--unset={
-                    let intensity = intensity.clone();
-                    move || intensity().is_none()
-                }
                 aria-describedby=described
                 aria-invalid=move || error.with(Option::is_some).then_some("true")
                 aria-valuetext=intensity_text.clone()
@@ -174,7 +177,7 @@ fn PainRow(code: String, form: FormContext) -> impl IntoView {
                 on:click=move |ev| set(event_target_value(&ev))
             />
             <span class="mi-pain-value" aria-hidden="true">{intensity_text}</span>
-            {move || error.get().map(|e| view! { <p class="mi-error" id=error_id.clone()>{texts.error_or(&e, Msg::PainRateRequired)}</p> })}
+            {move || error.get().map(|e| message_view("mi-error", error_id.clone(), texts.error_or(&e, Msg::PainRateRequired)))}
             <button type="button" class="mi-more mi-remove" on:click=remove>
                 {texts.f(Msg::PainRemove, &[("region", name)])}
             </button>

@@ -7,7 +7,7 @@ use intake_core::{DiagnosisDraft, Msg};
 use leptos::prelude::*;
 
 use super::choices::{choices, in_english, name_in, Choice};
-use super::field::FormContext;
+use super::field::{message_view, FormContext};
 use super::spec::field_id;
 use crate::markup::escape;
 use crate::text::use_texts;
@@ -149,7 +149,9 @@ pub fn Diagnoses(form: FormContext) -> impl IntoView {
         }
     };
     let on_option = move |ev: leptos::ev::MouseEvent| {
-        let index = crate::dom::data_of(&ev, "data-index").and_then(|i| i.parse::<usize>().ok());
+        let index = crate::dom::data_of(&ev, "data-index")
+            .and_then(|i| i.parse::<u32>().ok())
+            .map(|i| i as usize);
         if let Some(choice) = index.and_then(|i| found.with(|f| f.get(i).cloned())) {
             pick(choice);
         }
@@ -193,7 +195,7 @@ pub fn Diagnoses(form: FormContext) -> impl IntoView {
                 ></ul>
             </div>
             <p class="mi-sr-only" id=status_id aria-live="polite">{status}</p>
-            {move || error.get().map(|e| view! { <p class="mi-error" id=error_id.clone()>{texts.error(&e)}</p> })}
+            {move || error.get().map(|e| message_view("mi-error", error_id.clone(), texts.error(&e)))}
             <ul class="mi-chosen">
                 <For each=move || rows.get() key=|i| *i let:index>
                     <DiagnosisRow index form />
@@ -253,7 +255,7 @@ fn DiagnosisRow(index: usize, form: FormContext) -> impl IntoView {
                         });
                     }
                 />
-                {move || error.get().map(|e| view! { <p class="mi-error" id=format!("{}-error", field_id(&format!("prescription.diagnoses[{index}].description")))>{texts.error(&e)}</p> })}
+                {move || error.get().map(|e| message_view("mi-error", format!("{}-error", field_id(&format!("prescription.diagnoses[{index}].description"))), texts.error(&e)))}
             </div>
             <button
                 type="button"

@@ -8,6 +8,7 @@ use intake_core::config::Mode;
 use intake_core::{FieldError, IntakeDraft, Msg};
 use leptos::prelude::*;
 
+use crate::markup::escape;
 use crate::text::{use_texts, Texts};
 
 use super::spec::{error_text, field_id, Binding, FieldSpec, Kind, NONE_OF_THESE};
@@ -88,6 +89,13 @@ pub fn date_order(texts: Texts) -> Option<String> {
     Some(texts.f(Msg::DateOrder, &[("order", &order)]))
 }
 
+/// A problem (`mi-error`) or a note (`mi-hint`, `mi-warning`) said under a
+/// question, `id` naming it for `aria-describedby`: one shape for every
+/// question, so the form carries its rendering once.
+pub fn message_view(class: &'static str, id: String, text: String) -> impl IntoView {
+    view! { <p class=class id=id>{text}</p> }
+}
+
 /// One question with its label, hint and error.
 #[component]
 pub fn InputField(spec: FieldSpec, form: FormContext) -> impl IntoView {
@@ -155,18 +163,22 @@ pub fn InputField(spec: FieldSpec, form: FormContext) -> impl IntoView {
     // Every answer lives in one signal: each field reads it through memos, so
     // a keystroke updates only the field it changed.
     let hidden = Memo::new(move |_| spec.when.is_some_and(|w| !draft.with(w)));
-    let label_text = view! {
-        {texts.t(spec.label)}
-        {spec.optional.then(|| view! { " " <span class="mi-optional">{texts.t(Msg::FieldOptional)}</span> })}
-    };
-    let hint = hint_text.map(|h| view! { <p class="mi-hint" id=hint_id>{h}</p> });
+    // The label as markup, like a group's legend.
+    let mut label_html = escape(texts.t(spec.label));
+    if spec.optional {
+        label_html.push_str(&format!(
+            r#" <span class="mi-optional">{}</span>"#,
+            escape(texts.t(Msg::FieldOptional))
+        ));
+    }
+    let hint = hint_text.map(|h| message_view("mi-hint", hint_id, h));
     // A problem, or else a warning: one paragraph either way.
     let message = move || {
         let (class, text) = match error.get() {
             Some(e) => ("mi-error", error_text(texts, &spec, &e)),
             None => ("mi-warning", texts.t(warning.get()?.msg()).to_owned()),
         };
-        Some(view! { <p class=class id=error_id.clone()>{text}</p> })
+        Some(message_view(class, error_id.clone(), text))
     };
     let on_edit = form.on_edit;
     let control = match spec.kind {
@@ -304,7 +316,7 @@ pub fn InputField(spec: FieldSpec, form: FormContext) -> impl IntoView {
                 role=matches!(spec.kind, Kind::Radio(..)).then_some("radiogroup")
                 aria-required=(matches!(spec.kind, Kind::Radio(..)) && !spec.optional && !spec.in_optional_group).then_some("true")
             >
-                <legend class="mi-label">{label_text}</legend>
+                <legend class="mi-label" inner_html=label_html></legend>
                 {hint}
                 <div class="mi-options">{control}</div>
                 {message}
@@ -314,13 +326,27 @@ pub fn InputField(spec: FieldSpec, form: FormContext) -> impl IntoView {
     } else {
         view! {
             <div class=class hidden=hidden>
-                <label class="mi-label" for=id.clone()>{label_text}</label>
+                <label class="mi-label" for=id.clone() inner_html=label_html></label>
                 {hint}
                 {control}
                 {message}
             </div>
         }
         .into_any()
+    }
+}
+
+/// Focuses the first control marked invalid on the step in view.
+pub(super) fn focus_first_invalid() {
+    use wasm_bindgen::JsCast;
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    if let Ok(Some(el)) = document.query_selector(".mi-step:not([hidden]) [aria-invalid=\"true\"]")
+    {
+        if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+            let _ = el.focus();
+        }
     }
 }
 

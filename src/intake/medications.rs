@@ -3,9 +3,10 @@
 use intake_core::{MedicationDraft, Msg};
 use leptos::prelude::*;
 
-use super::field::FormContext;
+use super::field::{message_view, FormContext};
 use super::spec::field_id;
 use crate::dom::focus_when_rendered_id;
+use crate::markup::escape;
 use crate::text::use_texts;
 
 /// The list, its rows and "Add a medicine".
@@ -63,6 +64,13 @@ fn MedicationRow(index: usize, form: FormContext) -> impl IntoView {
         } else {
             Msg::FieldMedicationName
         };
+        let mut label_html = escape(&texts.f(label, &[("n", &n)]));
+        if dose {
+            label_html.push_str(&format!(
+                r#" <span class="mi-optional">{}</span>"#,
+                escape(texts.t(Msg::FieldOptional))
+            ));
+        }
         let value = move || {
             draft.with(|d| {
                 d.medications
@@ -73,10 +81,7 @@ fn MedicationRow(index: usize, form: FormContext) -> impl IntoView {
         };
         view! {
             <div class=move || if error.with(Option::is_some) { "mi-field mi-field--invalid" } else { "mi-field" }>
-                <label class="mi-label" for=id.clone()>
-                    {texts.f(label, &[("n", &n)])}
-                    {dose.then(|| view! { " " <span class="mi-optional">{texts.t(Msg::FieldOptional)}</span> })}
-                </label>
+                <label class="mi-label" for=id.clone() inner_html=label_html></label>
                 <input
                     class="mi-input"
                     id=id
@@ -94,7 +99,7 @@ fn MedicationRow(index: usize, form: FormContext) -> impl IntoView {
                         });
                     }
                 />
-                {move || error.get().map(|e| view! { <p class="mi-error" id=format!("{}-error", field_id(&path))>{texts.error(&e)}</p> })}
+                {move || error.get().map(|e| message_view("mi-error", format!("{}-error", field_id(&path)), texts.error(&e)))}
             </div>
         }
     };

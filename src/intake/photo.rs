@@ -132,11 +132,16 @@ pub fn Photo(form: FormContext) -> impl IntoView {
     let texts = use_texts();
     let draft = form.draft;
     let status = RwSignal::new(Status::Idle);
-    let input = NodeRef::<leptos::html::Input>::new();
     let id = "mi-attachments";
+    // The file input, found by its id when the patient uses it (a node
+    // reference of its own element type cost the module more).
+    let input = move || {
+        document()
+            .get_element_by_id(id)
+            .and_then(|i| i.dyn_into::<web_sys::HtmlInputElement>().ok())
+    };
     let on_change = move |_| {
-        let Some(file) = input
-            .get_untracked()
+        let Some(file) = input()
             .and_then(|i| i.files())
             .and_then(|files| files.get(0))
         else {
@@ -166,7 +171,7 @@ pub fn Photo(form: FormContext) -> impl IntoView {
     let remove = move |_| {
         form.edit(|d| d.photo = None);
         status.set(Status::Idle);
-        if let Some(i) = input.get_untracked() {
+        if let Some(i) = input() {
             i.set_value("");
             let _ = i.focus();
         }
@@ -212,7 +217,6 @@ pub fn Photo(form: FormContext) -> impl IntoView {
                 type="file"
                 accept="image/*"
                 capture="environment"
-                node_ref=input
                 aria-invalid=move || failed().then_some("true")
                 aria-describedby="mi-attachments-hint mi-attachments-status"
                 on:change=on_change

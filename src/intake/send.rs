@@ -107,50 +107,56 @@ impl Sender {
                     None => return,
                 },
             };
-            if self
+            let taken_down = self
                 .pending
                 .try_set_value(Some(Pending {
                     answers,
                     parcel: parcel.clone(),
                 }))
-                .is_some()
-            {
-                // Taken down while the parcel was made (a kiosk reset): a
-                // sealed envelope is in the outbox; anything else goes on
-                // out of sight, as a send under way at a reset does.
-                if !parcel.kept {
-                    courier::deliver(parcel, Watcher::unwatched()).await;
-                }
+                .is_some();
+            let kept = parcel.kept;
+            // Taken down while the parcel was made (a kiosk reset): a sealed
+            // envelope is in the outbox; anything else goes on out of sight,
+            // as a send under way at a reset does.
+            if taken_down && kept {
                 return;
             }
-            self.clear_errors.run(());
-            let kept = parcel.kept;
-            let watcher = Watcher {
-                report: Box::new(move |progress| {
-                    let state = match progress {
-                        Progress::Sending => SendState::Sending,
-                        Progress::Waiting { offline } => SendState::Retrying {
-                            msg: if offline {
-                                Msg::SendRetryOffline
-                            } else {
-                                Msg::SendRetryServer
+            let watcher = if taken_down {
+                Watcher::unwatched()
+            } else {
+                self.clear_errors.run(());
+                Watcher {
+                    report: Box::new(move |progress| {
+                        let state = match progress {
+                            Progress::Sending => SendState::Sending,
+                            Progress::Waiting { offline } => SendState::Retrying {
+                                msg: if offline {
+                                    Msg::SendRetryOffline
+                                } else {
+                                    Msg::SendRetryServer
+                                },
+                                then: if kept {
+                                    Msg::SendKeptSealed
+                                } else {
+                                    Msg::SendRetrying
+                                },
                             },
-                            then: if kept {
-                                Msg::SendKeptSealed
-                            } else {
-                                Msg::SendRetrying
-                            },
-                        },
-                    };
-                    self.state.try_set(state).is_none()
-                }),
-                hurried: Box::new(move || {
-                    self.hurry
-                        .try_update(|h| std::mem::replace(h, false))
-                        .unwrap_or(false)
-                }),
+                        };
+                        self.state.try_set(state).is_none()
+                    }),
+                    hurried: Box::new(move || {
+                        self.hurry
+                            .try_update(|h| std::mem::replace(h, false))
+                            .unwrap_or(false)
+                    }),
+                }
             };
-            match courier::deliver(parcel, watcher).await {
+            // One send, watched or not (one copy of its code).
+            let next = courier::deliver(parcel, watcher).await;
+            if taken_down {
+                return;
+            }
+            match next {
                 Next::Stored(reference) => {
                     #[cfg(target_arch = "wasm32")]
                     super::remember::forget();

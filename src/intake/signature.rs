@@ -70,7 +70,8 @@ fn paint(canvas: &web_sys::HtmlCanvasElement, path: &str) {
     for piece in path.split(' ').collect::<Vec<_>>().chunks(2) {
         let [a, b] = piece else { continue };
         let (cmd, x) = a.split_at(1);
-        let (Ok(x), Ok(y)) = (x.parse::<i32>(), b.parse::<i32>()) else {
+        // Whole, never negative (see `extend_path`).
+        let (Ok(x), Ok(y)) = (x.parse::<u32>(), b.parse::<u32>()) else {
             continue;
         };
         let (x, y) = (f64::from(x), f64::from(y));
