@@ -7,10 +7,11 @@
 
 use std::cell::{Cell, RefCell};
 
-use intake_core::Step;
+use intake_core::{FieldError, Step};
+use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 
-use super::step_code;
+use super::steps::step_code;
 
 thread_local! {
     /// Whether the form now on screen writes history entries.
@@ -147,4 +148,37 @@ pub fn current() -> Option<Step> {
 /// Tells `boot.js` whether answers are on the screen that leaving would lose.
 pub fn set_answers(typed: bool) {
     crate::bridge::guard(crate::bridge::Guard::Answers, typed);
+}
+
+/// Follows the browser's Back and Forward on the standalone page (nothing
+/// elsewhere): to the entry's step, or, when that no longer applies (a
+/// prescription step after "no prescription"), the one before it that does.
+/// The listener goes with the form.
+pub fn follow(
+    step: RwSignal<Step>,
+    shown: Memo<Vec<Step>>,
+    returning: RwSignal<bool>,
+    errors: RwSignal<Vec<FieldError>>,
+    summary: RwSignal<String>,
+) {
+    if !on() {
+        return;
+    }
+    let listener = window_event_listener(leptos::ev::popstate, move |ev| {
+        let Some(to) = popped(&ev.state()) else {
+            return;
+        };
+        let shown_now = shown.get_untracked();
+        let Some(to) = shown_now.iter().rev().find(|s| **s <= to).copied() else {
+            return;
+        };
+        if to != step.get_untracked() {
+            returning.set(false);
+            errors.set(Vec::new());
+            summary.set(String::new());
+            step.set(to);
+            crate::dom::focus_when_rendered("mi-intake-heading");
+        }
+    });
+    on_cleanup(move || listener.remove());
 }

@@ -33,8 +33,10 @@ pub use send::expect_facts;
 
 use crate::text::use_texts;
 use blocks::{block_view, Remember, Review, PRIVACY_URL};
+use field::focus_first_invalid;
 use field::FormContext;
 use send::{placeholder_context, Sender, Settings};
+pub use steps::step_code;
 use steps::{blocks, title};
 
 /// The intake, one step at a time, over the state `form` holds (made once
@@ -102,28 +104,8 @@ pub fn IntakeForm(
         errors.set(here);
         warnings.set(checked.warnings);
     };
-    // Back and Forward of the browser, on the standalone page (see `history`).
-    if history::on() {
-        let popped = leptos::prelude::window_event_listener(leptos::ev::popstate, move |ev| {
-            let Some(to) = history::popped(&ev.state()) else {
-                return;
-            };
-            // A step that no longer applies (a prescription step after
-            // "no prescription"): the one before it that does.
-            let shown_now = shown.get_untracked();
-            let Some(to) = shown_now.iter().rev().find(|s| **s <= to).copied() else {
-                return;
-            };
-            if to != step.get_untracked() {
-                returning.set(false);
-                errors.set(Vec::new());
-                summary.set(String::new());
-                step.set(to);
-                crate::dom::focus_when_rendered("mi-intake-heading");
-            }
-        });
-        on_cleanup(move || popped.remove());
-    }
+    // Back and Forward of the browser, on the standalone page.
+    history::follow(step, shown, returning, errors, summary);
     let go = move |to: Step| {
         step.set(to);
         summary.set(String::new());
@@ -241,20 +223,19 @@ pub fn IntakeForm(
             ],
         )
     };
+    // The progress bar, as markup (a list of views cost more).
     let bar = move || {
         let here = step.get();
-        shown
-            .get()
-            .into_iter()
-            .map(|s| {
-                let class = match s.cmp(&here) {
-                    std::cmp::Ordering::Less => "mi-bar-done",
-                    std::cmp::Ordering::Equal => "mi-bar-current",
-                    std::cmp::Ordering::Greater => "mi-bar-todo",
-                };
-                view! { <li class=class></li> }
-            })
-            .collect_view()
+        shown.with(|steps| {
+            steps
+                .iter()
+                .map(|s| match s.cmp(&here) {
+                    std::cmp::Ordering::Less => r#"<li class="mi-bar-done"></li>"#,
+                    std::cmp::Ordering::Equal => r#"<li class="mi-bar-current"></li>"#,
+                    std::cmp::Ordering::Greater => r#"<li class="mi-bar-todo"></li>"#,
+                })
+                .collect::<String>()
+        })
     };
     // The step on screen is rendered first; the others once the browser has
     // painted it, in the next task, and then kept (hidden while another
@@ -327,7 +308,7 @@ pub fn IntakeForm(
     };
     view! {
         <section class="mi-card mi-intake" aria-labelledby="mi-intake-heading">
-            <ol class="mi-bar" aria-hidden="true">{bar}</ol>
+            <ol class="mi-bar" aria-hidden="true" inner_html=bar></ol>
             <h2 id="mi-intake-heading" tabindex="-1">{heading}</h2>
             // Not on Review: that step is the patient's answers.
             <div class="mi-listen-bar" hidden=on_review>
@@ -402,33 +383,5 @@ pub fn IntakeForm(
                 </div>
             </form>
         </section>
-    }
-}
-
-/// The step's name, on its section (`data-step`) and in its history entry.
-pub fn step_code(step: Step) -> &'static str {
-    match step {
-        Step::About => "about",
-        Step::Visit => "visit",
-        Step::Health => "health",
-        Step::Pain => "pain",
-        Step::Prescription => "prescription",
-        Step::Payment => "payment",
-        Step::Consent => "consent",
-        Step::Review => "review",
-    }
-}
-
-/// Focuses the first control marked invalid on the step in view.
-fn focus_first_invalid() {
-    use wasm_bindgen::JsCast;
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
-    if let Ok(Some(el)) = document.query_selector(".mi-step:not([hidden]) [aria-invalid=\"true\"]")
-    {
-        if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
-            let _ = el.focus();
-        }
     }
 }

@@ -180,6 +180,20 @@ pub fn title(step: Step) -> Msg {
     }
 }
 
+/// The step's name, on its section (`data-step`) and in its history entry.
+pub fn step_code(step: Step) -> &'static str {
+    match step {
+        Step::About => "about",
+        Step::Visit => "visit",
+        Step::Health => "health",
+        Step::Pain => "pain",
+        Step::Prescription => "prescription",
+        Step::Payment => "payment",
+        Step::Consent => "consent",
+        Step::Review => "review",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use intake_core::ErrorCode;
