@@ -279,3 +279,24 @@ async fn sent_again_unchanged_it_is_the_same_submission_and_changed_a_new_one() 
     );
     run.browser.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_form_module_is_fetched_once_at_its_own_address() {
+    let run = fill_through(vec![]).await;
+    let module_requests: Vec<String> = run
+        .proxy
+        .requests()
+        .into_iter()
+        .map(|(line, _)| line)
+        .filter(|line| line.contains("/intake-form-"))
+        .collect();
+    // Its bindings and its wasm, each once, with no retry's mark on a first load.
+    assert_eq!(module_requests.len(), 2, "{module_requests:?}");
+    assert!(
+        module_requests
+            .iter()
+            .all(|line| line.starts_with("GET ") && !line.contains("try=")),
+        "{module_requests:?}"
+    );
+    run.browser.quit().await;
+}
