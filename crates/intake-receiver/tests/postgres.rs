@@ -103,3 +103,35 @@ fn the_same_submission_sent_to_two_receivers_at_once_is_stored_once() {
     assert_eq!(common::count(&db), u64::from(rounds) + 16 * 25);
     drop((first, second));
 }
+
+/// Receivers started together on a new database each create the migrations'
+/// own table; only one may, and the others must wait for it rather than stop
+/// ("type schema_migrations already exists" stopped one start in about ten).
+#[test]
+fn receivers_starting_together_on_a_new_database_all_start() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    for _ in 0..6 {
+        let db = common::fresh_postgres();
+        let opened = runtime.block_on(async {
+            let opens: Vec<_> = (0..8)
+                .map(|_| {
+                    let db = db.clone();
+                    tokio::spawn(async move { intake_receiver::Store::open_pooled(&db, 1).await })
+                })
+                .collect();
+            let mut opened = Vec::new();
+            for open in opens {
+                opened.push(open.await.expect("an open task").map(|_| ()));
+            }
+            opened
+        });
+        for result in opened {
+            assert!(result.is_ok(), "a receiver did not start: {result:?}");
+        }
+        assert_eq!(common::count(&db), 0, "migrated and empty");
+    }
+}

@@ -116,22 +116,21 @@ impl Postgres {
 
     async fn migrate(&self) -> Result<()> {
         let mut client = self.pool.get().await?;
-        client
-            .batch_execute(
-                "CREATE TABLE IF NOT EXISTS schema_migrations (
-                    version    INTEGER PRIMARY KEY,
-                    applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
-                )",
-            )
-            .await
-            .or_else(|e| {
-                // Two receivers creating it at the same moment: one wins.
-                if e.code() == Some(&tokio_postgres::error::SqlState::UNIQUE_VIOLATION) {
-                    Ok(())
-                } else {
-                    Err(e)
-                }
-            })?;
+        // Under the lock too: receivers starting together each check that
+        // the table is missing, and all but one then fail to create it
+        // ("already exists", as a relation or as its row type) whatever
+        // IF NOT EXISTS says.
+        let tx = client.transaction().await?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
+            .await?;
+        tx.batch_execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (
+                version    INTEGER PRIMARY KEY,
+                applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
+            )",
+        )
+        .await?;
+        tx.commit().await?;
         for (index, step) in MIGRATIONS.iter().enumerate() {
             let version = i32::try_from(index + 1).unwrap_or(i32::MAX);
             let tx = client.transaction().await?;
