@@ -109,12 +109,7 @@ async fn an_intake_in_the_frame_is_invisible_to_the_host_page() {
         )
         .await;
     browser.click("button[type=submit]").await;
-    let reference = browser
-        .wait_for(".mi-reference")
-        .await
-        .text()
-        .await
-        .expect("reference");
+    let reference = browser.reference().await;
     browser
         .driver
         .enter_default_frame()
@@ -562,12 +557,7 @@ async fn every_message_the_frame_posts_is_the_same_whatever_the_answers() {
         browser.wait_for("#mi-patient-given-name").await;
         fill_variant(&browser, rich).await;
         browser.click("button[type=submit]").await;
-        let reference = browser
-            .wait_for(".mi-reference")
-            .await
-            .text()
-            .await
-            .expect("reference");
+        let reference = browser.reference().await;
         browser
             .driver
             .enter_default_frame()

@@ -80,13 +80,7 @@ async fn assert_retry_status_shown(browser: &Browser) {
 
 /// It arrived exactly once, the page shows its reference, and leaving no longer asks.
 async fn assert_stored_once(run: &Run) {
-    let reference = run
-        .browser
-        .wait_for(".mi-reference")
-        .await
-        .text()
-        .await
-        .expect("reference");
+    let reference = run.browser.reference().await;
     let rows = run.receiver.rows();
     assert_eq!(rows.len(), 1, "exactly one row");
     assert_eq!(rows[0].1, reference);
@@ -203,12 +197,7 @@ async fn a_retry_that_overtakes_a_slow_first_attempt_waits_its_turn() {
     assert_retry_status_shown(&browser).await;
     tokio::time::sleep(Duration::from_secs(3)).await;
     blocker.execute_batch("ROLLBACK").expect("release the lock");
-    let reference = browser
-        .wait_for(".mi-reference")
-        .await
-        .text()
-        .await
-        .expect("reference");
+    let reference = browser.reference().await;
     let rows = receiver.rows();
     assert_eq!(rows.len(), 1, "exactly one row");
     assert_eq!(rows[0].1, reference);
@@ -260,12 +249,7 @@ async fn sent_again_unchanged_it_is_the_same_submission_and_changed_a_new_one() 
     browser.type_into("mi-visit-reason", " and neck").await;
     assert_eq!(browser.next_step().await, "review");
     browser.click("button[type=submit]").await;
-    let reference = browser
-        .wait_for(".mi-reference")
-        .await
-        .text()
-        .await
-        .expect("reference");
+    let reference = browser.reference().await;
     let ids = attempted_ids(&run.proxy);
     assert_eq!(ids.len(), 3, "{ids:?}");
     assert_eq!(ids[0], ids[1], "the same answers, the same submission");

@@ -16,12 +16,7 @@ async fn a_patient_submits_and_the_receiver_stores_exactly_that_submission() {
     browser.click(".mi-learn [data-start]").await;
     fill(&browser, "(401) 555-0134").await;
     browser.click("button[type=submit]").await;
-    let reference = browser
-        .wait_for(".mi-reference")
-        .await
-        .text()
-        .await
-        .expect("reference text");
+    let reference = browser.reference().await;
 
     let rows = receiver.rows();
     assert_eq!(rows.len(), 1, "exactly one row");
@@ -453,12 +448,7 @@ async fn a_clinic_that_wants_fhir_gets_a_questionnaire_response_and_the_row_is_s
         )
         .await;
     browser.click("button[type=submit]").await;
-    let reference = browser
-        .wait_for(".mi-reference")
-        .await
-        .text()
-        .await
-        .expect("reference text");
+    let reference = browser.reference().await;
     let posted = browser
         .eval("await new Promise(r => setTimeout(r, 50)); return window.miPosted;")
         .await;

@@ -41,12 +41,7 @@ async fn patient_sends(url: &str, names: [&str; 4]) -> String {
     browser.open(url).await;
     browser.fill_form(names, "401-555-0134").await;
     browser.click("button[type=submit]").await;
-    let reference = browser
-        .wait_for(".mi-reference")
-        .await
-        .text()
-        .await
-        .expect("reference text");
+    let reference = browser.reference().await;
     browser.quit().await;
     reference.trim().to_owned()
 }

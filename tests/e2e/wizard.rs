@@ -396,12 +396,7 @@ async fn full_intake(browser: &Browser, receiver: &Receiver, size: &str) -> Stri
     assert_eq!(browser.next_step().await, "review");
 
     browser.click("button[type=submit]").await;
-    let reference = browser
-        .wait_for(".mi-reference")
-        .await
-        .text()
-        .await
-        .expect("reference");
+    let reference = browser.reference().await;
     browser.screenshot(&format!("wizard-done-{size}")).await;
     assert_eq!(browser.csp_violations().await, Vec::<String>::new());
     reference

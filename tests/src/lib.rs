@@ -256,6 +256,15 @@ impl Browser {
             .unwrap_or_else(|e| panic!("waiting for {css}: {e}"))
     }
 
+    /// Waits for the thank-you screen and reads the reference it shows.
+    pub async fn reference(&self) -> String {
+        self.wait_for(".mi-reference")
+            .await
+            .text()
+            .await
+            .expect("the reference's text")
+    }
+
     /// Whether an element matching `css` is there now.
     pub async fn exists(&self, css: &str) -> bool {
         self.driver
