@@ -76,17 +76,11 @@ fn read_into(d: &mut IntakeDraft, text: &str, now: f64) -> bool {
     }
 }
 
-/// The draft in a parsed JSON object, field by field; what is missing or of
-/// another type stays empty. (Written by hand, one pass over the object's
-/// entries: serde's derived reader for this struct cost the form module
-/// 31 KB gzip, and a read per field inlined about 10 KB of wasm.)
-pub fn from_js(v: &JsValue) -> IntakeDraft {
-    let mut d = IntakeDraft::default();
-    fill(&mut d, v);
-    d
-}
-
-/// [`from_js`] into `d`, an empty draft.
+/// Fills `d`, an empty draft, from a parsed JSON object, field by field;
+/// what is missing or of another type stays empty. (Written by hand, one
+/// pass over the object's entries: serde's derived reader for this struct
+/// cost the form module 31 KB gzip, and a read per field inlined about 10 KB
+/// of wasm.)
 fn fill(d: &mut IntakeDraft, v: &JsValue) {
     for entry in js_sys::Object::entries(v.unchecked_ref()).iter() {
         let pair: js_sys::Array = entry.unchecked_into();
